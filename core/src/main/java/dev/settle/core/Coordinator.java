@@ -1,0 +1,42 @@
+package dev.settle.core;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs transactions of one protocol to a final outcome and finishes, after a crash, what an
+ * earlier instance left unfinished.
+ *
+ * <p>Every protocol's coordinator implements this, so a caller can wrap one (to record, meter or
+ * route) or replace it with one that delegates to a remote service, without touching the
+ * protocol.
+ *
+ * @param <T> what one transaction is made of for this protocol (participants and work for 2PC,
+ *     branches and payloads for TCC, a saga definition and its input)
+ */
+public interface Coordinator<T> {
+  /**
+   * Runs one transaction to its outcome. A clean outcome is {@link Outcome.Committed} or {@link
+   * Outcome.RolledBack}; heuristic and in-doubt outcomes are returned too, never hidden, and
+   * recovery keeps driving in-doubt branches.
+   *
+   * @throws SettleException if the transaction could not be started or its log could not be
+   *     written; nothing was decided then, and recovery presumes it aborted
+   */
+  Outcome execute(T transaction);
+
+  /**
+   * Reads unfinished transactions from the log and drives each to its final state: a logged
+   * decision is re-sent to every unfinished branch; a transaction with no logged decision is
+   * rolled back. Safe to call at any time and more than once.
+   *
+   * @return the outcome of every transaction this pass touched
+   */
+  List<Outcome> recover();
+
+  /**
+   * The logged decision for a transaction, for a participant that woke up in doubt. Empty means
+   * no decision is logged, which under presumed abort means roll back.
+   */
+  Optional<Decision> decisionFor(TransactionId transactionId);
+}

@@ -1,0 +1,111 @@
+package dev.settle.core;
+
+import dev.settle.core.event.TransactionListener;
+import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.DefaultExecutor;
+import dev.settle.core.log.InMemoryTransactionLog;
+import dev.settle.core.log.TransactionLog;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The settings every protocol's builder shares. Each setter validates its argument at once. Left
+ * unset: the system clock and scheduler, a shared pool of daemon threads, an in-memory log (with
+ * a warning: it does not survive a process crash), time-ordered ids, {@link
+ * RetryPolicy#ofDefaults()} and no listeners.
+ *
+ * @param <B> the concrete builder, returned by every setter for chaining
+ */
+public abstract class CoordinatorBuilder<B extends CoordinatorBuilder<B>> {
+  private Clock clock = Clock.systemUTC();
+  private @Nullable Executor executor;
+  private Scheduler scheduler = Scheduler.system();
+  private @Nullable TransactionLog log;
+  private @Nullable TransactionIdGenerator idGenerator;
+  private RetryPolicy phaseTwoRetry = RetryPolicy.ofDefaults();
+  private final List<TransactionListener> listeners = new ArrayList<>();
+  private @Nullable Random random;
+
+  /** For subclasses. */
+  protected CoordinatorBuilder() {}
+
+  @SuppressWarnings("unchecked")
+  private B self() {
+    return (B) this;
+  }
+
+  /** The time source for deadlines, ids and events. */
+  public B clock(Clock clock) {
+    this.clock = Assert.notNull(clock, "clock");
+    return self();
+  }
+
+  /** Runs phase-one calls in parallel; a direct executor ({@code Runnable::run}) runs them in turn. */
+  public B executor(Executor executor) {
+    this.executor = Assert.notNull(executor, "executor");
+    return self();
+  }
+
+  /** Waits between retries. */
+  public B scheduler(Scheduler scheduler) {
+    this.scheduler = Assert.notNull(scheduler, "scheduler");
+    return self();
+  }
+
+  /** Where records and decisions are stored. */
+  public B log(TransactionLog log) {
+    this.log = Assert.notNull(log, "log");
+    return self();
+  }
+
+  /** Makes transaction ids. */
+  public B idGenerator(TransactionIdGenerator idGenerator) {
+    this.idGenerator = Assert.notNull(idGenerator, "idGenerator");
+    return self();
+  }
+
+  /** How commit, confirm, cancel and compensate are retried before a branch is reported in doubt. */
+  public B phaseTwoRetry(RetryPolicy phaseTwoRetry) {
+    this.phaseTwoRetry = Assert.notNull(phaseTwoRetry, "phaseTwoRetry");
+    return self();
+  }
+
+  /** Adds a listener for every event. */
+  public B listener(TransactionListener listener) {
+    listeners.add(Assert.notNull(listener, "listener"));
+    return self();
+  }
+
+  /** The source of retry jitter; seed it for reproducible runs. */
+  public B random(Random random) {
+    this.random = Assert.notNull(random, "random");
+    return self();
+  }
+
+  /** The shared settings as they stand, with defaults filled in. */
+  protected CoordinatorSettings settings() {
+    TransactionLog chosenLog = log;
+    if (chosenLog == null) {
+      LoggerFactory.getLogger(getClass())
+          .warn("no transaction log configured: using an in-memory log, lost if the process dies");
+      chosenLog = new InMemoryTransactionLog();
+    }
+    Random chosenRandom = random == null ? new Random() : random;
+    return new CoordinatorSettings(
+        clock,
+        executor == null ? DefaultExecutor.shared() : executor,
+        scheduler,
+        chosenLog,
+        idGenerator == null
+            ? TransactionIdGenerator.timeOrdered(clock, chosenRandom)
+            : idGenerator,
+        phaseTwoRetry,
+        listeners,
+        chosenRandom);
+  }
+}

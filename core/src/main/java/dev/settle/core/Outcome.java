@@ -1,0 +1,117 @@
+package dev.settle.core;
+
+import dev.settle.core.internal.Assert;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How a transaction ended, as a type. {@link Committed} and {@link RolledBack} are clean ends;
+ * {@link Mixed} and {@link InDoubt} are the heuristic cases, which are always surfaced to the
+ * caller and in events, never swallowed: {@link #orThrow()} turns them into a
+ * {@link HeuristicOutcomeException}.
+ */
+public sealed interface Outcome
+    permits Outcome.Committed, Outcome.RolledBack, Outcome.Mixed, Outcome.InDoubt {
+
+  /** The transaction this outcome belongs to. */
+  TransactionId transactionId();
+
+  /** The last known state of every branch, by branch id. */
+  Map<BranchId, BranchState> branches();
+
+  /** Whether the transaction reached a clean end (committed or rolled back). */
+  default boolean isClean() {
+    return this instanceof Committed || this instanceof RolledBack;
+  }
+
+  /** Returns this outcome if it is clean, else throws {@link HeuristicOutcomeException}. */
+  default Outcome orThrow() {
+    if (!isClean()) {
+      throw new HeuristicOutcomeException(this);
+    }
+    return this;
+  }
+
+  /**
+   * Every branch committed (or voted read-only).
+   *
+   * @param transactionId the transaction
+   * @param branches final state of each branch
+   */
+  record Committed(TransactionId transactionId, Map<BranchId, BranchState> branches)
+      implements Outcome {
+    /** Copies the branch map. */
+    public Committed {
+      Assert.notNull(transactionId, "transactionId");
+      branches = copy(branches);
+    }
+  }
+
+  /**
+   * Every branch rolled back, cancelled or compensated, or never changed anything.
+   *
+   * @param transactionId the transaction
+   * @param branches final state of each branch
+   * @param reason why the coordinator decided to roll back
+   */
+  record RolledBack(
+      TransactionId transactionId, Map<BranchId, BranchState> branches, String reason)
+      implements Outcome {
+    /** Copies the branch map. */
+    public RolledBack {
+      Assert.notNull(transactionId, "transactionId");
+      branches = copy(branches);
+      Assert.notNull(reason, "reason");
+    }
+  }
+
+  /**
+   * Heuristic: some branches finished one way and some the other, against the decision (a
+   * resource took a heuristic decision of its own). Needs a human.
+   *
+   * @param transactionId the transaction
+   * @param branches final state of each branch
+   * @param decision what the coordinator had decided
+   */
+  record Mixed(TransactionId transactionId, Map<BranchId, BranchState> branches, Decision decision)
+      implements Outcome {
+    /** Copies the branch map. */
+    public Mixed {
+      Assert.notNull(transactionId, "transactionId");
+      branches = copy(branches);
+      Assert.notNull(decision, "decision");
+    }
+  }
+
+  /**
+   * The decision is logged, but at least one branch did not acknowledge it after every retry (a
+   * participant unreachable). Recovery keeps driving those branches; the decision will not change.
+   *
+   * @param transactionId the transaction
+   * @param branches last known state of each branch; unfinished ones are {@link
+   *     BranchState#IN_DOUBT}
+   * @param decision the logged decision that recovery keeps driving
+   * @param lastFailure the last error from an unfinished branch, if any
+   */
+  record InDoubt(
+      TransactionId transactionId,
+      Map<BranchId, BranchState> branches,
+      Decision decision,
+      @Nullable Throwable lastFailure)
+      implements Outcome {
+    /** Copies the branch map. */
+    public InDoubt {
+      Assert.notNull(transactionId, "transactionId");
+      branches = copy(branches);
+      Assert.notNull(decision, "decision");
+    }
+  }
+
+  private static Map<BranchId, BranchState> copy(Map<BranchId, BranchState> branches) {
+    Assert.notNull(branches, "branches");
+    // Sorted so that toString, equals and JSON output are stable.
+    return Collections.unmodifiableMap(new TreeMap<>(branches));
+  }
+}

@@ -1,0 +1,71 @@
+package dev.settle.core.internal;
+
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one place where arguments are checked. Every message names the argument, so a caller who
+ * passes a bad value learns which one without reading our source.
+ */
+public final class Assert {
+  private Assert() {}
+
+  /** Returns {@code value}, or throws {@link NullPointerException} naming {@code name}. */
+  public static <T> T notNull(@Nullable T value, String name) {
+    if (value == null) {
+      throw new NullPointerException(name + " must not be null");
+    }
+    return value;
+  }
+
+  /** Returns {@code value} if it is neither null nor blank. */
+  public static String notBlank(@Nullable String value, String name) {
+    String checked = notNull(value, name);
+    if (checked.isBlank()) {
+      throw new IllegalArgumentException(name + " must not be blank");
+    }
+    return checked;
+  }
+
+  /** Throws {@link IllegalArgumentException} with {@code message} unless {@code condition}. */
+  public static void isTrue(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  /** Returns {@code value} if it is strictly positive. */
+  public static Duration positive(@Nullable Duration value, String name) {
+    Duration checked = notNull(value, name);
+    if (checked.isNegative() || checked.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, was " + checked);
+    }
+    return checked;
+  }
+
+  /** Returns {@code value} if it is zero or positive. */
+  public static Duration notNegative(@Nullable Duration value, String name) {
+    Duration checked = notNull(value, name);
+    if (checked.isNegative()) {
+      throw new IllegalArgumentException(name + " must not be negative, was " + checked);
+    }
+    return checked;
+  }
+
+  /** Returns {@code value} if it is at least {@code min}. */
+  public static int atLeast(int value, int min, String name) {
+    if (value < min) {
+      throw new IllegalArgumentException(name + " must be at least " + min + ", was " + value);
+    }
+    return value;
+  }
+
+  /** Returns {@code value} if it lies in {@code [min, max]}. */
+  public static double between(double value, double min, double max, String name) {
+    if (!(value >= min && value <= max)) {
+      throw new IllegalArgumentException(
+          name + " must be between " + min + " and " + max + ", was " + value);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,205 @@
+package dev.settle.core.log;
+
+import dev.settle.core.BranchId;
+import dev.settle.core.BranchState;
+import dev.settle.core.CorruptLogException;
+import dev.settle.core.Decision;
+import dev.settle.core.TransactionId;
+import dev.settle.core.internal.Assert;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The stable binary encoding of {@link LogRecord}s, shared by every durable log. Framing and
+ * checksums belong to the store; this class encodes one record's body.
+ *
+ * <p>Layout, big-endian: format version (1 byte, currently 1), record type (1 byte), transaction
+ * id (1-byte length, ASCII), then by type:
+ *
+ * <ul>
+ *   <li>1 Begin: protocol (1-byte length, UTF-8), start millis (8), deadline millis (8)
+ *   <li>2 BranchRegistered: branch id (1-byte length, ASCII), participant (2-byte length, UTF-8),
+ *       payload (4-byte length, bytes)
+ *   <li>3 BranchUpdated: branch id, state code (1), data (4-byte length, bytes)
+ *   <li>4 Decided: decision code (1: commit, 2: roll back)
+ *   <li>5 End: nothing more
+ * </ul>
+ *
+ * Codes are fixed here rather than taken from enum ordinals, so reordering an enum never changes
+ * what old logs mean.
+ */
+public final class LogCodec {
+  /** The format version written by this class. */
+  public static final byte VERSION = 1;
+
+  private static final byte BEGIN = 1;
+  private static final byte BRANCH_REGISTERED = 2;
+  private static final byte BRANCH_UPDATED = 3;
+  private static final byte DECIDED = 4;
+  private static final byte END = 5;
+
+  private LogCodec() {}
+
+  /** Encodes one record. */
+  public static byte[] encode(LogRecord record) {
+    Assert.notNull(record, "record");
+    byte[] tx = ascii(record.transactionId().value());
+    if (record instanceof LogRecord.Begin b) {
+      byte[] protocol = utf8(b.protocol(), 255, "protocol");
+      return buffer(3 + tx.length + 1 + protocol.length + 16, BEGIN, tx)
+          .put((byte) protocol.length)
+          .put(protocol)
+          .putLong(b.startMillis())
+          .putLong(b.deadlineMillis())
+          .array();
+    }
+    if (record instanceof LogRecord.BranchRegistered r) {
+      byte[] branch = ascii(r.branchId().value());
+      byte[] participant = utf8(r.participant(), 65_535, "participant");
+      byte[] payload = r.payload();
+      return buffer(
+              3 + tx.length + 1 + branch.length + 2 + participant.length + 4 + payload.length,
+              BRANCH_REGISTERED,
+              tx)
+          .put((byte) branch.length)
+          .put(branch)
+          .putShort((short) participant.length)
+          .put(participant)
+          .putInt(payload.length)
+          .put(payload)
+          .array();
+    }
+    if (record instanceof LogRecord.BranchUpdated u) {
+      byte[] branch = ascii(u.branchId().value());
+      byte[] data = u.data();
+      return buffer(3 + tx.length + 1 + branch.length + 1 + 4 + data.length, BRANCH_UPDATED, tx)
+          .put((byte) branch.length)
+          .put(branch)
+          .put(stateCode(u.state()))
+          .putInt(data.length)
+          .put(data)
+          .array();
+    }
+    if (record instanceof LogRecord.Decided d) {
+      return buffer(3 + tx.length + 1, DECIDED, tx)
+          .put(d.decision() == Decision.COMMIT ? (byte) 1 : (byte) 2)
+          .array();
+    }
+    return buffer(3 + tx.length, END, tx).array();
+  }
+
+  /**
+   * Decodes one record.
+   *
+   * @throws CorruptLogException if the bytes are not exactly one valid record
+   */
+  public static LogRecord decode(byte[] bytes) {
+    Assert.notNull(bytes, "bytes");
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    try {
+      byte version = in.get();
+      if (version != VERSION) {
+        throw new CorruptLogException("unknown log format version " + version, 0);
+      }
+      byte type = in.get();
+      TransactionId tx = new TransactionId(readAscii(in));
+      LogRecord record =
+          switch (type) {
+            case BEGIN ->
+                new LogRecord.Begin(tx, readUtf8(in, in.get() & 0xFF), in.getLong(), in.getLong());
+            case BRANCH_REGISTERED ->
+                new LogRecord.BranchRegistered(
+                    tx,
+                    new BranchId(readAscii(in)),
+                    readUtf8(in, in.getShort() & 0xFFFF),
+                    readBytes(in));
+            case BRANCH_UPDATED ->
+                new LogRecord.BranchUpdated(
+                    tx, new BranchId(readAscii(in)), state(in.get()), readBytes(in));
+            case DECIDED -> new LogRecord.Decided(tx, decision(in.get()));
+            case END -> new LogRecord.End(tx);
+            default -> throw new CorruptLogException("unknown log record type " + type, 1);
+          };
+      if (in.hasRemaining()) {
+        throw new CorruptLogException(
+            in.remaining() + " unexpected bytes after a " + record.getClass().getSimpleName(),
+            in.position());
+      }
+      return record;
+    } catch (BufferUnderflowException e) {
+      throw new CorruptLogException("log record is truncated", bytes.length);
+    } catch (IllegalArgumentException e) {
+      // An id or field that fails validation: the bytes were not written by us.
+      throw new CorruptLogException("log record holds an invalid field: " + e.getMessage(), -1);
+    }
+  }
+
+  private static ByteBuffer buffer(int size, byte type, byte[] tx) {
+    return ByteBuffer.allocate(size).put(VERSION).put(type).put((byte) tx.length).put(tx);
+  }
+
+  private static byte[] ascii(String id) {
+    // Ids are validated to be short ASCII, so one byte of length and one byte per char suffice.
+    return id.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static byte[] utf8(String text, int max, String name) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    Assert.isTrue(bytes.length <= max, name + " must encode to at most " + max + " bytes");
+    return bytes;
+  }
+
+  private static String readAscii(ByteBuffer in) {
+    return readUtf8(in, in.get() & 0xFF);
+  }
+
+  private static String readUtf8(ByteBuffer in, int length) {
+    byte[] bytes = new byte[length];
+    in.get(bytes);
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  private static byte[] readBytes(ByteBuffer in) {
+    int length = in.getInt();
+    if (length < 0 || length > in.remaining()) {
+      throw new CorruptLogException("field length " + length + " exceeds the record", in.position());
+    }
+    byte[] bytes = new byte[length];
+    in.get(bytes);
+    return bytes;
+  }
+
+  private static byte stateCode(BranchState state) {
+    return switch (state) {
+      case REGISTERED -> 1;
+      case PREPARED -> 2;
+      case READ_ONLY -> 3;
+      case FAILED -> 4;
+      case COMMITTED -> 5;
+      case ROLLED_BACK -> 6;
+      case IN_DOUBT -> 7;
+    };
+  }
+
+  private static BranchState state(byte code) {
+    return switch (code) {
+      case 1 -> BranchState.REGISTERED;
+      case 2 -> BranchState.PREPARED;
+      case 3 -> BranchState.READ_ONLY;
+      case 4 -> BranchState.FAILED;
+      case 5 -> BranchState.COMMITTED;
+      case 6 -> BranchState.ROLLED_BACK;
+      case 7 -> BranchState.IN_DOUBT;
+      default -> throw new CorruptLogException("unknown branch state code " + code, -1);
+    };
+  }
+
+  private static Decision decision(byte code) {
+    return switch (code) {
+      case 1 -> Decision.COMMIT;
+      case 2 -> Decision.ROLLBACK;
+      default -> throw new CorruptLogException("unknown decision code " + code, -1);
+    };
+  }
+}

@@ -1,0 +1,169 @@
+package dev.settle.core.log;
+
+import dev.settle.core.BranchId;
+import dev.settle.core.BranchState;
+import dev.settle.core.Decision;
+import dev.settle.core.TransactionId;
+import dev.settle.core.internal.Assert;
+import java.util.Arrays;
+
+/**
+ * One entry of the coordinator's append-only log. A transaction's records, in order, are its
+ * whole history: {@link Begin}, one {@link BranchRegistered} per branch, {@link BranchUpdated} as
+ * branches move, one {@link Decided}, and {@link End} once every branch acknowledged the decision.
+ * {@link LogReplay} folds them back into {@link TransactionImage}s after a crash.
+ */
+public sealed interface LogRecord
+    permits LogRecord.Begin,
+        LogRecord.BranchRegistered,
+        LogRecord.BranchUpdated,
+        LogRecord.Decided,
+        LogRecord.End {
+
+  /** The transaction this record belongs to. */
+  TransactionId transactionId();
+
+  /**
+   * A transaction started.
+   *
+   * @param transactionId the transaction
+   * @param protocol which coordinator wrote it ("2pc", "tcc", "saga"), so recovery of a shared
+   *     log picks only its own transactions
+   * @param startMillis the coordinator clock's time at start, epoch milliseconds
+   * @param deadlineMillis after this no participant may start phase one (TCC refuses late Tries)
+   */
+  record Begin(TransactionId transactionId, String protocol, long startMillis, long deadlineMillis)
+      implements LogRecord {
+    /** Checks the fields. */
+    public Begin {
+      Assert.notNull(transactionId, "transactionId");
+      Assert.notBlank(protocol, "protocol");
+    }
+  }
+
+  /**
+   * A branch joined the transaction.
+   *
+   * @param transactionId the transaction
+   * @param branchId the branch, unique within the transaction
+   * @param participant the {@link dev.settle.core.Participant#name() name} of the participant
+   *     that serves the branch, used to find it again after a restart
+   * @param payload what the participant needs to redo phase two (an amount, a key); may be empty
+   */
+  record BranchRegistered(
+      TransactionId transactionId, BranchId branchId, String participant, byte[] payload)
+      implements LogRecord {
+    /** Checks the fields and copies the payload. */
+    public BranchRegistered {
+      Assert.notNull(transactionId, "transactionId");
+      Assert.notNull(branchId, "branchId");
+      Assert.notBlank(participant, "participant");
+      payload = Assert.notNull(payload, "payload").clone();
+    }
+
+    /** A copy of the payload. */
+    @Override
+    public byte[] payload() {
+      return payload.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof BranchRegistered r
+          && transactionId.equals(r.transactionId)
+          && branchId.equals(r.branchId)
+          && participant.equals(r.participant)
+          && Arrays.equals(payload, r.payload);
+    }
+
+    @Override
+    public int hashCode() {
+      return (transactionId.hashCode() * 31 + branchId.hashCode()) * 31 + Arrays.hashCode(payload);
+    }
+
+    @Override
+    public String toString() {
+      return "BranchRegistered[" + transactionId + "/" + branchId + " on " + participant + ", "
+          + payload.length + " payload bytes]";
+    }
+  }
+
+  /**
+   * A branch moved to a new state.
+   *
+   * @param transactionId the transaction
+   * @param branchId the branch
+   * @param state its new state
+   * @param data what the branch produced (a saga step's result, passed on to later steps and to
+   *     its compensation); may be empty
+   */
+  record BranchUpdated(TransactionId transactionId, BranchId branchId, BranchState state, byte[] data)
+      implements LogRecord {
+    /** Checks the fields and copies the data. */
+    public BranchUpdated {
+      Assert.notNull(transactionId, "transactionId");
+      Assert.notNull(branchId, "branchId");
+      Assert.notNull(state, "state");
+      data = Assert.notNull(data, "data").clone();
+    }
+
+    /** A state change that carries no data. */
+    public BranchUpdated(TransactionId transactionId, BranchId branchId, BranchState state) {
+      this(transactionId, branchId, state, new byte[0]);
+    }
+
+    /** A copy of the data. */
+    @Override
+    public byte[] data() {
+      return data.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof BranchUpdated r
+          && transactionId.equals(r.transactionId)
+          && branchId.equals(r.branchId)
+          && state == r.state
+          && Arrays.equals(data, r.data);
+    }
+
+    @Override
+    public int hashCode() {
+      return (transactionId.hashCode() * 31 + branchId.hashCode()) * 31 + state.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "BranchUpdated[" + transactionId + "/" + branchId + " " + state + ", " + data.length
+          + " data bytes]";
+    }
+  }
+
+  /**
+   * The coordinator's decision. Written durably before any phase-two call is sent; once written
+   * it never changes.
+   *
+   * @param transactionId the transaction
+   * @param decision commit or roll back
+   */
+  record Decided(TransactionId transactionId, Decision decision) implements LogRecord {
+    /** Checks the fields. */
+    public Decided {
+      Assert.notNull(transactionId, "transactionId");
+      Assert.notNull(decision, "decision");
+    }
+  }
+
+  /**
+   * Every branch acknowledged the decision; the transaction needs nothing more and its records
+   * may be compacted away.
+   *
+   * @param transactionId the transaction
+   */
+  record End(TransactionId transactionId) implements LogRecord {
+    /** Checks the fields. */
+    public End {
+      Assert.notNull(transactionId, "transactionId");
+    }
+  }
+}

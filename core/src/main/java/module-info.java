@@ -1,0 +1,17 @@
+/**
+ * Settle core: what every protocol shares. Identifiers, outcomes, the {@code Coordinator} and
+ * {@code Participant} contracts, the coordinator's transaction log, retry policy and events.
+ */
+module dev.settle.core {
+  requires transitive org.jspecify;
+  requires org.slf4j;
+
+  exports dev.settle.core;
+  exports dev.settle.core.event;
+  exports dev.settle.core.log;
+  // Shared machinery for the protocol modules only; users never see it.
+  exports dev.settle.core.internal to
+      dev.settle.twopc,
+      dev.settle.tcc,
+      dev.settle.saga;
+}

@@ -1,0 +1,65 @@
+package dev.settle.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.settle.core.Decision;
+import dev.settle.core.TransactionId;
+import dev.settle.core.TransactionLogException;
+import dev.settle.core.log.InMemoryTransactionLog;
+import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.TransactionLog;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+class JournalTest {
+  private final TransactionId tx = TransactionId.of("t");
+
+  @Test
+  void theDecisionIsAlwaysForced() {
+    List<Boolean> forces = new ArrayList<>();
+    TransactionLog spy =
+        new TransactionLog() {
+          @Override
+          public void append(List<LogRecord> records, boolean force) {
+            forces.add(force);
+          }
+
+          @Override
+          public void replay(Consumer<LogRecord> sink) {}
+
+          @Override
+          public void close() {}
+        };
+    Journal journal = new Journal(spy, "2pc");
+    journal.append(new LogRecord.Begin(tx, "2pc", 0, 1), false);
+    journal.decide(tx, Decision.COMMIT);
+    journal.end(tx);
+    assertThat(forces).containsExactly(false, true, false);
+  }
+
+  @Test
+  void aFailedAppendLeavesTheLiveStateUntouched() {
+    InMemoryTransactionLog log = new InMemoryTransactionLog();
+    Journal journal = new Journal(log, "2pc");
+    journal.append(new LogRecord.Begin(tx, "2pc", 0, 1), false);
+    log.close();
+    assertThatThrownBy(() -> journal.decide(tx, Decision.COMMIT))
+        .isInstanceOf(TransactionLogException.class);
+    assertThat(journal.live(tx).decision()).isNull();
+  }
+
+  @Test
+  void aNewJournalOnTheSameLogRecoversTheDecision() {
+    InMemoryTransactionLog log = new InMemoryTransactionLog();
+    Journal first = new Journal(log, "2pc");
+    first.append(new LogRecord.Begin(tx, "2pc", 0, 1), false);
+    first.decide(tx, Decision.ROLLBACK);
+    Journal second = new Journal(log, "2pc");
+    assertThat(second.decisionFor(tx)).isEqualTo(Decision.ROLLBACK);
+    assertThat(second.recoverUnfinished()).containsOnlyKeys(tx);
+    assertThat(second.decisionFor(TransactionId.of("unknown"))).isNull();
+  }
+}

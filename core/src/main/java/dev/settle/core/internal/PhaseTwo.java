@@ -1,0 +1,113 @@
+package dev.settle.core.internal;
+
+import dev.settle.core.BranchId;
+import dev.settle.core.BranchState;
+import dev.settle.core.Decision;
+import dev.settle.core.Outcome;
+import dev.settle.core.TransactionId;
+import dev.settle.core.event.EventType;
+import dev.settle.core.log.LogRecord;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Sends a logged decision to every branch and ends the transaction: the part of every protocol
+ * that must "never give up silently". Each branch is retried under the phase-two policy; a branch
+ * still failing after that is logged and reported {@link BranchState#IN_DOUBT}, the transaction
+ * gets no End record, and the next recovery pass tries again.
+ */
+public final class PhaseTwo {
+  /** One phase-two call; {@code attempt} counts from 1. */
+  @FunctionalInterface
+  public interface Call {
+    /** Sends the decision to the branch; throws if it was not acknowledged. */
+    void send(int attempt);
+  }
+
+  /**
+   * A branch to drive.
+   *
+   * @param id the branch
+   * @param call the phase-two call
+   */
+  public record Branch(BranchId id, Call call) {}
+
+  private final Journal journal;
+  private final EventDispatcher events;
+  private final Retrier retrier;
+
+  public PhaseTwo(Journal journal, EventDispatcher events, Retrier retrier) {
+    this.journal = journal;
+    this.events = events;
+    this.retrier = retrier;
+  }
+
+  /**
+   * Drives {@code branches} to {@code decision} in order and ends the transaction when all
+   * acknowledged.
+   *
+   * @param settled branches that need no phase two (read-only voters, branches finished before a
+   *     crash), with their states, reported in the outcome as they are
+   * @param reason why the transaction rolls back (ignored on commit)
+   */
+  public Outcome drive(
+      TransactionId tx,
+      Decision decision,
+      List<Branch> branches,
+      Map<BranchId, BranchState> settled,
+      String reason) {
+    Map<BranchId, BranchState> states = new LinkedHashMap<>(settled);
+    BranchState done = decision == Decision.COMMIT ? BranchState.COMMITTED : BranchState.ROLLED_BACK;
+    EventType doneEvent =
+        decision == Decision.COMMIT ? EventType.BRANCH_COMMITTED : EventType.BRANCH_ROLLED_BACK;
+    RuntimeException lastFailure = null;
+    for (Branch branch : branches) {
+      int[] attempt = {0};
+      Retrier.Result result =
+          retrier.run(
+              () -> branch.call().send(++attempt[0]),
+              (n, failure, delay) ->
+                  events.publish(
+                      tx,
+                      branch.id(),
+                      EventType.BRANCH_RETRYING,
+                      "attempt " + n + " failed (" + failure + "); next in " + delay));
+      if (result.succeeded()) {
+        journal.append(new LogRecord.BranchUpdated(tx, branch.id(), done), false);
+        events.publish(tx, branch.id(), doneEvent, "");
+        states.put(branch.id(), done);
+      } else {
+        lastFailure = result.lastFailure();
+        journal.append(new LogRecord.BranchUpdated(tx, branch.id(), BranchState.IN_DOUBT), false);
+        events.publish(
+            tx,
+            branch.id(),
+            EventType.BRANCH_IN_DOUBT,
+            result.attempts() + " attempts failed, last: " + lastFailure);
+        states.put(branch.id(), BranchState.IN_DOUBT);
+      }
+    }
+    return finish(tx, decision, states, lastFailure, reason);
+  }
+
+  private Outcome finish(
+      TransactionId tx,
+      Decision decision,
+      Map<BranchId, BranchState> states,
+      @Nullable RuntimeException lastFailure,
+      String reason) {
+    if (states.containsValue(BranchState.IN_DOUBT)) {
+      events.publish(tx, EventType.TRANSACTION_HEURISTIC, "in doubt after " + decision);
+      return new Outcome.InDoubt(tx, states, decision, lastFailure);
+    }
+    journal.end(tx);
+    if (decision == Decision.COMMIT) {
+      events.publish(tx, EventType.TRANSACTION_COMMITTED, "");
+      return new Outcome.Committed(tx, states);
+    }
+    events.publish(tx, EventType.TRANSACTION_ROLLED_BACK, reason);
+    return new Outcome.RolledBack(tx, states, reason);
+  }
+}

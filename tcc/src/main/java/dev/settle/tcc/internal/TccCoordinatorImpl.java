@@ -1,0 +1,180 @@
+package dev.settle.tcc.internal;
+
+import dev.settle.core.BranchId;
+import dev.settle.core.BranchState;
+import dev.settle.core.CoordinatorSettings;
+import dev.settle.core.Decision;
+import dev.settle.core.Outcome;
+import dev.settle.core.TransactionId;
+import dev.settle.core.event.EventType;
+import dev.settle.core.internal.EventDispatcher;
+import dev.settle.core.internal.Journal;
+import dev.settle.core.internal.MdcScope;
+import dev.settle.core.internal.PhaseTwo;
+import dev.settle.core.internal.Retrier;
+import dev.settle.core.log.BranchImage;
+import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.TransactionImage;
+import dev.settle.tcc.TccBranch;
+import dev.settle.tcc.TccContext;
+import dev.settle.tcc.TccCoordinator;
+import dev.settle.tcc.TccParticipant;
+import dev.settle.tcc.TccTransaction;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The TCC coordinator: logs branches, runs Tries in parallel, decides, drives phase two. */
+public final class TccCoordinatorImpl implements TccCoordinator {
+  private final CoordinatorSettings settings;
+  private final Map<String, TccParticipant> participants;
+  private final Duration tryTimeout;
+  private final Duration transactionTimeout;
+  private final Journal journal;
+  private final EventDispatcher events;
+  private final PhaseTwo phaseTwo;
+  private final TryRound tryRound;
+  private final Set<TransactionId> inFlight = ConcurrentHashMap.newKeySet();
+
+  public TccCoordinatorImpl(
+      CoordinatorSettings settings,
+      Map<String, TccParticipant> participants,
+      Duration tryTimeout,
+      Duration transactionTimeout) {
+    this.settings = settings;
+    this.participants = Map.copyOf(participants);
+    this.tryTimeout = tryTimeout;
+    this.transactionTimeout = transactionTimeout;
+    this.journal = new Journal(settings.log(), PROTOCOL);
+    this.events = new EventDispatcher(settings.clock(), settings.listeners());
+    Retrier retrier =
+        new Retrier(
+            settings.phaseTwoRetry(), settings.clock(), settings.scheduler(), settings.random());
+    this.phaseTwo = new PhaseTwo(journal, events, retrier);
+    this.tryRound = new TryRound(settings.executor(), settings.clock(), events);
+  }
+
+  @Override
+  public Outcome execute(TccTransaction transaction) {
+    TransactionId tx = settings.idGenerator().next();
+    inFlight.add(tx);
+    try (MdcScope mdc = MdcScope.open(tx)) {
+      long start = settings.clock().millis();
+      Instant deadline = Instant.ofEpochMilli(start + transactionTimeout.toMillis());
+      // Branches are durable before any Try, so a crash mid-Try still leaves recovery a list of
+      // branches to cancel: no reservation is left hanging.
+      List<LogRecord> opening = new ArrayList<>();
+      opening.add(new LogRecord.Begin(tx, PROTOCOL, start, deadline.toEpochMilli()));
+      for (TccBranch branch : transaction.branches()) {
+        opening.add(
+            new LogRecord.BranchRegistered(
+                tx, branch.id(), branch.participant().name(), branch.payload()));
+      }
+      journal.append(opening, true);
+      events.publish(tx, EventType.TRANSACTION_BEGUN, transaction.branches().size() + " branches");
+      for (TccBranch branch : transaction.branches()) {
+        events.publish(tx, branch.id(), EventType.BRANCH_REGISTERED, branch.participant().name());
+      }
+
+      TryRound.Result tries = tryRound.run(tx, transaction.branches(), deadline, tryTimeout);
+      Decision decision = tries.allSucceeded() ? Decision.COMMIT : Decision.ROLLBACK;
+      journal.decide(tx, decision);
+      events.publish(
+          tx,
+          decision == Decision.COMMIT ? EventType.DECIDED_COMMIT : EventType.DECIDED_ROLLBACK,
+          tries.reason());
+
+      List<PhaseTwo.Branch> calls = new ArrayList<>();
+      for (TccBranch branch : transaction.branches()) {
+        calls.add(phaseTwoCall(tx, branch.id(), branch.participant(), branch.payload(), deadline, decision));
+      }
+      return phaseTwo.drive(tx, decision, calls, Map.of(), tries.reason());
+    } finally {
+      inFlight.remove(tx);
+    }
+  }
+
+  @Override
+  public List<Outcome> recover() {
+    List<Outcome> outcomes = new ArrayList<>();
+    for (TransactionImage image : journal.recoverUnfinished().values()) {
+      TransactionId tx = image.transactionId();
+      if (inFlight.contains(tx)) {
+        continue; // this instance is still running it
+      }
+      try (MdcScope mdc = MdcScope.open(tx)) {
+        outcomes.add(recoverOne(image));
+      }
+    }
+    return outcomes;
+  }
+
+  private Outcome recoverOne(TransactionImage image) {
+    TransactionId tx = image.transactionId();
+    events.publish(tx, EventType.TRANSACTION_RECOVERING, "decision " + image.decision());
+    Decision decision = image.decision();
+    String reason = "recovered after a crash with the decision logged";
+    if (decision == null) {
+      // Presumed abort: no decision logged means cancel, and that decision is logged first.
+      decision = Decision.ROLLBACK;
+      reason = "no decision logged before the crash: presumed abort";
+      journal.decide(tx, decision);
+      events.publish(tx, EventType.DECIDED_ROLLBACK, reason);
+    }
+    Instant deadline = Instant.ofEpochMilli(image.deadlineMillis());
+    Map<BranchId, BranchState> settled = new LinkedHashMap<>();
+    List<PhaseTwo.Branch> calls = new ArrayList<>();
+    for (BranchImage branch : image.branches().values()) {
+      TccParticipant participant = participants.get(branch.participant());
+      if (branch.state().isFinal()) {
+        settled.put(branch.branchId(), branch.state());
+      } else if (participant == null) {
+        events.publish(
+            tx,
+            branch.branchId(),
+            EventType.BRANCH_IN_DOUBT,
+            "no participant named \"" + branch.participant() + "\" is registered with this coordinator");
+        settled.put(branch.branchId(), BranchState.IN_DOUBT);
+      } else {
+        calls.add(phaseTwoCall(tx, branch.branchId(), participant, branch.payload(), deadline, decision));
+      }
+    }
+    return phaseTwo.drive(tx, decision, calls, settled, reason);
+  }
+
+  private static PhaseTwo.Branch phaseTwoCall(
+      TransactionId tx,
+      BranchId branch,
+      TccParticipant participant,
+      byte[] payload,
+      Instant deadline,
+      Decision decision) {
+    return new PhaseTwo.Branch(
+        branch,
+        attempt -> {
+          TccContext context = new TccContext(tx, branch, payload, attempt, deadline);
+          if (decision == Decision.COMMIT) {
+            participant.confirm(context);
+          } else {
+            participant.cancel(context);
+          }
+        });
+  }
+
+  @Override
+  public Optional<Decision> decisionFor(TransactionId transactionId) {
+    return Optional.ofNullable(journal.decisionFor(transactionId));
+  }
+
+  @Override
+  public String toString() {
+    return "TccCoordinator[participants=" + participants.keySet() + ", tryTimeout=" + tryTimeout
+        + ", transactionTimeout=" + transactionTimeout + "]";
+  }
+}

@@ -1,0 +1,49 @@
+package dev.settle.tcc;
+
+import dev.settle.core.log.InMemoryTransactionLog;
+import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.TransactionLog;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** An in-memory log whose coordinator "crashes" (an Error unwinds it) at the n-th append. */
+final class CrashingLog implements TransactionLog {
+  static final class Crash extends Error {
+    private static final long serialVersionUID = 1L;
+
+    Crash(int append) {
+      super("simulated coordinator crash at append " + append);
+    }
+  }
+
+  final InMemoryTransactionLog inner = InMemoryTransactionLog.keepingHistory();
+  private int appends;
+  private int crashAt;
+
+  CrashingLog(int crashAt) {
+    this.crashAt = crashAt;
+  }
+
+  void disarm() {
+    crashAt = -1;
+  }
+
+  @Override
+  public void append(List<LogRecord> records, boolean force) {
+    appends++;
+    if (appends == crashAt) {
+      throw new Crash(appends);
+    }
+    inner.append(records, force);
+  }
+
+  @Override
+  public void replay(Consumer<LogRecord> sink) {
+    inner.replay(sink);
+  }
+
+  @Override
+  public void close() {
+    inner.close();
+  }
+}

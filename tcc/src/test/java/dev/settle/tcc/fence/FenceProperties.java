@@ -1,0 +1,117 @@
+package dev.settle.tcc.fence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.settle.core.BranchId;
+import dev.settle.core.ParticipantException;
+import dev.settle.core.TransactionId;
+import dev.settle.tcc.TccContext;
+import dev.settle.tcc.TccParticipant;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * Any delivery order of one branch's calls, with duplicates and a Cancel overtaking its Try,
+ * leaves the resource fully confirmed or untouched, and never holding a reservation after a
+ * Cancel.
+ */
+class FenceProperties {
+  enum Call {
+    TRY,
+    CONFIRM,
+    CANCEL
+  }
+
+  /**
+   * A delivery schedule the coordinator could cause. On confirm, the coordinator sent Confirm
+   * only after a Try succeeded, so one Try is delivered before the first Confirm; every other
+   * copy can land anywhere. On cancel, Tries and Cancels interleave freely.
+   */
+  record Schedule(boolean confirm, List<Call> deliveries) {}
+
+  @Provide
+  Arbitrary<Schedule> schedules() {
+    Arbitrary<Integer> copies = Arbitraries.integers().between(0, 3);
+    Arbitrary<Schedule> confirm =
+        Combinators.combine(copies, Arbitraries.integers().between(1, 3), Arbitraries.longs())
+            .as(
+                (extraTries, confirms, seed) -> {
+                  List<Call> rest = new ArrayList<>();
+                  for (int i = 0; i < extraTries; i++) rest.add(Call.TRY);
+                  for (int i = 0; i < confirms; i++) rest.add(Call.CONFIRM);
+                  java.util.Collections.shuffle(rest, new java.util.Random(seed));
+                  List<Call> all = new ArrayList<>();
+                  all.add(Call.TRY);
+                  all.addAll(rest);
+                  return new Schedule(true, all);
+                });
+    Arbitrary<Schedule> cancel =
+        Combinators.combine(copies, Arbitraries.integers().between(1, 3), Arbitraries.longs())
+            .as(
+                (tries, cancels, seed) -> {
+                  List<Call> all = new ArrayList<>();
+                  for (int i = 0; i < tries; i++) all.add(Call.TRY);
+                  for (int i = 0; i < cancels; i++) all.add(Call.CANCEL);
+                  java.util.Collections.shuffle(all, new java.util.Random(seed));
+                  return new Schedule(false, all);
+                });
+    return Arbitraries.oneOf(confirm, cancel);
+  }
+
+  /** One account with a balance; Try reserves 10, Confirm spends it, Cancel gives it back. */
+  static final class Account implements TccParticipant {
+    long balance = 100;
+    long reserved;
+
+    @Override
+    public void tryReserve(TccContext ctx) {
+      balance -= 10;
+      reserved += 10;
+    }
+
+    @Override
+    public void confirm(TccContext ctx) {
+      reserved -= 10;
+    }
+
+    @Override
+    public void cancel(TccContext ctx) {
+      reserved -= 10;
+      balance += 10;
+    }
+  }
+
+  @Property(tries = 2000)
+  void anyDeliveryOrderEndsConfirmedOrUntouched(@ForAll("schedules") Schedule schedule) {
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    InMemoryTccFence fence =
+        new InMemoryTccFence(Clock.fixed(now, ZoneOffset.UTC), Duration.ofMinutes(1));
+    Account account = new Account();
+    TccParticipant fenced = fence.protect(account);
+    TccContext ctx =
+        new TccContext(TransactionId.of("t"), BranchId.of("b"), new byte[0], 1, now.plusSeconds(5));
+    for (Call call : schedule.deliveries()) {
+      try {
+        switch (call) {
+          case TRY -> fenced.tryReserve(ctx);
+          case CONFIRM -> fenced.confirm(ctx);
+          case CANCEL -> fenced.cancel(ctx);
+        }
+      } catch (ParticipantException refused) {
+        // A refused late Try is the fence doing its job; it must not have touched the account.
+      }
+    }
+    assertThat(account.reserved).as("reservation after %s", schedule).isZero();
+    assertThat(account.balance).as("balance after %s", schedule).isEqualTo(schedule.confirm() ? 90 : 100);
+  }
+}

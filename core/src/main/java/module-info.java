@@ -5,6 +5,8 @@
 module dev.settle.core {
   requires transitive org.jspecify;
   requires org.slf4j;
+  // JDBC stores are optional: a user without java.sql never loads them.
+  requires static java.sql;
 
   exports dev.settle.core;
   exports dev.settle.core.event;

@@ -1,0 +1,75 @@
+package dev.settle.tcc.fence;
+
+import dev.settle.core.ParticipantException;
+import dev.settle.tcc.TccContext;
+import dev.settle.tcc.TccParticipant;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/** A JDBC participant behind the fence: one connection and one local transaction per call. */
+final class JdbcFencedParticipant implements TccParticipant {
+  @FunctionalInterface
+  private interface FencedCall {
+    boolean run(Connection c) throws SQLException;
+  }
+
+  private final JdbcTccFence fence;
+  private final DataSource dataSource;
+  private final JdbcTccParticipant participant;
+
+  JdbcFencedParticipant(JdbcTccFence fence, DataSource dataSource, JdbcTccParticipant participant) {
+    this.fence = fence;
+    this.dataSource = dataSource;
+    this.participant = participant;
+  }
+
+  @Override
+  public String name() {
+    return participant.name();
+  }
+
+  @Override
+  public void tryReserve(TccContext ctx) {
+    inTransaction(ctx, "try", c -> fence.tryReserve(c, ctx, participant));
+  }
+
+  @Override
+  public void confirm(TccContext ctx) {
+    inTransaction(ctx, "confirm", c -> fence.confirm(c, ctx, participant));
+  }
+
+  @Override
+  public void cancel(TccContext ctx) {
+    inTransaction(ctx, "cancel", c -> fence.cancel(c, ctx, participant));
+  }
+
+  private void inTransaction(TccContext ctx, String phase, FencedCall call) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        call.run(c);
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c, e);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new ParticipantException(
+          ctx.transactionId(), ctx.branchId(), phase + " failed in the database: " + e.getMessage(), e);
+    }
+  }
+
+  private static void rollbackQuietly(Connection c, Exception cause) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "jdbc-fenced " + participant;
+  }
+}

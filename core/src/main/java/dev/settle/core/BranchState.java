@@ -4,6 +4,8 @@ package dev.settle.core;
 public enum BranchState {
   /** Enlisted; phase one not yet answered. */
   REGISTERED,
+  /** Phase one started and has not answered yet: a saga step whose outcome is unknown until it ends. */
+  STARTED,
   /** Phase one succeeded: 2PC voted prepared, a TCC Try succeeded, a saga step was applied. */
   PREPARED,
   /** 2PC voted read-only: the branch changed nothing and gets no phase two. */

@@ -16,6 +16,7 @@ import dev.settle.core.log.LogRecord;
 import dev.settle.core.log.LogReplay;
 import dev.settle.core.log.TransactionLog;
 import dev.settle.tcc.fence.FenceState;
+import dev.settle.testsupport.CrashingLog;
 import dev.settle.tcc.fence.InMemoryTccFence;
 import java.time.Clock;
 import java.time.Duration;

@@ -7,9 +7,13 @@ import dev.settle.core.Outcome;
 import dev.settle.core.TransactionId;
 import dev.settle.core.event.EventType;
 import dev.settle.core.log.LogRecord;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -59,37 +63,89 @@ public final class PhaseTwo {
       Map<BranchId, BranchState> settled,
       String reason) {
     Map<BranchId, BranchState> states = new LinkedHashMap<>(settled);
-    BranchState done = decision == Decision.COMMIT ? BranchState.COMMITTED : BranchState.ROLLED_BACK;
-    EventType doneEvent =
-        decision == Decision.COMMIT ? EventType.BRANCH_COMMITTED : EventType.BRANCH_ROLLED_BACK;
     RuntimeException lastFailure = null;
     for (Branch branch : branches) {
-      int[] attempt = {0};
-      Retrier.Result result =
-          retrier.run(
-              () -> branch.call().send(++attempt[0]),
-              (n, failure, delay) ->
-                  events.publish(
-                      tx,
-                      branch.id(),
-                      EventType.BRANCH_RETRYING,
-                      "attempt " + n + " failed (" + failure + "); next in " + delay));
-      if (result.succeeded()) {
-        journal.append(new LogRecord.BranchUpdated(tx, branch.id(), done), false);
-        events.publish(tx, branch.id(), doneEvent, "");
-        states.put(branch.id(), done);
-      } else {
+      Retrier.Result result = driveOne(tx, decision, branch);
+      states.put(branch.id(), stateAfter(decision, result));
+      if (!result.succeeded()) {
         lastFailure = result.lastFailure();
-        journal.append(new LogRecord.BranchUpdated(tx, branch.id(), BranchState.IN_DOUBT), false);
-        events.publish(
-            tx,
-            branch.id(),
-            EventType.BRANCH_IN_DOUBT,
-            result.attempts() + " attempts failed, last: " + lastFailure);
-        states.put(branch.id(), BranchState.IN_DOUBT);
       }
     }
     return finish(tx, decision, states, lastFailure, reason);
+  }
+
+  /**
+   * Like {@link #drive}, but every branch at once on {@code executor}: for compensations the
+   * caller declared independent of each other.
+   */
+  public Outcome driveInParallel(
+      TransactionId tx,
+      Decision decision,
+      List<Branch> branches,
+      Map<BranchId, BranchState> settled,
+      String reason,
+      Executor executor) {
+    List<CompletableFuture<Retrier.Result>> running = new ArrayList<>();
+    for (Branch branch : branches) {
+      running.add(CompletableFuture.supplyAsync(() -> driveOne(tx, decision, branch), executor));
+    }
+    Map<BranchId, BranchState> states = new LinkedHashMap<>(settled);
+    RuntimeException lastFailure = null;
+    for (int i = 0; i < branches.size(); i++) {
+      Retrier.Result result = join(running.get(i));
+      states.put(branches.get(i).id(), stateAfter(decision, result));
+      if (!result.succeeded()) {
+        lastFailure = result.lastFailure();
+      }
+    }
+    return finish(tx, decision, states, lastFailure, reason);
+  }
+
+  private static Retrier.Result join(CompletableFuture<Retrier.Result> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      // driveOne lets only Errors escape (a crash); rethrow them as they were.
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw e;
+    }
+  }
+
+  private static BranchState stateAfter(Decision decision, Retrier.Result result) {
+    if (!result.succeeded()) {
+      return BranchState.IN_DOUBT;
+    }
+    return decision == Decision.COMMIT ? BranchState.COMMITTED : BranchState.ROLLED_BACK;
+  }
+
+  private Retrier.Result driveOne(TransactionId tx, Decision decision, Branch branch) {
+    BranchState done = decision == Decision.COMMIT ? BranchState.COMMITTED : BranchState.ROLLED_BACK;
+    EventType doneEvent =
+        decision == Decision.COMMIT ? EventType.BRANCH_COMMITTED : EventType.BRANCH_ROLLED_BACK;
+    int[] attempt = {0};
+    Retrier.Result result =
+        retrier.run(
+            () -> branch.call().send(++attempt[0]),
+            (n, failure, delay) ->
+                events.publish(
+                    tx,
+                    branch.id(),
+                    EventType.BRANCH_RETRYING,
+                    "attempt " + n + " failed (" + failure + "); next in " + delay));
+    if (result.succeeded()) {
+      journal.append(new LogRecord.BranchUpdated(tx, branch.id(), done), false);
+      events.publish(tx, branch.id(), doneEvent, "");
+    } else {
+      journal.append(new LogRecord.BranchUpdated(tx, branch.id(), BranchState.IN_DOUBT), false);
+      events.publish(
+          tx,
+          branch.id(),
+          EventType.BRANCH_IN_DOUBT,
+          result.attempts() + " attempts failed, last: " + result.lastFailure());
+    }
+    return result;
   }
 
   private Outcome finish(

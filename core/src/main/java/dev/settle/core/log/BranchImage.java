@@ -12,7 +12,8 @@ import java.util.Arrays;
  * @param participant the name of the participant serving it
  * @param payload the payload registered with it
  * @param state its last logged state
- * @param data the data of its last logged update (a saga step's result)
+ * @param data the data of its last logged update that carried any (a saga step's result; a
+ *     later update without data, such as a failed compensation, keeps it)
  */
 public record BranchImage(
     BranchId branchId, String participant, byte[] payload, BranchState state, byte[] data) {
@@ -38,7 +39,8 @@ public record BranchImage(
   }
 
   BranchImage with(BranchState newState, byte[] newData) {
-    return new BranchImage(branchId, participant, payload, newState, newData);
+    return new BranchImage(
+        branchId, participant, payload, newState, newData.length == 0 ? data : newData);
   }
 
   @Override

@@ -179,6 +179,7 @@ public final class LogCodec {
       case COMMITTED -> 5;
       case ROLLED_BACK -> 6;
       case IN_DOUBT -> 7;
+      case STARTED -> 8;
     };
   }
 
@@ -191,6 +192,7 @@ public final class LogCodec {
       case 5 -> BranchState.COMMITTED;
       case 6 -> BranchState.ROLLED_BACK;
       case 7 -> BranchState.IN_DOUBT;
+      case 8 -> BranchState.STARTED;
       default -> throw new CorruptLogException("unknown branch state code " + code, -1);
     };
   }

@@ -1,4 +1,4 @@
-package dev.settle.tcc;
+package dev.settle.testsupport;
 
 import dev.settle.core.log.InMemoryTransactionLog;
 import dev.settle.core.log.LogRecord;
@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /** An in-memory log whose coordinator "crashes" (an Error unwinds it) at the n-th append. */
-final class CrashingLog implements TransactionLog {
-  static final class Crash extends Error {
+public final class CrashingLog implements TransactionLog {
+  public static final class Crash extends Error {
     private static final long serialVersionUID = 1L;
 
     Crash(int append) {
@@ -16,15 +16,20 @@ final class CrashingLog implements TransactionLog {
     }
   }
 
-  final InMemoryTransactionLog inner = InMemoryTransactionLog.keepingHistory();
+  public final InMemoryTransactionLog inner = InMemoryTransactionLog.keepingHistory();
   private int appends;
+
+  /** How many appends were attempted, the crashing one included. */
+  public int appends() {
+    return appends;
+  }
   private int crashAt;
 
-  CrashingLog(int crashAt) {
+  public CrashingLog(int crashAt) {
     this.crashAt = crashAt;
   }
 
-  void disarm() {
+  public void disarm() {
     crashAt = -1;
   }
 

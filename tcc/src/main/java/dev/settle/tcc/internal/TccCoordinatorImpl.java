@@ -10,6 +10,7 @@ import dev.settle.core.event.EventType;
 import dev.settle.core.internal.EventDispatcher;
 import dev.settle.core.internal.Journal;
 import dev.settle.core.internal.MdcScope;
+import dev.settle.core.internal.ParallelRound;
 import dev.settle.core.internal.PhaseTwo;
 import dev.settle.core.internal.Retrier;
 import dev.settle.core.log.BranchImage;
@@ -39,7 +40,7 @@ public final class TccCoordinatorImpl implements TccCoordinator {
   private final Journal journal;
   private final EventDispatcher events;
   private final PhaseTwo phaseTwo;
-  private final TryRound tryRound;
+  private final ParallelRound tryRound;
   private final Set<TransactionId> inFlight = ConcurrentHashMap.newKeySet();
 
   public TccCoordinatorImpl(
@@ -57,7 +58,7 @@ public final class TccCoordinatorImpl implements TccCoordinator {
         new Retrier(
             settings.phaseTwoRetry(), settings.clock(), settings.scheduler(), settings.random());
     this.phaseTwo = new PhaseTwo(journal, events, retrier);
-    this.tryRound = new TryRound(settings.executor(), settings.clock(), events);
+    this.tryRound = new ParallelRound(settings.executor(), settings.clock(), events);
   }
 
   @Override
@@ -82,19 +83,36 @@ public final class TccCoordinatorImpl implements TccCoordinator {
         events.publish(tx, branch.id(), EventType.BRANCH_REGISTERED, branch.participant().name());
       }
 
-      TryRound.Result tries = tryRound.run(tx, transaction.branches(), deadline, tryTimeout);
-      Decision decision = tries.allSucceeded() ? Decision.COMMIT : Decision.ROLLBACK;
+      List<ParallelRound.Call<Void>> tries = new ArrayList<>();
+      for (TccBranch branch : transaction.branches()) {
+        TccContext context = new TccContext(tx, branch.id(), branch.payload(), 1, deadline);
+        tries.add(
+            new ParallelRound.Call<>(
+                branch.id(),
+                () -> {
+                  branch.participant().tryReserve(context);
+                  return null;
+                }));
+      }
+      String reason = "";
+      for (ParallelRound.Answer<Void> answer :
+          tryRound.run(tx, tries, tryTimeout, deadline.toEpochMilli(), "try")) {
+        if (!answer.succeeded() && reason.isEmpty()) {
+          reason = "branch " + answer.id() + ": " + answer.failure();
+        }
+      }
+      Decision decision = reason.isEmpty() ? Decision.COMMIT : Decision.ROLLBACK;
       journal.decide(tx, decision);
       events.publish(
           tx,
           decision == Decision.COMMIT ? EventType.DECIDED_COMMIT : EventType.DECIDED_ROLLBACK,
-          tries.reason());
+          reason);
 
       List<PhaseTwo.Branch> calls = new ArrayList<>();
       for (TccBranch branch : transaction.branches()) {
         calls.add(phaseTwoCall(tx, branch.id(), branch.participant(), branch.payload(), deadline, decision));
       }
-      return phaseTwo.drive(tx, decision, calls, Map.of(), tries.reason());
+      return phaseTwo.drive(tx, decision, calls, Map.of(), reason);
     } finally {
       inFlight.remove(tx);
     }

@@ -1,5 +1,7 @@
 package dev.settle.core;
 
+import dev.settle.testsupport.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -3,7 +3,7 @@ package dev.settle.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.settle.core.BranchId;
-import dev.settle.core.MutableClock;
+import dev.settle.testsupport.MutableClock;
 import dev.settle.core.TransactionId;
 import dev.settle.core.event.EventType;
 import dev.settle.core.event.TransactionEvent;

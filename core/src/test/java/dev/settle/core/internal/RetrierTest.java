@@ -3,7 +3,7 @@ package dev.settle.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.settle.core.MutableClock;
+import dev.settle.testsupport.MutableClock;
 import dev.settle.core.RetryPolicy;
 import dev.settle.core.Scheduler;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.settle.core;
+package dev.settle.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;

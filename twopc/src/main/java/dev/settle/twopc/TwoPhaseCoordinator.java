@@ -1,0 +1,23 @@
+package dev.settle.twopc;
+
+import dev.settle.core.Coordinator;
+
+/**
+ * Runs two-phase commits with presumed abort: enlist, run the work, prepare every participant in
+ * parallel (with a timeout), log the decision durably (one forced write per transaction), then
+ * commit or roll back every prepared participant with retries. Read-only voters get no phase
+ * two; a single participant gets a one-phase commit; a prepare that fails or times out aborts.
+ *
+ * <p>Mind the source's warning: every participant holds its locks from prepare until phase two
+ * arrives, so a slow node or a coordinator crash blocks the others. Prefer TCC or a saga when
+ * that is too costly.
+ */
+public interface TwoPhaseCoordinator extends Coordinator<TwoPhaseTransaction> {
+  /** The protocol name written in this coordinator's log records. */
+  String PROTOCOL = "2pc";
+
+  /** A builder with validated defaults. */
+  static TwoPhaseCoordinatorBuilder builder() {
+    return new TwoPhaseCoordinatorBuilder();
+  }
+}

@@ -5,8 +5,11 @@ import dev.settle.core.internal.Assert;
 import dev.settle.twopc.TwoPhaseContext;
 import dev.settle.twopc.TwoPhaseParticipant;
 import dev.settle.twopc.Vote;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
 
 /**
  * Any {@link XAResource} as a 2PC participant. The database does the prepare: {@code begin}
@@ -20,6 +23,8 @@ import javax.transaction.xa.XAResource;
 public final class XaParticipant implements TwoPhaseParticipant {
   private final String name;
   private final XAResource resource;
+  /** Branches started through this instance; any other branch is being recovered. */
+  private final Set<SettleXid> started = ConcurrentHashMap.newKeySet();
 
   /**
    * A participant.
@@ -45,6 +50,7 @@ public final class XaParticipant implements TwoPhaseParticipant {
   @Override
   public void begin(TwoPhaseContext ctx) {
     call(ctx, "start", () -> resource.start(xid(ctx), XAResource.TMNOFLAGS));
+    started.add(xid(ctx));
   }
 
   @Override
@@ -68,8 +74,9 @@ public final class XaParticipant implements TwoPhaseParticipant {
   public void commit(TwoPhaseContext ctx, boolean onePhase) {
     try {
       resource.commit(xid(ctx), onePhase);
+      started.remove(xid(ctx));
     } catch (XAException e) {
-      if (e.errorCode == XAException.XAER_NOTA && !onePhase) {
+      if (!onePhase && (e.errorCode == XAException.XAER_NOTA || !stillInDoubt(ctx))) {
         return; // already committed: an earlier attempt or the resource's own recovery did it
       }
       if (e.errorCode == XAException.XA_HEURCOM) {
@@ -82,10 +89,15 @@ public final class XaParticipant implements TwoPhaseParticipant {
 
   @Override
   public void rollback(TwoPhaseContext ctx) {
+    if (!started.remove(xid(ctx)) && !stillInDoubt(ctx)) {
+      // Recovery of a branch the resource no longer holds: nothing to roll back. The scan also
+      // lets drivers that resolve only scanned branches (H2) roll back one prepared elsewhere.
+      return;
+    }
     try {
       resource.rollback(xid(ctx));
     } catch (XAException e) {
-      if (e.errorCode == XAException.XAER_NOTA || isRollback(e)) {
+      if (e.errorCode == XAException.XAER_NOTA || isRollback(e) || !stillInDoubt(ctx)) {
         return; // never prepared, or already rolled back: presumed abort's no-op
       }
       if (e.errorCode == XAException.XA_HEURRB) {
@@ -93,6 +105,26 @@ public final class XaParticipant implements TwoPhaseParticipant {
         return;
       }
       throw failure(ctx, "rollback", e);
+    }
+  }
+
+  /**
+   * Whether the resource still lists the branch as prepared. Not every driver reports a finished
+   * branch as {@code XAER_NOTA} (H2 answers with code 0), so a failed commit or rollback of a
+   * branch that the resource no longer holds counts as finished.
+   */
+  private boolean stillInDoubt(TwoPhaseContext ctx) {
+    SettleXid xid = xid(ctx);
+    try {
+      Xid[] prepared = resource.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
+      for (Xid candidate : prepared == null ? new Xid[0] : prepared) {
+        if (xid.equals(candidate)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (XAException e) {
+      return true; // cannot tell: assume the worst and let the caller retry
     }
   }
 

@@ -34,7 +34,7 @@ class InMemoryTransactionLogTest {
     for (int i = 0; i < 20_000; i++) {
       log.append(history(TransactionId.of("t" + i), true), false);
     }
-    assertThat(log.size()).isLessThan(3 * 4096 + 3);
+    assertThat(log.size()).isLessThan(3 * 200);
   }
 
   @Test

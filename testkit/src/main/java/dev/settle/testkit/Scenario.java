@@ -1,0 +1,27 @@
+package dev.settle.testkit;
+
+import dev.settle.core.Coordinator;
+import dev.settle.core.log.TransactionLog;
+
+/**
+ * What a simulation runs: your participants, wrapped in the world's {@link Faults}; a coordinator
+ * built on a given log; a workload; and the invariants your resources must keep.
+ *
+ * @param <T> the coordinator's transaction type
+ */
+public interface Scenario<T> {
+  /**
+   * Builds a coordinator on {@code log}: at the start, and again after every crash. Configure it
+   * with {@link World#configure} and register every participant, so recovery finds them.
+   */
+  Coordinator<T> coordinator(World world, TransactionLog log);
+
+  /** The next transaction of the workload. */
+  T nextTransaction(World world);
+
+  /**
+   * Checks the resources once the run is quiet (faults stopped, held calls delivered, recovery
+   * finished). Throw {@link AssertionError} on a broken invariant; see {@link Invariants}.
+   */
+  void checkInvariants(World world);
+}

@@ -179,6 +179,26 @@ class SagaCoordinatorTest {
         d -> assertThat(d.lastFailure()).hasMessageContaining("no saga definition named \"lost\""));
   }
 
+  /**
+   * Found by the testkit's saga simulation (seed 1453): a step whose first attempt had an unknown
+   * outcome was re-run by recovery, failed cleanly, and was left uncompensated although the first
+   * attempt had taken effect.
+   */
+  @Test
+  void aStepRerunByRecoveryThatFailsCleanlyIsStillCompensated() {
+    shop.unknown.add("s1"); // first attempt takes effect, the answer is lost
+    dev.settle.testsupport.CrashingLog log = new dev.settle.testsupport.CrashingLog(4); // the turn back
+    SagaDefinition saga = shop.saga("rerun", 3);
+    assertThatThrownBy(() -> builder(log).definition(saga).build().execute(SagaRequest.of(saga)))
+        .isInstanceOf(dev.settle.testsupport.CrashingLog.Crash.class);
+    log.disarm();
+    shop.unknown.clear();
+    shop.failing.add("s1"); // the re-run fails cleanly
+    Outcome outcome = builder(log).definition(saga).build().recover().get(0);
+    assertThat(outcome).isInstanceOf(Outcome.RolledBack.class);
+    assertThat(shop.applied).isEmpty();
+  }
+
   @Test
   void definitionsRejectBadInput() {
     assertThatThrownBy(() -> SagaDefinition.builder("empty").build()).hasMessageContaining("at least one step");

@@ -72,7 +72,7 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
       events.publish(tx, EventType.TRANSACTION_BEGUN, "saga " + definition.name());
       SagaRun run =
           new SagaRun(tx, definition, new LinkedHashMap<>(request.input()), journal, events, settings);
-      return finishForward(run, run.forward(0, true));
+      return finishForward(run, run.forward(0, true, false));
     } finally {
       inFlight.remove(tx);
     }
@@ -190,7 +190,7 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
         return finishForward(run, new SagaRun.Result(false, "step " + branches.get(i).branchId() + " had failed before the crash"));
       }
       if (state != BranchState.PREPARED) {
-        return finishForward(run, run.forward(i, false));
+        return finishForward(run, run.forward(i, false, state == BranchState.STARTED));
       }
     }
     return finishForward(run, new SagaRun.Result(true, ""));

@@ -67,8 +67,10 @@ final class SagaRun {
    * Runs steps {@code from} onward.
    *
    * @param firstStartLogged whether step {@code from}'s start is already in the log
+   * @param firstMayHaveRun whether step {@code from} was started before a crash, so an earlier
+   *     attempt of its action may still take effect
    */
-  Result forward(int from, boolean firstStartLogged) {
+  Result forward(int from, boolean firstStartLogged, boolean firstMayHaveRun) {
     List<SagaStep> steps = definition.steps();
     for (int i = from; i < steps.size(); i++) {
       SagaStep step = steps.get(i);
@@ -78,6 +80,9 @@ final class SagaRun {
       events.publish(tx, step.name(), EventType.BRANCH_PREPARING, "step " + (i + 1) + " of " + steps.size());
       Map<String, byte[]>[] produced = new Map[1];
       int[] attempt = {0};
+      // Once one attempt's outcome is unknown, a later clean failure proves nothing: the earlier
+      // attempt may still land, so the step must be compensated.
+      boolean[] mayHaveRun = {i == from && firstMayHaveRun};
       Retrier.Result result =
           new Retrier(step.retry(), settings.clock(), settings.scheduler(), settings.random())
               .run(
@@ -89,12 +94,14 @@ final class SagaRun {
                     }
                     produced[0] = ctx.staged();
                   },
-                  (n, failure, delay) ->
-                      events.publish(
-                          tx, step.name(), EventType.BRANCH_RETRYING, "attempt " + n + " failed: " + failure));
+                  (n, failure, delay) -> {
+                    mayHaveRun[0] |= failure instanceof ParticipantTimeoutException;
+                    events.publish(
+                        tx, step.name(), EventType.BRANCH_RETRYING, "attempt " + n + " failed: " + failure);
+                  });
       if (!result.succeeded()) {
         RuntimeException failure = result.lastFailure();
-        boolean unknown = failure instanceof ParticipantTimeoutException;
+        boolean unknown = failure instanceof ParticipantTimeoutException || mayHaveRun[0];
         if (!unknown) {
           // A clean failure: the step's local transaction did not happen; no compensation.
           journal.append(new LogRecord.BranchUpdated(tx, step.name(), BranchState.FAILED), false);

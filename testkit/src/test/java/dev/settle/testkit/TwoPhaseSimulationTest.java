@@ -1,0 +1,105 @@
+package dev.settle.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.settle.core.Coordinator;
+import dev.settle.core.log.TransactionLog;
+import dev.settle.twopc.TwoPhaseCoordinator;
+import dev.settle.twopc.TwoPhaseCoordinatorBuilder;
+import dev.settle.twopc.TwoPhaseParticipant;
+import dev.settle.twopc.TwoPhaseTransaction;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TwoPhaseSimulationTest {
+  static final int SHARDS = 3;
+  static final int ACCOUNTS = 12;
+  static final long OPENING = 1_000;
+
+  static final class TwoPhaseScenario implements Scenario<TwoPhaseTransaction> {
+    final List<TwoPhaseShard> shards = new ArrayList<>();
+    final List<TwoPhaseParticipant> wired = new ArrayList<>();
+
+    TwoPhaseScenario(World world, boolean forgetsPrepared) {
+      for (int s = 0; s < SHARDS; s++) {
+        TwoPhaseShard shard = new TwoPhaseShard("node-" + s, forgetsPrepared);
+        shards.add(shard);
+        wired.add(world.faults().twoPhase(shard));
+      }
+      for (int a = 0; a < ACCOUNTS; a++) {
+        shards.get(a % SHARDS).balances.put("acct" + a, OPENING);
+      }
+    }
+
+    @Override
+    public Coordinator<TwoPhaseTransaction> coordinator(World world, TransactionLog log) {
+      TwoPhaseCoordinatorBuilder b =
+          world.configure(TwoPhaseCoordinator.builder()).log(log).prepareTimeout(Duration.ofSeconds(1));
+      wired.forEach(b::participant);
+      return b.build();
+    }
+
+    @Override
+    public TwoPhaseTransaction nextTransaction(World world) {
+      int from = world.random().nextInt(ACCOUNTS);
+      int to = (from + 1 + world.random().nextInt(ACCOUNTS - 1)) % ACCOUNTS;
+      long amount = 1 + world.random().nextInt(400);
+      TwoPhaseShard debit = shards.get(from % SHARDS);
+      TwoPhaseShard credit = shards.get(to % SHARDS);
+      return TwoPhaseTransaction.builder()
+          .enlist("debit", wired.get(from % SHARDS))
+          .enlist("credit", wired.get(to % SHARDS))
+          .work(
+              tx -> {
+                debit.stage(tx + "/debit", "acct" + from, -amount);
+                credit.stage(tx + "/credit", "acct" + to, amount);
+              })
+          .build();
+    }
+
+    @Override
+    public void checkInvariants(World world) {
+      Map<String, Long> balances = new HashMap<>();
+      for (TwoPhaseShard shard : shards) {
+        balances.putAll(shard.balances);
+        if (shard.holdsLocks()) {
+          throw new AssertionError("hanging reservation: " + shard.name() + " still holds prepared locks");
+        }
+      }
+      Invariants.noNegativeBalance(balances);
+      Invariants.conservation(ACCOUNTS * OPENING, balances.values().stream().mapToLong(Long::longValue).sum());
+    }
+  }
+
+  @Test
+  void keepsEveryInvariantUnderFaultsCrashesAndRestarts() {
+    SimulationResult result =
+        Simulation.withSeed(1979)
+            .faults(FaultPlan.uniform(0.02))
+            .crashEvery(29)
+            .transactions(TccSimulationTest.TRANSACTIONS)
+            .run(world -> new TwoPhaseScenario(world, false));
+    assertThat(result.committed()).isPositive();
+    assertThat(result.rolledBack()).isPositive();
+    assertThat(result.crashes()).isPositive();
+    assertThat(result.faults().restarts()).isPositive();
+    System.err.printf(
+        "2PC simulation: %d transactions, %.0f/s, %d crashes, faults %s%n",
+        result.transactions(), result.transactionsPerSecond(), result.crashes(), result.faults());
+  }
+
+  @Test
+  void catchesATwoPhaseParticipantThatForgetsItsPreparedStateOnRestart() {
+    SimulationFailure failure =
+        TccSimulationTest.firstFailure(
+            1_000,
+            seed -> Simulation.withSeed(seed).faults(new FaultPlan(0, 0, 0, 0, 0.2)).crashEvery(3).transactions(40),
+            world -> new TwoPhaseScenario(world, true));
+    assertThat(failure).as("a failing seed within 1,000").isNotNull();
+    assertThat(failure).hasMessageContaining("replay:");
+  }
+}

@@ -44,26 +44,29 @@ public final class Faults {
   }
 
   /** Injects no more faults; held calls stay held until {@link #flushDelayed()}. */
-  public void stop() {
+  public synchronized void stop() {
     active = false;
   }
 
   /** Whether faults are still being injected. */
-  public boolean active() {
+  public synchronized boolean active() {
     return active;
   }
 
   /** Delivers every call still held back, as a network finally would. */
   public void flushDelayed() {
-    List<List<Runnable>> all = new ArrayList<>(held.values());
-    held.clear();
+    List<List<Runnable>> all;
+    synchronized (this) {
+      all = new ArrayList<>(held.values());
+      held.clear();
+    }
     for (List<Runnable> calls : all) {
       calls.forEach(Faults::deliverQuietly);
     }
   }
 
   /** What has been injected so far. */
-  public FaultStats stats() {
+  public synchronized FaultStats stats() {
     return new FaultStats(failed, timedOut, duplicated, delayed, overtaken, restarts);
   }
 
@@ -156,44 +159,88 @@ public final class Faults {
     });
   }
 
+  /** What one draw decided for one call. */
+  private enum Fate {
+    DELIVER,
+    FAIL,
+    TIMEOUT_DELIVERED,
+    TIMEOUT_LOST,
+    DUPLICATE,
+    DELAY,
+    RESTART
+  }
+
+  /** Draws the call's fate; synchronized so that runs with several threads stay consistent. */
+  private synchronized Fate draw(Object target, boolean phaseOne) {
+    if (!active) {
+      return Fate.DELIVER;
+    }
+    double draw = random.nextDouble();
+    double edge = plan.fail();
+    if (draw < edge) {
+      failed++;
+      return Fate.FAIL;
+    }
+    edge += plan.timeout();
+    if (draw < edge) {
+      timedOut++;
+      return random.nextBoolean() ? Fate.TIMEOUT_DELIVERED : Fate.TIMEOUT_LOST;
+    }
+    edge += plan.duplicate();
+    if (draw < edge) {
+      duplicated++;
+      return Fate.DUPLICATE;
+    }
+    edge += plan.delay();
+    if (draw < edge && phaseOne) {
+      delayed++;
+      return Fate.DELAY;
+    }
+    edge += plan.restart();
+    if (draw < edge && target instanceof Restartable) {
+      restarts++;
+      return Fate.RESTART;
+    }
+    return Fate.DELIVER;
+  }
+
   private <V> V call(
       Object target, TransactionId tx, BranchId branch, boolean phaseOne, Supplier<V> delivery) {
     Key key = new Key(tx, branch);
-    if (active) {
-      double draw = random.nextDouble();
-      double edge = plan.fail();
-      if (draw < edge) {
-        failed++;
-        throw new ParticipantException(tx, branch, "injected failure: the call never arrived", null);
-      }
-      edge += plan.timeout();
-      if (draw < edge) {
-        timedOut++;
-        if (random.nextBoolean()) {
-          deliverQuietly(delivery::get);
-        }
+    switch (draw(target, phaseOne)) {
+      case FAIL ->
+          throw new ParticipantException(tx, branch, "injected failure: the call never arrived", null);
+      case TIMEOUT_DELIVERED -> {
+        deliverQuietly(delivery::get);
         throw new ParticipantTimeoutException(tx, branch, "injected timeout; outcome unknown");
       }
-      edge += plan.duplicate();
-      if (draw < edge) {
-        duplicated++;
+      case TIMEOUT_LOST ->
+          throw new ParticipantTimeoutException(tx, branch, "injected timeout; outcome unknown");
+      case DUPLICATE -> {
         V first = deliverThenRelease(key, delivery);
         deliverQuietly(delivery::get);
         return first;
       }
-      edge += plan.delay();
-      if (draw < edge && phaseOne) {
-        delayed++;
-        held.computeIfAbsent(key, k -> new ArrayList<>()).add(() -> delivery.get());
+      case DELAY -> {
+        hold(key, delivery::get);
         throw new ParticipantTimeoutException(tx, branch, "injected delay; the call is still on its way");
       }
-      edge += plan.restart();
-      if (draw < edge && target instanceof Restartable restartable) {
-        restarts++;
-        restartable.restart();
-      }
+      case RESTART -> ((Restartable) target).restart();
+      case DELIVER -> {}
     }
     return deliverThenRelease(key, delivery);
+  }
+
+  private synchronized void hold(Key key, Runnable call) {
+    held.computeIfAbsent(key, k -> new ArrayList<>()).add(call);
+  }
+
+  private synchronized List<Runnable> release(Key key) {
+    List<Runnable> late = held.remove(key);
+    if (late != null) {
+      overtaken += late.size();
+    }
+    return late;
   }
 
   /** Delivers a call, then any call of the same branch that it overtook. */
@@ -201,9 +248,8 @@ public final class Faults {
     try {
       return delivery.get();
     } finally {
-      List<Runnable> late = held.remove(key);
+      List<Runnable> late = release(key);
       if (late != null) {
-        overtaken += late.size();
         late.forEach(Faults::deliverQuietly);
       }
     }

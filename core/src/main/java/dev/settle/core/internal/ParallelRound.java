@@ -88,7 +88,8 @@ public final class ParallelRound {
       Answer<V> answer = await(id, running.get(i), limit, timeout, phase);
       answers.add(answer);
       if (answer.succeeded()) {
-        events.publish(tx, id, EventType.BRANCH_PREPARED, phase + " " + answer.value());
+        events.publish(
+            tx, id, EventType.BRANCH_PREPARED, phase + (answer.value() == null ? " ok" : " " + answer.value()));
       } else {
         events.publish(tx, id, EventType.BRANCH_FAILED, answer.failure());
       }

@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Wraps a log so that the coordinator crashes at every K-th append, before the record is stored:
- * the coordinator's memory is lost, the log keeps what earlier appends stored. Recovery then runs
- * on the same log.
+ * Wraps a log so that the coordinator process dies at every K-th append, before the record is
+ * stored. From then on every append fails too, in every thread, until the process is restarted
+ * with {@link #revive()}: a crash takes down every transaction in flight, not just one. The log
+ * keeps what earlier appends stored, and recovery runs on it.
  */
 public final class CrashingTransactionLog implements TransactionLog {
   private final TransactionLog log;
@@ -16,6 +17,7 @@ public final class CrashingTransactionLog implements TransactionLog {
   private long appends;
   private long crashes;
   private boolean armed = true;
+  private boolean dead;
 
   /**
    * A log that crashes its coordinator at every {@code crashEvery}-th append; 0 never crashes.
@@ -29,10 +31,14 @@ public final class CrashingTransactionLog implements TransactionLog {
   }
 
   @Override
-  public void append(List<LogRecord> records, boolean force) {
+  public synchronized void append(List<LogRecord> records, boolean force) {
+    if (dead) {
+      throw new SimulatedCrash(appends);
+    }
     appends++;
     if (armed && crashEvery > 0 && appends % crashEvery == 0) {
       crashes++;
+      dead = true;
       throw new SimulatedCrash(appends);
     }
     log.append(records, force);
@@ -48,13 +54,19 @@ public final class CrashingTransactionLog implements TransactionLog {
     log.close();
   }
 
-  /** Stops crashing: faults are over. */
-  public void disarm() {
+  /** The process restarted: appends work again (until the next crash). */
+  public synchronized void revive() {
+    dead = false;
+  }
+
+  /** Stops crashing for good: faults are over. */
+  public synchronized void disarm() {
     armed = false;
+    dead = false;
   }
 
   /** Crashes caused so far. */
-  public long crashes() {
+  public synchronized long crashes() {
     return crashes;
   }
 

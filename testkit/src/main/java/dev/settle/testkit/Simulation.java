@@ -27,6 +27,9 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class Simulation {
+  /** Consecutive crashed recoveries after which a run counts as never terminating. */
+  private static final int MAX_RESTARTS = 1_000;
+
   private final long seed;
   private FaultPlan plan = FaultPlan.none();
   private int crashEvery;
@@ -127,7 +130,8 @@ public final class Simulation {
       CrashingTransactionLog log,
       Map<TransactionId, Outcome> last,
       long[] recoveries) {
-    while (true) {
+    for (int attempt = 1; ; attempt++) {
+      log.revive();
       Coordinator<T> coordinator = s.coordinator(world, log);
       try {
         recoveries[0]++;
@@ -136,7 +140,11 @@ public final class Simulation {
         }
         return coordinator;
       } catch (SimulatedCrash crash) {
-        // crashed while recovering: a new process tries again
+        // crashed while recovering: a new process tries again, but not forever
+        if (attempt >= MAX_RESTARTS) {
+          throw new AssertionError(
+              "termination: recovery crashed " + attempt + " times in a row and never finished", crash);
+        }
       }
     }
   }

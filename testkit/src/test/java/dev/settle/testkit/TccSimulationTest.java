@@ -171,6 +171,7 @@ class TccSimulationTest {
 
     @Override
     public dev.settle.core.Coordinator<dev.settle.tcc.TccTransaction> coordinator(World world, TransactionLog ignored) {
+      log.revive(); // a new process
       return super.coordinator(world, log);
     }
 

@@ -6,6 +6,7 @@ import dev.settle.core.TransactionId;
 import dev.settle.core.event.TransactionListener;
 import dev.settle.core.log.InMemoryTransactionLog;
 import dev.settle.core.log.LogReplay;
+import dev.settle.testkit.CrashingTransactionLog;
 import dev.settle.testkit.FaultPlan;
 import dev.settle.testkit.SimulatedCrash;
 import dev.settle.testkit.World;
@@ -33,7 +34,7 @@ public final class WalletRun {
   private final World world;
   private final Bank bank;
   private final Transfers<?> transfers;
-  private final ProcessCrashLog log;
+  private final CrashingTransactionLog log;
   private final Map<TransactionId, Outcome> outcomes = new ConcurrentHashMap<>();
   private final ReentrantReadWriteLock process = new ReentrantReadWriteLock();
   private final AtomicLong done = new AtomicLong();
@@ -47,7 +48,7 @@ public final class WalletRun {
     this.world = new World(config.seed(), new FaultPlan(r, r, r, r, r));
     this.bank = Bank.of(config.shards(), config.accounts(), WalletConfig.OPENING_CENTS);
     this.transfers = Transfers.of(config.protocol(), bank, world.faults(), world);
-    this.log = new ProcessCrashLog(new InMemoryTransactionLog(), config.crashEvery());
+    this.log = new CrashingTransactionLog(new InMemoryTransactionLog(), config.crashEvery());
   }
 
   /** Transfers finished so far, for a progress line. */

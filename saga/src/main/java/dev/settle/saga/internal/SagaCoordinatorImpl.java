@@ -11,6 +11,7 @@ import dev.settle.core.internal.EventDispatcher;
 import dev.settle.core.internal.Journal;
 import dev.settle.core.internal.MdcScope;
 import dev.settle.core.internal.PhaseTwo;
+import dev.settle.core.internal.RecoveryPass;
 import dev.settle.core.internal.Retrier;
 import dev.settle.core.log.BranchImage;
 import dev.settle.core.log.LogRecord;
@@ -137,16 +138,7 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
 
   @Override
   public List<Outcome> recover() {
-    List<Outcome> outcomes = new ArrayList<>();
-    for (TransactionImage image : journal.recoverUnfinished().values()) {
-      if (inFlight.contains(image.transactionId())) {
-        continue;
-      }
-      try (MdcScope mdc = MdcScope.open(image.transactionId())) {
-        outcomes.add(recoverOne(image));
-      }
-    }
-    return outcomes;
+    return RecoveryPass.run(journal, inFlight, this::recoverOne);
   }
 
   private Outcome recoverOne(TransactionImage image) {

@@ -12,6 +12,7 @@ import dev.settle.core.internal.Journal;
 import dev.settle.core.internal.MdcScope;
 import dev.settle.core.internal.ParallelRound;
 import dev.settle.core.internal.PhaseTwo;
+import dev.settle.core.internal.RecoveryPass;
 import dev.settle.core.internal.Retrier;
 import dev.settle.core.log.BranchImage;
 import dev.settle.core.log.LogRecord;
@@ -120,31 +121,14 @@ public final class TccCoordinatorImpl implements TccCoordinator {
 
   @Override
   public List<Outcome> recover() {
-    List<Outcome> outcomes = new ArrayList<>();
-    for (TransactionImage image : journal.recoverUnfinished().values()) {
-      TransactionId tx = image.transactionId();
-      if (inFlight.contains(tx)) {
-        continue; // this instance is still running it
-      }
-      try (MdcScope mdc = MdcScope.open(tx)) {
-        outcomes.add(recoverOne(image));
-      }
-    }
-    return outcomes;
+    return RecoveryPass.run(journal, inFlight, this::recoverOne);
   }
 
   private Outcome recoverOne(TransactionImage image) {
     TransactionId tx = image.transactionId();
-    events.publish(tx, EventType.TRANSACTION_RECOVERING, "decision " + image.decision());
-    Decision decision = image.decision();
-    String reason = "recovered after a crash with the decision logged";
-    if (decision == null) {
-      // Presumed abort: no decision logged means cancel, and that decision is logged first.
-      decision = Decision.ROLLBACK;
-      reason = "no decision logged before the crash: presumed abort";
-      journal.decide(tx, decision);
-      events.publish(tx, EventType.DECIDED_ROLLBACK, reason);
-    }
+    RecoveryPass.Resolved resolved = RecoveryPass.resolve(journal, events, image, true);
+    Decision decision = resolved.decision();
+    String reason = resolved.reason();
     Instant deadline = Instant.ofEpochMilli(image.deadlineMillis());
     Map<BranchId, BranchState> settled = new LinkedHashMap<>();
     List<PhaseTwo.Branch> calls = new ArrayList<>();

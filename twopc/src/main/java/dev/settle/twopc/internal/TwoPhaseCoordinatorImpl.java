@@ -12,6 +12,7 @@ import dev.settle.core.internal.Journal;
 import dev.settle.core.internal.MdcScope;
 import dev.settle.core.internal.ParallelRound;
 import dev.settle.core.internal.PhaseTwo;
+import dev.settle.core.internal.RecoveryPass;
 import dev.settle.core.internal.Retrier;
 import dev.settle.core.log.BranchImage;
 import dev.settle.core.log.LogRecord;
@@ -213,29 +214,15 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
 
   @Override
   public List<Outcome> recover() {
-    List<Outcome> outcomes = new ArrayList<>();
-    for (TransactionImage image : journal.recoverUnfinished().values()) {
-      if (inFlight.contains(image.transactionId())) {
-        continue;
-      }
-      try (MdcScope mdc = MdcScope.open(image.transactionId())) {
-        outcomes.add(recoverOne(image));
-      }
-    }
-    return outcomes;
+    return RecoveryPass.run(journal, inFlight, this::recoverOne);
   }
 
   private Outcome recoverOne(TransactionImage image) {
     TransactionId tx = image.transactionId();
-    events.publish(tx, EventType.TRANSACTION_RECOVERING, "decision " + image.decision());
-    Decision decision = image.decision();
-    String reason = "recovered with its decision logged";
-    if (decision == null) {
-      decision = Decision.ROLLBACK;
-      reason = "no decision logged: presumed abort";
-      journal.append(new LogRecord.Decided(tx, decision), false);
-      events.publish(tx, EventType.DECIDED_ROLLBACK, reason);
-    }
+    // Presumed abort: a missing decision already means roll back, so writing it need not force.
+    RecoveryPass.Resolved resolved = RecoveryPass.resolve(journal, events, image, false);
+    Decision decision = resolved.decision();
+    String reason = resolved.reason();
     Map<BranchId, BranchState> settled = new LinkedHashMap<>();
     Map<BranchId, TwoPhaseParticipant> toFinish = new LinkedHashMap<>();
     for (BranchImage branch : image.branches().values()) {

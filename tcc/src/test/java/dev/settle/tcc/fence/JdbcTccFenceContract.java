@@ -177,6 +177,40 @@ abstract class JdbcTccFenceContract {
     assertThat(state("pending")).isEqualTo(FenceState.TRIED);
   }
 
+  /** Every delivery order gives the same answers and the same record as the in-memory fence. */
+  @Test
+  void answersLikeTheInMemoryFence() throws SQLException {
+    InMemoryTccFence memory = new InMemoryTccFence(Clock.fixed(now, ZoneOffset.UTC), Duration.ofMinutes(1));
+    TccParticipant inMemory = memory.protect(new FenceProperties.Account());
+    java.util.Random random = new java.util.Random(11);
+    for (int schedule = 0; schedule < 40; schedule++) {
+      TccContext ctx = ctx("same" + schedule, 1);
+      List<String> jdbcAnswers = new ArrayList<>();
+      List<String> memoryAnswers = new ArrayList<>();
+      for (int call = 0; call < 5; call++) {
+        int kind = random.nextInt(3);
+        jdbcAnswers.add(answer(fenced, kind, ctx));
+        memoryAnswers.add(answer(inMemory, kind, ctx));
+      }
+      assertThat(jdbcAnswers).as("schedule %d", schedule).isEqualTo(memoryAnswers);
+      assertThat(state("same" + schedule))
+          .isEqualTo(memory.state(ctx.transactionId(), ctx.branchId()).orElse(null));
+    }
+  }
+
+  private static String answer(TccParticipant p, int kind, TccContext ctx) {
+    try {
+      switch (kind) {
+        case 0 -> p.tryReserve(ctx);
+        case 1 -> p.confirm(ctx);
+        default -> p.cancel(ctx);
+      }
+      return kind + ":ok";
+    } catch (RuntimeException e) {
+      return kind + ":" + e.getClass().getSimpleName();
+    }
+  }
+
   @Test
   void refusesAnAutoCommitConnection() throws SQLException {
     try (Connection c = dataSource.getConnection()) {

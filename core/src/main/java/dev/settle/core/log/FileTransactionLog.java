@@ -1,0 +1,440 @@
+package dev.settle.core.log;
+
+import dev.settle.core.CorruptLogException;
+import dev.settle.core.TransactionId;
+import dev.settle.core.TransactionLogException;
+import dev.settle.core.internal.Assert;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A durable transaction log in a directory of segment files. Each record is framed with its
+ * length, type and a CRC32C checksum; forced appends reach the disk before they return (one flush
+ * per append, or one per group of concurrent appends, see {@link Durability}).
+ *
+ * <p>On open, the newest segment is scanned: a torn or corrupt tail (a crash in the middle of a
+ * write) is cut off and everything before it kept; a bad record followed by good ones is
+ * corruption in the middle, reported with its offset and never skipped. When a segment outgrows
+ * its limit, a new one is started with the records of the still unfinished transactions and the
+ * old one deleted, so disk use stays bounded however long the log runs. An exclusive lock on the
+ * directory keeps a second coordinator out.
+ *
+ * <pre>{@code
+ * try (FileTransactionLog log = FileTransactionLog.builder(Path.of("/var/lib/app/settle")).open()) {
+ *   TccCoordinator coordinator = TccCoordinator.builder().log(log).build();
+ * }
+ * }</pre>
+ */
+public final class FileTransactionLog implements TransactionLog {
+  private final Path directory;
+  private final Durability durability;
+  private final long segmentBytes;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final Map<TransactionId, List<LogRecord>> unfinished = new LinkedHashMap<>();
+  @SuppressWarnings("NullAway.Init") // set by recover(), which the constructor always runs
+  private FileChannel channel;
+  private long segmentNumber;
+  private long position;
+  private long forcedUpTo;
+  private boolean forcing;
+  private long forces;
+  private boolean closed;
+
+  private FileTransactionLog(Path directory, Durability durability, long segmentBytes) {
+    this.directory = directory;
+    this.durability = durability;
+    this.segmentBytes = segmentBytes;
+    checkDirectory(directory);
+    try {
+      this.lockChannel =
+          FileChannel.open(directory.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw new TransactionLogException("cannot create the lock file in " + directory + ": " + e.getMessage(), e);
+    }
+    FileLock acquired;
+    try {
+      acquired = lockChannel.tryLock();
+    } catch (OverlappingFileLockException | IOException e) {
+      acquired = null;
+    }
+    if (acquired == null) {
+      closeQuietly(lockChannel);
+      throw new TransactionLogException(
+          "another coordinator has the transaction log in " + directory + " open; two must never share one", null);
+    }
+    this.lock = acquired;
+    try {
+      recover();
+    } catch (RuntimeException e) {
+      release();
+      throw e;
+    }
+  }
+
+  /** A builder for a log in {@code directory}, which must exist and be writable. */
+  public static Builder builder(Path directory) {
+    return new Builder(directory);
+  }
+
+  private static void checkDirectory(Path directory) {
+    if (!Files.exists(directory)) {
+      throw new TransactionLogException("transaction log directory does not exist: " + directory, null);
+    }
+    if (!Files.isDirectory(directory)) {
+      throw new TransactionLogException("transaction log path is not a directory: " + directory, null);
+    }
+    if (!Files.isWritable(directory)) {
+      throw new TransactionLogException("no permission to write the transaction log directory " + directory, null);
+    }
+  }
+
+  /** Finds the newest segment, drops older ones it supersedes, and scans it. */
+  private void recover() {
+    List<Long> numbers = segmentNumbers();
+    try {
+      for (Path tmp : tmpFiles()) {
+        Files.deleteIfExists(tmp); // a compaction that crashed before it was complete
+      }
+      if (numbers.isEmpty()) {
+        segmentNumber = 0;
+        startSegment(1, List.of());
+        return;
+      }
+      long newest = numbers.get(numbers.size() - 1);
+      for (long older : numbers.subList(0, numbers.size() - 1)) {
+        Files.deleteIfExists(segment(older)); // every segment carries all it needs from older ones
+      }
+      segmentNumber = newest;
+      Path file = segment(newest);
+      byte[] bytes = Files.readAllBytes(file);
+      int end = scan(file, bytes, record -> index(record));
+      channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ);
+      if (end < bytes.length) {
+        channel.truncate(end); // the torn tail of a write the crash interrupted
+        channel.force(true);
+      }
+      position = end;
+      forcedUpTo = end;
+      channel.position(end);
+    } catch (IOException e) {
+      throw new TransactionLogException("cannot open the transaction log in " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Scans a segment's frames; returns where the valid records end. */
+  private static int scan(Path file, byte[] bytes, Consumer<LogRecord> sink) {
+    if (bytes.length < Frames.SEGMENT_HEADER) {
+      return fail(file, "segment header is missing", 0);
+    }
+    ByteBuffer header = ByteBuffer.wrap(bytes, 0, Frames.SEGMENT_HEADER);
+    if (header.getInt() != Frames.SEGMENT_MAGIC || header.getInt() != Frames.SEGMENT_VERSION) {
+      return fail(file, "not a Settle log segment (bad magic or version)", 0);
+    }
+    int offset = Frames.SEGMENT_HEADER;
+    while (offset < bytes.length) {
+      Frames.Read read = Frames.read(bytes, offset, bytes.length);
+      if (read == null) {
+        if (anyValidFrameAfter(bytes, offset)) {
+          return fail(file, "corrupt record in the middle of the log; later records follow it", offset);
+        }
+        return offset; // a torn or corrupt tail: nothing valid follows
+      }
+      sink.accept(read.record());
+      offset = read.next();
+    }
+    return offset;
+  }
+
+  private static boolean anyValidFrameAfter(byte[] bytes, int bad) {
+    for (int offset = bad + 1; offset + Frames.HEADER <= bytes.length; offset++) {
+      if (Frames.read(bytes, offset, bytes.length) != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int fail(Path file, String why, long offset) {
+    throw new CorruptLogException(file + ": " + why, offset);
+  }
+
+  private void index(LogRecord record) {
+    if (record instanceof LogRecord.End) {
+      unfinished.remove(record.transactionId());
+    } else {
+      unfinished.computeIfAbsent(record.transactionId(), id -> new ArrayList<>()).add(record);
+    }
+  }
+
+  @Override
+  public void append(List<LogRecord> records, boolean force) {
+    long end;
+    synchronized (this) {
+      if (closed) {
+        throw new TransactionLogException("the transaction log in " + directory + " is closed", null);
+      }
+      try {
+        if (position >= segmentBytes) {
+          compact();
+        }
+        for (LogRecord record : records) {
+          ByteBuffer frame = Frames.frame(record);
+          while (frame.hasRemaining()) {
+            position += channel.write(frame);
+          }
+          index(record);
+        }
+      } catch (IOException e) {
+        throw new TransactionLogException(
+            "cannot write the transaction log in " + directory + " (is the disk full?): " + e.getMessage(), e);
+      }
+      end = position;
+      if (!force || durability == Durability.NONE) {
+        return;
+      }
+      if (durability == Durability.FORCE_EACH) {
+        forceNow();
+        return;
+      }
+    }
+    awaitForced(end);
+  }
+
+  /** Group commit: wait until someone has forced past {@code end}, or force it ourselves. */
+  private void awaitForced(long end) {
+    synchronized (this) {
+      while (forcedUpTo < end && forcing) {
+        waitQuietly();
+      }
+      if (forcedUpTo >= end) {
+        return;
+      }
+      forcing = true; // this thread leads the next flush for everyone written so far
+    }
+    long target;
+    FileChannel leading;
+    synchronized (this) {
+      target = position;
+      leading = channel;
+    }
+    IOException failure = null;
+    try {
+      leading.force(false);
+    } catch (IOException e) {
+      failure = e;
+    }
+    synchronized (this) {
+      forcing = false;
+      if (failure == null && leading == channel) {
+        forcedUpTo = Math.max(forcedUpTo, target);
+        forces++;
+      }
+      notifyAll();
+    }
+    if (failure != null) {
+      throw new TransactionLogException("cannot force the transaction log in " + directory + ": " + failure.getMessage(), failure);
+    }
+    if (forcedUpTo < end) {
+      awaitForced(end); // the segment rolled over meanwhile; the new one is forced on creation
+    }
+  }
+
+  private void forceNow() {
+    try {
+      channel.force(false);
+      forces++;
+      forcedUpTo = position;
+    } catch (IOException e) {
+      throw new TransactionLogException("cannot force the transaction log in " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void waitQuietly() {
+    try {
+      wait();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TransactionLogException("interrupted while waiting for the log to reach the disk", e);
+    }
+  }
+
+  /**
+   * Starts a new segment holding the records of every unfinished transaction, makes it durable,
+   * and only then deletes the old one: a crash at any point leaves one complete newest segment.
+   */
+  private void compact() throws IOException {
+    List<LogRecord> carried = new ArrayList<>();
+    unfinished.values().forEach(carried::addAll);
+    long previous = segmentNumber;
+    FileChannel old = channel;
+    startSegment(previous + 1, carried);
+    old.force(false);
+    old.close();
+    Files.deleteIfExists(segment(previous));
+  }
+
+  private void startSegment(long number, List<LogRecord> carried) throws IOException {
+    Path tmp = directory.resolve("segment-" + number + ".tmp");
+    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      ByteBuffer header = ByteBuffer.allocate(Frames.SEGMENT_HEADER);
+      header.putInt(Frames.SEGMENT_MAGIC).putInt(Frames.SEGMENT_VERSION).flip();
+      out.write(header);
+      for (LogRecord record : carried) {
+        ByteBuffer frame = Frames.frame(record);
+        while (frame.hasRemaining()) {
+          out.write(frame);
+        }
+      }
+      out.force(true);
+    }
+    Path target = segment(number);
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+    segmentNumber = number;
+    channel = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.READ);
+    position = channel.size();
+    channel.position(position);
+    forcedUpTo = position;
+  }
+
+  @Override
+  public void replay(Consumer<LogRecord> sink) {
+    Path file;
+    long end;
+    synchronized (this) {
+      file = segment(segmentNumber);
+      end = position;
+    }
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      scan(file, Arrays.copyOf(bytes, (int) Math.min(bytes.length, end)), sink);
+    } catch (IOException e) {
+      throw new TransactionLogException("cannot read the transaction log " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Flushes done so far (group commit shares them among appends). */
+  public synchronized long forces() {
+    return forces;
+  }
+
+  /** Bytes used on disk by the current segment. */
+  public synchronized long sizeOnDisk() {
+    return position;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (durability != Durability.NONE) {
+        channel.force(false);
+      }
+      channel.close();
+    } catch (IOException e) {
+      throw new TransactionLogException("cannot close the transaction log in " + directory + ": " + e.getMessage(), e);
+    } finally {
+      release();
+    }
+  }
+
+  private void release() {
+    try {
+      lock.release();
+    } catch (IOException ignored) {
+      // the channel close below releases it anyway
+    }
+    closeQuietly(lockChannel);
+  }
+
+  private static void closeQuietly(@Nullable FileChannel c) {
+    try {
+      if (c != null) {
+        c.close();
+      }
+    } catch (IOException ignored) {
+      // nothing more to do
+    }
+  }
+
+  private Path segment(long number) {
+    return directory.resolve(String.format("segment-%012d.log", number));
+  }
+
+  private List<Long> segmentNumbers() {
+    try (Stream<Path> files = Files.list(directory)) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.matches("segment-\\d{12}\\.log"))
+          .map(n -> Long.parseLong(n.substring(8, 20)))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new TransactionLogException("cannot list " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  private List<Path> tmpFiles() throws IOException {
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList();
+    }
+  }
+
+  /** Builds a {@link FileTransactionLog}. */
+  public static final class Builder {
+    private final Path directory;
+    private Durability durability = Durability.GROUP_COMMIT;
+    private long segmentBytes = 64L * 1024 * 1024;
+
+    private Builder(Path directory) {
+      this.directory = Assert.notNull(directory, "directory");
+    }
+
+    /** When appends reach the disk (default: group commit). */
+    public Builder durability(Durability durability) {
+      this.durability = Assert.notNull(durability, "durability");
+      return this;
+    }
+
+    /** Roll over (and compact) once a segment reaches this size (default 64 MiB). */
+    public Builder segmentBytes(long segmentBytes) {
+      Assert.isTrue(segmentBytes >= 1024, "segmentBytes must be at least 1024, was " + segmentBytes);
+      this.segmentBytes = segmentBytes;
+      return this;
+    }
+
+    /**
+     * Opens the log, recovering its newest segment.
+     *
+     * @throws TransactionLogException if the directory is missing or not writable, or another
+     *     coordinator holds it
+     * @throws CorruptLogException if a record in the middle of the log is corrupt
+     */
+    public FileTransactionLog open() {
+      return new FileTransactionLog(directory, durability, segmentBytes);
+    }
+  }
+}

@@ -1,5 +1,6 @@
 package dev.settle.examples.cli;
 
+import dev.settle.examples.files.FileWallet;
 import dev.settle.examples.wallet.Protocol;
 import dev.settle.examples.wallet.Story;
 import dev.settle.examples.wallet.WalletConfig;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "wallet",
     mixinStandardHelpOptions = true,
+    subcommands = WalletRecoverCommand.class,
     description = {
       "With no flags: move $1 from A to C on each protocol and show every step.",
       "With --protocol: many random transfers with faults and coordinator crashes; then recovery,"
@@ -49,8 +51,18 @@ public final class WalletCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the summary as one JSON line.")
   boolean json;
 
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "Keep shards (H2 file databases) and the coordinator log (file log) in DIR, so a"
+          + " killed run can be finished by 'wallet recover'. No injected faults: the crash is real.")
+  java.nio.file.Path dataDir;
+
   @Override
   public Integer call() throws Exception {
+    if (dataDir != null) {
+      return onFiles();
+    }
     if (protocol == null) {
       new Story(System.out).tell();
       return 0;
@@ -62,6 +74,25 @@ public final class WalletCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage());
     }
     WalletReport report = WalletRun.run(config, line -> System.err.println(line));
+    return print(report, json);
+  }
+
+  private int onFiles() throws Exception {
+    Protocol chosen;
+    try {
+      chosen = Protocol.of(protocol == null ? "tcc" : protocol);
+      new WalletConfig(chosen, shards, accounts, transfers, 1, 0, 0, seed);
+    } catch (IllegalArgumentException bad) {
+      throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage());
+    }
+    try (FileWallet wallet = FileWallet.open(dataDir, chosen, shards, accounts, WalletConfig.OPENING_CENTS)) {
+      wallet.recover(); // finish whatever an earlier, killed run left
+      return print(wallet.run(transfers, seed, line -> System.err.println(line)), json);
+    }
+  }
+
+  /** Prints a report and returns the exit status: 1 if an invariant broke. */
+  static int print(WalletReport report, boolean json) {
     if (json) {
       System.out.println(report.toJson());
     } else {

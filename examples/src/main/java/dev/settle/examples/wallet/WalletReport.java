@@ -19,6 +19,7 @@ import dev.settle.testkit.FaultStats;
  * @param recoveries recovery passes
  * @param faults injected faults
  * @param elapsedMillis wall time
+ * @param recovered transactions finished by recovery passes
  */
 public record WalletReport(
     String protocol,
@@ -33,7 +34,8 @@ public record WalletReport(
     long crashes,
     long recoveries,
     FaultStats faults,
-    long elapsedMillis) {
+    long elapsedMillis,
+    long recovered) {
 
   /** Whether every invariant of the design held. */
   public boolean invariantsHold() {
@@ -56,6 +58,7 @@ public record WalletReport(
         + ",\"timedOut\":" + faults.timedOut() + ",\"duplicated\":" + faults.duplicated()
         + ",\"delayed\":" + faults.delayed() + ",\"cancelBeforeTry\":" + faults.cancelBeforeTry()
         + ",\"restarts\":" + faults.restarts() + "},\"elapsedMillis\":" + elapsedMillis
-        + ",\"transfersPerSecond\":" + Math.round(transfersPerSecond()) + "}";
+        + ",\"transfersPerSecond\":" + Math.round(transfersPerSecond())
+        + ",\"recovered\":" + recovered + "}";
   }
 }

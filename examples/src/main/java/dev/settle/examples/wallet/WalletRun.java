@@ -38,6 +38,7 @@ public final class WalletRun {
   private final Map<TransactionId, Outcome> outcomes = new ConcurrentHashMap<>();
   private final ReentrantReadWriteLock process = new ReentrantReadWriteLock();
   private final AtomicLong done = new AtomicLong();
+  private final AtomicLong recovered = new AtomicLong();
   private long generation;
   private long recoveries;
 
@@ -100,7 +101,8 @@ public final class WalletRun {
         log.crashes(),
         recoveries,
         world.faults().stats(),
-        (System.nanoTime() - started) / 1_000_000);
+        (System.nanoTime() - started) / 1_000_000,
+        recovered.get());
   }
 
   private <T> void runShare(
@@ -147,6 +149,7 @@ public final class WalletRun {
         recoveries++;
         for (Outcome outcome : coordinator.recover()) {
           outcomes.put(outcome.transactionId(), outcome);
+          recovered.incrementAndGet();
         }
         generation++;
         return coordinator;

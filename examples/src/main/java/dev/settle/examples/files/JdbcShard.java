@@ -1,0 +1,142 @@
+package dev.settle.examples.files;
+
+import dev.settle.tcc.fence.JdbcTccFence;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.sql.XADataSource;
+import org.h2.jdbcx.JdbcDataSource;
+
+/**
+ * One storage node as an H2 file database: an accounts table with a reserved column (for TCC),
+ * the TCC fence table and a saga barrier table (the same fence schema).
+ */
+public final class JdbcShard {
+  private final String name;
+  private final String url;
+  private final JdbcDataSource dataSource = new JdbcDataSource();
+
+  /**
+   * The shard {@code name}, stored in {@code directory}. WRITE_DELAY=0 makes every commit reach
+   * the file before it returns: by default H2 buffers commits for a second, and a killed process
+   * loses them (the kill test caught exactly that: confirmed credits vanished).
+   */
+  public JdbcShard(String name, Path directory) {
+    this.name = name;
+    this.url = "jdbc:h2:file:" + directory.resolve(name).toAbsolutePath() + ";LOCK_TIMEOUT=10000;DB_CLOSE_DELAY=-1;WRITE_DELAY=0";
+    dataSource.setURL(url);
+    dataSource.setUser("sa");
+  }
+
+  /** The shard's (and its participants') name. */
+  public String name() {
+    return name;
+  }
+
+  /** Connections for local transactions. */
+  public javax.sql.DataSource dataSource() {
+    return dataSource;
+  }
+
+  /** XA connections for two-phase commit. */
+  public XADataSource xaDataSource() {
+    return dataSource;
+  }
+
+  /** A connection with auto-commit on. */
+  public Connection connect() throws SQLException {
+    return DriverManager.getConnection(url, "sa", "");
+  }
+
+  /** Creates the tables if missing. */
+  public void createTables() throws SQLException {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS accounts (id VARCHAR(32) PRIMARY KEY,"
+              + " balance BIGINT NOT NULL, reserved BIGINT NOT NULL DEFAULT 0)");
+      for (String table : new String[] {"settle_tcc_fence", "settle_saga_barrier"}) {
+        for (String ddl : JdbcTccFence.schema("h2").replace("settle_tcc_fence", table).split(";")) {
+          if (!ddl.replaceAll("(?m)^--.*$", "").isBlank()) {
+            s.execute(ddl);
+          }
+        }
+      }
+    }
+  }
+
+  /** Opens an account. */
+  public void open(String account, long cents) throws SQLException {
+    try (Connection c = connect();
+        PreparedStatement ps = c.prepareStatement("INSERT INTO accounts (id, balance) VALUES (?, ?)")) {
+      ps.setString(1, account);
+      ps.setLong(2, cents);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Committed balances by account. */
+  public Map<String, Long> balances() throws SQLException {
+    Map<String, Long> balances = new LinkedHashMap<>();
+    try (Connection c = connect(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT id, balance FROM accounts ORDER BY id")) {
+      while (rs.next()) {
+        balances.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    return balances;
+  }
+
+  /** Cents held in TCC reservations. */
+  public long reserved() throws SQLException {
+    try (Connection c = connect(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COALESCE(SUM(reserved), 0) FROM accounts")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Moves {@code delta} cents on {@code account} within the caller's transaction; refuses to go below zero. */
+  static void add(Connection c, String account, long delta) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE accounts SET balance = balance + ? WHERE id = ? AND balance + ? >= 0")) {
+      ps.setLong(1, delta);
+      ps.setString(2, account);
+      ps.setLong(3, delta);
+      if (ps.executeUpdate() != 1) {
+        throw new SQLException("insufficient funds or unknown account: " + account, "22000");
+      }
+    }
+  }
+
+  /** Moves {@code delta} cents between balance and reservation on {@code account}. */
+  static void reserve(Connection c, String account, long cents) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE accounts SET balance = balance - ?, reserved = reserved + ? WHERE id = ? AND balance - ? >= 0")) {
+      ps.setLong(1, cents);
+      ps.setLong(2, cents);
+      ps.setString(3, account);
+      ps.setLong(4, cents);
+      if (ps.executeUpdate() != 1) {
+        throw new SQLException("insufficient funds or unknown account: " + account, "22000");
+      }
+    }
+  }
+
+  /** Takes {@code cents} out of the reservation on {@code account}, back to the balance or not. */
+  static void release(Connection c, String account, long cents, boolean backToBalance) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE accounts SET reserved = reserved - ?, balance = balance + ? WHERE id = ?")) {
+      ps.setLong(1, cents);
+      ps.setLong(2, backToBalance ? cents : 0);
+      ps.setString(3, account);
+      ps.executeUpdate();
+    }
+  }
+}

@@ -6,6 +6,8 @@ import dev.settle.core.log.LogRecord;
 import dev.settle.core.log.LogReplay;
 import dev.settle.core.log.TransactionImage;
 import dev.settle.core.log.TransactionLog;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,7 +21,12 @@ import org.jspecify.annotations.Nullable;
 public final class Journal {
   private final TransactionLog log;
   private final String protocol;
-  private final Map<TransactionId, TransactionImage> live = new ConcurrentHashMap<>();
+  /**
+   * The records of each unfinished transaction this instance knows, folded into an image only
+   * when asked: folding on every append would copy the branch map per record, which made a
+   * 64-branch transaction cost quadratically more than a 2-branch one.
+   */
+  private final Map<TransactionId, List<LogRecord>> live = new ConcurrentHashMap<>();
 
   public Journal(TransactionLog log, String protocol) {
     this.log = Assert.notNull(log, "log");
@@ -36,13 +43,19 @@ public final class Journal {
     log.append(records, force);
     for (LogRecord record : records) {
       TransactionId tx = record.transactionId();
-      if (record instanceof LogRecord.Begin begin) {
-        live.put(tx, TransactionImage.begin(begin));
-      } else {
-        live.computeIfPresent(tx, (id, image) -> image.apply(record));
-      }
-      if (record instanceof LogRecord.End) {
+      if (record instanceof LogRecord.Begin) {
+        List<LogRecord> history = new ArrayList<>();
+        history.add(record);
+        live.put(tx, history);
+      } else if (record instanceof LogRecord.End) {
         live.remove(tx);
+      } else {
+        List<LogRecord> history = live.get(tx);
+        if (history != null) {
+          synchronized (history) {
+            history.add(record);
+          }
+        }
       }
     }
   }
@@ -67,24 +80,46 @@ public final class Journal {
 
   /** The live image of an unfinished transaction started by this coordinator instance. */
   public @Nullable TransactionImage live(TransactionId tx) {
-    return live.get(tx);
+    List<LogRecord> history = live.get(tx);
+    return history == null ? null : fold(history);
   }
 
   /** A snapshot of the live images of every unfinished transaction this instance knows. */
   public Map<TransactionId, TransactionImage> liveImages() {
-    return Map.copyOf(live);
+    Map<TransactionId, TransactionImage> images = new HashMap<>();
+    live.forEach((tx, history) -> images.put(tx, fold(history)));
+    return images;
+  }
+
+  private static TransactionImage fold(List<LogRecord> history) {
+    synchronized (history) {
+      TransactionImage image = TransactionImage.begin((LogRecord.Begin) history.get(0));
+      for (int i = 1; i < history.size(); i++) {
+        image = image.apply(history.get(i));
+      }
+      return image;
+    }
   }
 
   /** Rebuilds this protocol's unfinished transactions from the log and adopts them as live. */
   public Map<TransactionId, TransactionImage> recoverUnfinished() {
     Map<TransactionId, TransactionImage> unfinished = LogReplay.unfinished(log, protocol);
-    live.putAll(unfinished);
+    // Adopt the logged history of each unfinished transaction this instance does not track yet;
+    // one it tracks (still running here, or adopted before) keeps its own, which is never behind.
+    Map<TransactionId, List<LogRecord>> adopted = new HashMap<>();
+    log.replay(
+        record -> {
+          if (unfinished.containsKey(record.transactionId()) && !live.containsKey(record.transactionId())) {
+            adopted.computeIfAbsent(record.transactionId(), id -> new ArrayList<>()).add(record);
+          }
+        });
+    adopted.forEach(live::putIfAbsent);
     return unfinished;
   }
 
   /** The logged decision for {@code tx}, from the live image or the log; null if none. */
   public @Nullable Decision decisionFor(TransactionId tx) {
-    TransactionImage image = live.get(tx);
+    TransactionImage image = live(tx);
     if (image != null && image.decision() != null) {
       return image.decision();
     }

@@ -51,7 +51,14 @@ public final class FileTransactionLog implements TransactionLog {
   @SuppressWarnings("NullAway.Init") // set by recover(), which the constructor always runs
   private FileChannel channel;
   private long segmentNumber;
+  /** Bytes in the current segment. */
   private long position;
+  /**
+   * Bytes appended since open, across segments. Group commit compares against this, never
+   * against {@link #position}, which starts over with every segment.
+   */
+  private long written;
+  /** How much of {@link #written} is known to be on disk. */
   private long forcedUpTo;
   private boolean forcing;
   private long forces;
@@ -131,7 +138,6 @@ public final class FileTransactionLog implements TransactionLog {
         channel.force(true);
       }
       position = end;
-      forcedUpTo = end;
       channel.position(end);
     } catch (IOException e) {
       throw new TransactionLogException("cannot open the transaction log in " + directory + ": " + e.getMessage(), e);
@@ -197,7 +203,9 @@ public final class FileTransactionLog implements TransactionLog {
         for (LogRecord record : records) {
           ByteBuffer frame = Frames.frame(record);
           while (frame.hasRemaining()) {
-            position += channel.write(frame);
+            int n = channel.write(frame);
+            position += n;
+            written += n;
           }
           index(record);
         }
@@ -205,7 +213,7 @@ public final class FileTransactionLog implements TransactionLog {
         throw new TransactionLogException(
             "cannot write the transaction log in " + directory + " (is the disk full?): " + e.getMessage(), e);
       }
-      end = position;
+      end = written;
       if (!force || durability == Durability.NONE) {
         return;
       }
@@ -231,7 +239,7 @@ public final class FileTransactionLog implements TransactionLog {
     long target;
     FileChannel leading;
     synchronized (this) {
-      target = position;
+      target = written;
       leading = channel;
     }
     IOException failure = null;
@@ -242,17 +250,23 @@ public final class FileTransactionLog implements TransactionLog {
     }
     synchronized (this) {
       forcing = false;
-      if (failure == null && leading == channel) {
+      if (failure == null) {
         forcedUpTo = Math.max(forcedUpTo, target);
         forces++;
+      } else if (leading != channel) {
+        failure = null; // the segment rolled over and was closed; compaction forced all of it
       }
       notifyAll();
     }
     if (failure != null) {
       throw new TransactionLogException("cannot force the transaction log in " + directory + ": " + failure.getMessage(), failure);
     }
-    if (forcedUpTo < end) {
-      awaitForced(end); // the segment rolled over meanwhile; the new one is forced on creation
+    boolean again;
+    synchronized (this) {
+      again = forcedUpTo < end; // someone appended meanwhile and this flush did not cover us
+    }
+    if (again) {
+      awaitForced(end);
     }
   }
 
@@ -260,7 +274,7 @@ public final class FileTransactionLog implements TransactionLog {
     try {
       channel.force(false);
       forces++;
-      forcedUpTo = position;
+      forcedUpTo = written;
     } catch (IOException e) {
       throw new TransactionLogException("cannot force the transaction log in " + directory + ": " + e.getMessage(), e);
     }
@@ -284,10 +298,11 @@ public final class FileTransactionLog implements TransactionLog {
     unfinished.values().forEach(carried::addAll);
     long previous = segmentNumber;
     FileChannel old = channel;
-    startSegment(previous + 1, carried);
     old.force(false);
+    startSegment(previous + 1, carried);
     old.close();
     Files.deleteIfExists(segment(previous));
+    forcedUpTo = written; // the old segment was forced above and the new one on creation
   }
 
   private void startSegment(long number, List<LogRecord> carried) throws IOException {
@@ -314,7 +329,6 @@ public final class FileTransactionLog implements TransactionLog {
     channel = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.READ);
     position = channel.size();
     channel.position(position);
-    forcedUpTo = position;
   }
 
   @Override

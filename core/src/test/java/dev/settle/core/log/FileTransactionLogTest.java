@@ -174,6 +174,35 @@ class FileTransactionLogTest {
     }
   }
 
+  /**
+   * Regression: group commit compared positions of different segments after a rollover, and its
+   * waiters hung forever (found by the 64-thread durable benchmark).
+   */
+  @Test
+  void groupCommitNeverHangsAcrossRollovers() {
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        java.time.Duration.ofSeconds(60),
+        () -> {
+          try (FileTransactionLog log = FileTransactionLog.builder(dir).segmentBytes(2_048).open()) {
+            ExecutorService pool = Executors.newFixedThreadPool(32);
+            List<Future<?>> all = new ArrayList<>();
+            for (int t = 0; t < 32; t++) {
+              int thread = t;
+              all.add(pool.submit(() -> {
+                for (int i = 0; i < 200; i++) {
+                  log.append(history("r" + thread + "-" + i, true), true);
+                }
+              }));
+            }
+            for (Future<?> f : all) {
+              f.get();
+            }
+            pool.shutdown();
+            assertThat(log.sizeOnDisk()).isLessThan(4 * 2_048);
+          }
+        });
+  }
+
   @Test
   void aSecondCoordinatorCannotOpenTheSameLog() {
     try (FileTransactionLog first = FileTransactionLog.builder(dir).open()) {

@@ -27,8 +27,14 @@ public final class Ratios {
    * @param threads benchmark threads
    * @param params JMH parameters, "name=value"
    * @param scale multiply ops/s by this (branches per transaction, to compare per-branch cost)
+   * @param ownJvm whether it must run in a forked JVM even in a quick run (peers keep global
+   *     state)
    */
-  record Spec(String name, String benchmark, int threads, List<String> params, double scale) {}
+  record Spec(String name, String benchmark, int threads, List<String> params, double scale, boolean ownJvm) {
+    Spec(String name, String benchmark, int threads, List<String> params, double scale) {
+      this(name, benchmark, threads, params, scale, false);
+    }
+  }
 
   /**
    * One comparison.
@@ -62,7 +68,10 @@ public final class Ratios {
           new Spec("tcc-8-branches", "BranchBenchmarks.tccBranches", 1, List.of("branches=8"), 8),
           new Spec("tcc-64-branches", "BranchBenchmarks.tccBranches", 1, List.of("branches=64"), 64),
           new Spec("ledger-commands", "LedgerBenchmarks.commands", 1, List.of(), 1),
-          new Spec("ledger-replay", "LedgerBenchmarks.replay", 1, List.of(), 1));
+          new Spec("ledger-replay", "LedgerBenchmarks.replay", 1, List.of(), 1),
+          new Spec("narayana-volatile-1t", "NarayanaBenchmarks.transfer", 1, List.of("store=volatile"), 1, true),
+          new Spec("narayana-file-1t", "NarayanaBenchmarks.transfer", 1, List.of("store=file"), 1, true),
+          new Spec("atomikos-file-1t", "AtomikosBenchmarks.transfer", 1, List.of(), 1, true));
 
   static final List<Row> ROWS =
       List.of(
@@ -83,7 +92,14 @@ public final class Ratios {
           new Row("tcc branch-calls/s with 8 branches vs with 2", "tcc-8-branches", "tcc-2-branches"),
           new Row("tcc branch-calls/s with 64 branches vs with 2", "tcc-64-branches", "tcc-2-branches"),
           new Row("ledger commands vs two locked map updates", "ledger-commands", "floor-2maps-1t"),
-          new Row("ledger replayed events vs two locked map updates", "ledger-replay", "floor-2maps-1t"));
+          new Row("ledger replayed events vs two locked map updates", "ledger-replay", "floor-2maps-1t"),
+          new Row("tcc in memory, 1 thread, vs Narayana volatile store", "tcc-mem-1t", "narayana-volatile-1t"),
+          new Row("2pc in memory, 1 thread, vs Narayana volatile store", "2pc-mem-1t", "narayana-volatile-1t"),
+          new Row("saga in memory, 1 thread, vs Narayana volatile store", "saga-mem-1t", "narayana-volatile-1t"),
+          new Row("2pc on file log, 1 thread, vs Narayana file store, 1 thread", "2pc-file-1t", "narayana-file-1t"),
+          new Row("tcc on file log, 64 threads, vs Narayana file store, 1 thread", "tcc-file-64t", "narayana-file-1t"),
+          new Row("2pc on file log, 1 thread, vs Atomikos file log, 1 thread", "2pc-file-1t", "atomikos-file-1t"),
+          new Row("tcc on file log, 64 threads, vs Atomikos file log, 1 thread", "tcc-file-64t", "atomikos-file-1t"));
 
   private Ratios() {}
 
@@ -103,7 +119,7 @@ public final class Ratios {
         options.param(kv[0], kv[1]);
       }
       if (quick) {
-        options.forks(0).warmupIterations(1).warmupTime(TimeValue.milliseconds(300))
+        options.forks(spec.ownJvm() ? 1 : 0).warmupIterations(1).warmupTime(TimeValue.milliseconds(300))
             .measurementIterations(2).measurementTime(TimeValue.milliseconds(300));
       } else {
         options.forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(1))

@@ -1,15 +1,21 @@
 package dev.settle.core.internal;
 
+import dev.settle.core.BranchId;
+import dev.settle.core.BranchState;
 import dev.settle.core.Decision;
 import dev.settle.core.Outcome;
 import dev.settle.core.TransactionId;
 import dev.settle.core.event.EventType;
+import dev.settle.core.log.BranchImage;
 import dev.settle.core.log.LogRecord;
 import dev.settle.core.log.TransactionImage;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The part of recovery every protocol shares: find the unfinished transactions in the log, skip
@@ -25,7 +31,39 @@ public final class RecoveryPass {
    */
   public record Resolved(Decision decision, String reason) {}
 
+  /**
+   * The branches of a recovered transaction, sorted by what recovery must do with them.
+   *
+   * @param settled branches that need nothing more (already final), or that cannot be driven
+   *     because no participant of that name is registered (reported {@link BranchState#IN_DOUBT})
+   * @param toFinish branches to drive, with their participant
+   */
+  public record Sorted<P>(Map<BranchId, BranchState> settled, Map<BranchImage, P> toFinish) {}
+
   private RecoveryPass() {}
+
+  /** Sorts {@code image}'s branches, finding participants by name with {@code lookup}. */
+  public static <P> Sorted<P> sort(
+      TransactionImage image, Function<String, @Nullable P> lookup, EventDispatcher events) {
+    Map<BranchId, BranchState> settled = new LinkedHashMap<>();
+    Map<BranchImage, P> toFinish = new LinkedHashMap<>();
+    for (BranchImage branch : image.branches().values()) {
+      P participant = lookup.apply(branch.participant());
+      if (branch.state().isFinal()) {
+        settled.put(branch.branchId(), branch.state());
+      } else if (participant == null) {
+        events.publish(
+            image.transactionId(),
+            branch.branchId(),
+            EventType.BRANCH_IN_DOUBT,
+            "no participant named \"" + branch.participant() + "\" is registered with this coordinator");
+        settled.put(branch.branchId(), BranchState.IN_DOUBT);
+      } else {
+        toFinish.put(branch, participant);
+      }
+    }
+    return new Sorted<>(settled, toFinish);
+  }
 
   /** Runs {@code recoverOne} for each unfinished transaction not in {@code inFlight}. */
   public static List<Outcome> run(

@@ -130,24 +130,12 @@ public final class TccCoordinatorImpl implements TccCoordinator {
     Decision decision = resolved.decision();
     String reason = resolved.reason();
     Instant deadline = Instant.ofEpochMilli(image.deadlineMillis());
-    Map<BranchId, BranchState> settled = new LinkedHashMap<>();
+    RecoveryPass.Sorted<TccParticipant> sorted = RecoveryPass.sort(image, participants::get, events);
     List<PhaseTwo.Branch> calls = new ArrayList<>();
-    for (BranchImage branch : image.branches().values()) {
-      TccParticipant participant = participants.get(branch.participant());
-      if (branch.state().isFinal()) {
-        settled.put(branch.branchId(), branch.state());
-      } else if (participant == null) {
-        events.publish(
-            tx,
-            branch.branchId(),
-            EventType.BRANCH_IN_DOUBT,
-            "no participant named \"" + branch.participant() + "\" is registered with this coordinator");
-        settled.put(branch.branchId(), BranchState.IN_DOUBT);
-      } else {
-        calls.add(phaseTwoCall(tx, branch.branchId(), participant, branch.payload(), deadline, decision));
-      }
-    }
-    return phaseTwo.drive(tx, decision, calls, settled, reason);
+    sorted.toFinish().forEach(
+        (branch, participant) ->
+            calls.add(phaseTwoCall(tx, branch.branchId(), participant, branch.payload(), deadline, decision)));
+    return phaseTwo.drive(tx, decision, calls, sorted.settled(), reason);
   }
 
   private static PhaseTwo.Branch phaseTwoCall(

@@ -223,24 +223,10 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
     RecoveryPass.Resolved resolved = RecoveryPass.resolve(journal, events, image, false);
     Decision decision = resolved.decision();
     String reason = resolved.reason();
-    Map<BranchId, BranchState> settled = new LinkedHashMap<>();
+    RecoveryPass.Sorted<TwoPhaseParticipant> sorted = RecoveryPass.sort(image, participants::get, events);
     Map<BranchId, TwoPhaseParticipant> toFinish = new LinkedHashMap<>();
-    for (BranchImage branch : image.branches().values()) {
-      TwoPhaseParticipant participant = participants.get(branch.participant());
-      if (branch.state().isFinal()) {
-        settled.put(branch.branchId(), branch.state());
-      } else if (participant == null) {
-        events.publish(
-            tx,
-            branch.branchId(),
-            EventType.BRANCH_IN_DOUBT,
-            "no participant named \"" + branch.participant() + "\" is registered");
-        settled.put(branch.branchId(), BranchState.IN_DOUBT);
-      } else {
-        toFinish.put(branch.branchId(), participant);
-      }
-    }
-    return phaseTwo.drive(tx, decision, calls(tx, toFinish, decision), settled, reason);
+    sorted.toFinish().forEach((branch, participant) -> toFinish.put(branch.branchId(), participant));
+    return phaseTwo.drive(tx, decision, calls(tx, toFinish, decision), sorted.settled(), reason);
   }
 
   @Override

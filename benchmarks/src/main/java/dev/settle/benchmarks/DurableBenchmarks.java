@@ -1,7 +1,7 @@
 package dev.settle.benchmarks;
 
 import dev.settle.core.BranchId;
-import dev.settle.core.Decision;
+import dev.settle.core.BranchState;
 import dev.settle.core.Outcome;
 import dev.settle.core.TransactionId;
 import dev.settle.core.log.Durability;
@@ -86,12 +86,8 @@ public class DurableBenchmarks {
   public void forcedAppend(Log log) {
     TransactionId tx = TransactionId.of("bench");
     log.log.append(
-        List.of(new LogRecord.BranchUpdated(tx, BranchId.of("b"), dev.settle.core.BranchState.COMMITTED, new byte[60]),
+        List.of(new LogRecord.BranchUpdated(tx, BranchId.of("b"), BranchState.COMMITTED, new byte[60]),
             new LogRecord.End(tx)),
         true);
-  }
-
-  static LogRecord decision() {
-    return new LogRecord.Decided(TransactionId.of("bench"), Decision.COMMIT);
   }
 }

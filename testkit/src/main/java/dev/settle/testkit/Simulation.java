@@ -8,7 +8,6 @@ import dev.settle.core.log.LogReplay;
 import dev.settle.core.log.TransactionImage;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -168,10 +167,5 @@ public final class Simulation {
     return "Simulation.withSeed(" + seed + "L).faults(new FaultPlan(" + plan.fail() + ", "
         + plan.timeout() + ", " + plan.duplicate() + ", " + plan.delay() + ", " + plan.restart()
         + ")).crashEvery(" + crashEvery + ").transactions(" + transactions + ").run(...)";
-  }
-
-  /** The transactions of a run's log, for scenario checks that read outcomes. */
-  static List<TransactionImage> images(CrashingTransactionLog log) {
-    return List.copyOf(LogReplay.all(log).values());
   }
 }

@@ -3,10 +3,8 @@ package dev.settle.twopc;
 import dev.settle.core.BranchId;
 import dev.settle.core.TransactionId;
 import dev.settle.core.internal.Assert;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -48,7 +46,6 @@ public record TwoPhaseTransaction(Map<BranchId, TwoPhaseParticipant> participant
 
   /** Enlists participants and sets the work. */
   public static final class Builder {
-    private final List<BranchId> order = new ArrayList<>();
     private final Map<BranchId, TwoPhaseParticipant> participants = new LinkedHashMap<>();
     private final Set<BranchId> seen = new HashSet<>();
     private Work work = tx -> {};
@@ -60,7 +57,6 @@ public record TwoPhaseTransaction(Map<BranchId, TwoPhaseParticipant> participant
       BranchId id = BranchId.of(branchId);
       Assert.notNull(participant, "participant");
       Assert.isTrue(seen.add(id), "branch id " + id + " is enlisted twice");
-      order.add(id);
       participants.put(id, participant);
       return this;
     }

@@ -63,15 +63,17 @@ public final class PhaseTwo {
       Map<BranchId, BranchState> settled,
       String reason) {
     Map<BranchId, BranchState> states = new LinkedHashMap<>(settled);
+    Map<BranchId, BranchState> driven = new LinkedHashMap<>();
     RuntimeException lastFailure = null;
     for (Branch branch : branches) {
       Retrier.Result result = driveOne(tx, decision, branch);
-      states.put(branch.id(), stateAfter(decision, result));
+      driven.put(branch.id(), stateAfter(decision, result));
       if (!result.succeeded()) {
         lastFailure = result.lastFailure();
       }
     }
-    return finish(tx, decision, states, lastFailure, reason);
+    states.putAll(driven);
+    return finish(tx, decision, states, driven, lastFailure, reason);
   }
 
   /**
@@ -90,15 +92,17 @@ public final class PhaseTwo {
       running.add(CompletableFuture.supplyAsync(() -> driveOne(tx, decision, branch), executor));
     }
     Map<BranchId, BranchState> states = new LinkedHashMap<>(settled);
+    Map<BranchId, BranchState> driven = new LinkedHashMap<>();
     RuntimeException lastFailure = null;
     for (int i = 0; i < branches.size(); i++) {
       Retrier.Result result = join(running.get(i));
-      states.put(branches.get(i).id(), stateAfter(decision, result));
+      driven.put(branches.get(i).id(), stateAfter(decision, result));
       if (!result.succeeded()) {
         lastFailure = result.lastFailure();
       }
     }
-    return finish(tx, decision, states, lastFailure, reason);
+    states.putAll(driven);
+    return finish(tx, decision, states, driven, lastFailure, reason);
   }
 
   private static Retrier.Result join(CompletableFuture<Retrier.Result> future) {
@@ -135,10 +139,8 @@ public final class PhaseTwo {
                     EventType.BRANCH_RETRYING,
                     "attempt " + n + " failed (" + failure + "); next in " + delay));
     if (result.succeeded()) {
-      journal.append(new LogRecord.BranchUpdated(tx, branch.id(), done), false);
       events.publish(tx, branch.id(), doneEvent, "");
     } else {
-      journal.append(new LogRecord.BranchUpdated(tx, branch.id(), BranchState.IN_DOUBT), false);
       events.publish(
           tx,
           branch.id(),
@@ -148,17 +150,29 @@ public final class PhaseTwo {
     return result;
   }
 
+  /**
+   * Logs every driven branch's new state in one unforced append, with the End record when all
+   * acknowledged. Unforced and batched on purpose: a crash that loses them only makes recovery
+   * send the decision again, which participants take as a no-op.
+   */
   private Outcome finish(
       TransactionId tx,
       Decision decision,
       Map<BranchId, BranchState> states,
+      Map<BranchId, BranchState> driven,
       @Nullable RuntimeException lastFailure,
       String reason) {
+    List<LogRecord> records = new ArrayList<>(driven.size() + 1);
+    driven.forEach((id, state) -> records.add(new LogRecord.BranchUpdated(tx, id, state)));
     if (states.containsValue(BranchState.IN_DOUBT)) {
+      if (!records.isEmpty()) {
+        journal.append(records, false);
+      }
       events.publish(tx, EventType.TRANSACTION_HEURISTIC, "in doubt after " + decision);
       return new Outcome.InDoubt(tx, states, decision, lastFailure);
     }
-    journal.end(tx);
+    records.add(new LogRecord.End(tx));
+    journal.append(records, false);
     if (decision == Decision.COMMIT) {
       events.publish(tx, EventType.TRANSACTION_COMMITTED, "");
       return new Outcome.Committed(tx, states);

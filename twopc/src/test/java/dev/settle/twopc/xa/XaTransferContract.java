@@ -229,15 +229,68 @@ abstract class XaTransferContract {
     assertThat(balance(bank2, "C")).isZero();
   }
 
+  /** The coordinator process dies between its two commits: the second branch stays prepared. */
+  static final class ProcessDeath extends Error {
+    private static final long serialVersionUID = 1L;
+
+    ProcessDeath() {
+      super("simulated coordinator crash between the two commits");
+    }
+  }
+
   @Test
   void aCrashAfterTheDecisionLeavesPreparedBranchesThatRecoveryCommits() throws Exception {
-    CrashingLog log = new CrashingLog(3); // decision durable; crash after the first commit
+    CrashingLog log = new CrashingLog(-1); // the log survives; the process dies in phase two
     XAConnection x1 = connect(bank1);
     XAConnection x2 = connect(bank2);
     XaParticipant p1 = new XaParticipant("bank1", x1.getXAResource());
-    XaParticipant p2 = new XaParticipant("bank2", x2.getXAResource());
-    assertThatThrownBy(() -> coordinator(log, p1, p2).execute(transfer(p1, x1, p2, x2, 100)))
-        .isInstanceOf(CrashingLog.Crash.class);
+    XaParticipant real2 = new XaParticipant("bank2", x2.getXAResource());
+    TwoPhaseParticipant p2 =
+        new TwoPhaseParticipant() {
+          @Override
+          public String name() {
+            return "bank2";
+          }
+
+          @Override
+          public void begin(TwoPhaseContext ctx) {
+            real2.begin(ctx);
+          }
+
+          @Override
+          public void end(TwoPhaseContext ctx, boolean success) {
+            real2.end(ctx, success);
+          }
+
+          @Override
+          public Vote prepare(TwoPhaseContext ctx) {
+            return real2.prepare(ctx);
+          }
+
+          @Override
+          public void commit(TwoPhaseContext ctx, boolean onePhase) {
+            throw new ProcessDeath();
+          }
+
+          @Override
+          public void rollback(TwoPhaseContext ctx) {
+            real2.rollback(ctx);
+          }
+        };
+    assertThatThrownBy(
+            () ->
+                coordinator(log, p1, p2)
+                    .execute(
+                        TwoPhaseTransaction.builder()
+                            .enlist("bank1", p1)
+                            .enlist("bank2", p2)
+                            .work(
+                                tx -> {
+                                  add(x1.getConnection(), "A", -100);
+                                  add(x2.getConnection(), "C", 100);
+                                })
+                            .build()))
+        .isInstanceOf(ProcessDeath.class);
     assertThat(preparedSettleBranches(bank2)).isEqualTo(1);
     log.disarm();
     restartDatabases();

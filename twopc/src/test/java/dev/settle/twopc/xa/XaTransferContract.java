@@ -167,35 +167,10 @@ abstract class XaTransferContract {
     XaParticipant p1 = new XaParticipant("bank1", x1.getXAResource());
     XaParticipant real2 = new XaParticipant("bank2", x2.getXAResource());
     TwoPhaseParticipant p2 =
-        new TwoPhaseParticipant() {
-          @Override
-          public String name() {
-            return "bank2";
-          }
-
-          @Override
-          public void begin(TwoPhaseContext ctx) {
-            real2.begin(ctx);
-          }
-
-          @Override
-          public void end(TwoPhaseContext ctx, boolean success) {
-            real2.end(ctx, success);
-          }
-
+        new Delegating(real2) {
           @Override
           public Vote prepare(TwoPhaseContext ctx) {
             throw new IllegalStateException("bank2 cannot prepare");
-          }
-
-          @Override
-          public void commit(TwoPhaseContext ctx, boolean onePhase) {
-            real2.commit(ctx, onePhase);
-          }
-
-          @Override
-          public void rollback(TwoPhaseContext ctx) {
-            real2.rollback(ctx);
           }
         };
     Outcome outcome =
@@ -229,6 +204,45 @@ abstract class XaTransferContract {
     assertThat(balance(bank2, "C")).isZero();
   }
 
+  /** A participant that passes every call to a real XA participant; tests override one call. */
+  static class Delegating implements TwoPhaseParticipant {
+    private final XaParticipant real;
+
+    Delegating(XaParticipant real) {
+      this.real = real;
+    }
+
+    @Override
+    public String name() {
+      return real.name();
+    }
+
+    @Override
+    public void begin(TwoPhaseContext ctx) {
+      real.begin(ctx);
+    }
+
+    @Override
+    public void end(TwoPhaseContext ctx, boolean success) {
+      real.end(ctx, success);
+    }
+
+    @Override
+    public Vote prepare(TwoPhaseContext ctx) {
+      return real.prepare(ctx);
+    }
+
+    @Override
+    public void commit(TwoPhaseContext ctx, boolean onePhase) {
+      real.commit(ctx, onePhase);
+    }
+
+    @Override
+    public void rollback(TwoPhaseContext ctx) {
+      real.rollback(ctx);
+    }
+  }
+
   /** The coordinator process dies between its two commits: the second branch stays prepared. */
   static final class ProcessDeath extends Error {
     private static final long serialVersionUID = 1L;
@@ -246,35 +260,10 @@ abstract class XaTransferContract {
     XaParticipant p1 = new XaParticipant("bank1", x1.getXAResource());
     XaParticipant real2 = new XaParticipant("bank2", x2.getXAResource());
     TwoPhaseParticipant p2 =
-        new TwoPhaseParticipant() {
-          @Override
-          public String name() {
-            return "bank2";
-          }
-
-          @Override
-          public void begin(TwoPhaseContext ctx) {
-            real2.begin(ctx);
-          }
-
-          @Override
-          public void end(TwoPhaseContext ctx, boolean success) {
-            real2.end(ctx, success);
-          }
-
-          @Override
-          public Vote prepare(TwoPhaseContext ctx) {
-            return real2.prepare(ctx);
-          }
-
+        new Delegating(real2) {
           @Override
           public void commit(TwoPhaseContext ctx, boolean onePhase) {
             throw new ProcessDeath();
-          }
-
-          @Override
-          public void rollback(TwoPhaseContext ctx) {
-            real2.rollback(ctx);
           }
         };
     assertThatThrownBy(

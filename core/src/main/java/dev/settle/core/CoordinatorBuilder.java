@@ -3,9 +3,11 @@ package dev.settle.core;
 import dev.settle.core.event.TransactionListener;
 import dev.settle.core.internal.Assert;
 import dev.settle.core.internal.DefaultExecutor;
+import dev.settle.core.internal.Identifiers;
 import dev.settle.core.log.InMemoryTransactionLog;
 import dev.settle.core.log.TransactionLog;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -30,6 +32,17 @@ public abstract class CoordinatorBuilder<B extends CoordinatorBuilder<B>> {
   private RetryPolicy phaseTwoRetry = RetryPolicy.ofDefaults();
   private final List<TransactionListener> listeners = new ArrayList<>();
   private @Nullable Random random;
+  private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
+  private String nodeName = DEFAULT_NODE_NAME;
+
+  /** The default {@link #callTimeout(Duration)}: 10 seconds. */
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The default {@link #nodeName(String)}. */
+  public static final String DEFAULT_NODE_NAME = "settle";
+
+  /** The longest {@link #nodeName(String)}: it shares an XA global id's 64 bytes with the id. */
+  public static final int MAX_NODE_NAME_LENGTH = 16;
 
   /** For subclasses. */
   protected CoordinatorBuilder() {}
@@ -87,6 +100,36 @@ public abstract class CoordinatorBuilder<B extends CoordinatorBuilder<B>> {
     return self();
   }
 
+  /**
+   * How long one phase-two call (commit, confirm, cancel, compensate) or one saga action may run
+   * before the coordinator stops waiting: the call then counts as an unknown outcome, is retried
+   * under the phase-two (or step) retry policy, and is reported in doubt when that is spent, so
+   * {@code execute} always returns. Default {@link #DEFAULT_CALL_TIMEOUT}. The call runs on the
+   * {@linkplain #executor(Executor) executor}; with a direct executor ({@code Runnable::run}, as
+   * in simulations) a call that never returns cannot be abandoned, and only a call that returns
+   * late is counted as timed out.
+   */
+  public B callTimeout(Duration callTimeout) {
+    this.callTimeout = Assert.positive(callTimeout, "callTimeout");
+    return self();
+  }
+
+  /**
+   * This coordinator's stable name, at most {@value #MAX_NODE_NAME_LENGTH} letters, digits or
+   * {@code . _ : -}. 2PC writes it into every XA branch id, so that a recovery scan of a database
+   * shared by several coordinators resolves only its own branches. Give each coordinator that
+   * shares a resource its own name, and keep it across restarts. Default {@value
+   * #DEFAULT_NODE_NAME}.
+   */
+  public B nodeName(String nodeName) {
+    String checked = Identifiers.check(nodeName, "nodeName");
+    Assert.isTrue(
+        checked.length() <= MAX_NODE_NAME_LENGTH,
+        "nodeName must be at most " + MAX_NODE_NAME_LENGTH + " characters, was \"" + checked + "\"");
+    this.nodeName = checked;
+    return self();
+  }
+
   /** The shared settings as they stand, with defaults filled in. */
   protected CoordinatorSettings settings() {
     TransactionLog chosenLog = log;
@@ -106,6 +149,8 @@ public abstract class CoordinatorBuilder<B extends CoordinatorBuilder<B>> {
             : idGenerator,
         phaseTwoRetry,
         listeners,
-        chosenRandom);
+        chosenRandom,
+        callTimeout,
+        nodeName);
   }
 }

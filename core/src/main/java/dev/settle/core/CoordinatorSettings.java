@@ -3,6 +3,7 @@ package dev.settle.core;
 import dev.settle.core.event.TransactionListener;
 import dev.settle.core.log.TransactionLog;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Executor;
@@ -21,6 +22,11 @@ import java.util.concurrent.Executor;
  * @param phaseTwoRetry how commit, confirm, cancel and compensate are retried
  * @param listeners receive every event
  * @param random source of retry jitter
+ * @param callTimeout how long one phase-two call (commit, confirm, cancel, compensate) or saga
+ *     action may take before it counts as an unknown outcome and is retried
+ * @param nodeName this coordinator's stable name, written into what it hands to resources (the
+ *     XA branch ids of 2PC), so that a recovery scan can tell its branches from another
+ *     coordinator's
  */
 public record CoordinatorSettings(
     Clock clock,
@@ -30,7 +36,9 @@ public record CoordinatorSettings(
     TransactionIdGenerator idGenerator,
     RetryPolicy phaseTwoRetry,
     List<TransactionListener> listeners,
-    Random random) {
+    Random random,
+    Duration callTimeout,
+    String nodeName) {
   /** Copies the listener list. */
   public CoordinatorSettings {
     listeners = List.copyOf(listeners);

@@ -22,4 +22,13 @@ public class ParticipantTimeoutException extends ParticipantException {
       @Nullable TransactionId transactionId, @Nullable BranchId branchId, String message) {
     super(transactionId, branchId, message, null);
   }
+
+  /** A call on a branch whose outcome is unknown for the reason given, caused by {@code cause}. */
+  public ParticipantTimeoutException(
+      @Nullable TransactionId transactionId,
+      @Nullable BranchId branchId,
+      String message,
+      @Nullable Throwable cause) {
+    super(transactionId, branchId, message, cause);
+  }
 }

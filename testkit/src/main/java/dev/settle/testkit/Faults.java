@@ -142,6 +142,16 @@ public final class Faults {
           return null;
         });
       }
+
+      @Override
+      public void forget(TwoPhaseContext ctx) {
+        participant.forget(ctx);
+      }
+
+      @Override
+      public dev.settle.core.BranchState inquire(TwoPhaseContext ctx) {
+        return participant.inquire(ctx);
+      }
     };
   }
 

@@ -24,6 +24,7 @@ class TwoPhaseShard implements TwoPhaseParticipant, Restartable {
   private final Map<String, Change> prepared = new HashMap<>();
   private final Map<String, String> locks = new HashMap<>();
   private final Set<String> finished = new HashSet<>();
+  private final Set<String> committed = new HashSet<>();
 
   TwoPhaseShard(String name, boolean forgetsPrepared) {
     this.name = name;
@@ -89,6 +90,20 @@ class TwoPhaseShard implements TwoPhaseParticipant, Restartable {
     balances.merge(change.account(), change.delta(), Long::sum);
     locks.remove(change.account(), key);
     finished.add(key);
+    committed.add(key);
+  }
+
+  /**
+   * After a one-phase commit with an unknown outcome: committed if it was; otherwise the commit
+   * never arrived, and this answer fences it off (a late one finds the branch finished).
+   */
+  @Override
+  public dev.settle.core.BranchState inquire(TwoPhaseContext ctx) {
+    if (committed.contains(key(ctx))) {
+      return dev.settle.core.BranchState.COMMITTED;
+    }
+    rollback(ctx);
+    return dev.settle.core.BranchState.ROLLED_BACK;
   }
 
   @Override

@@ -30,6 +30,11 @@ public enum EventType {
   BRANCH_RETRYING,
   /** A phase-two call was not acknowledged after every retry; recovery will keep trying. */
   BRANCH_IN_DOUBT,
+  /**
+   * A branch reported a heuristic outcome of its own (the detail says what it applied). It is
+   * logged, forgotten at the resource, and never sent again; a human may have to repair it.
+   */
+  BRANCH_HEURISTIC,
   /** The transaction ended committed. */
   TRANSACTION_COMMITTED,
   /** The transaction ended rolled back. */

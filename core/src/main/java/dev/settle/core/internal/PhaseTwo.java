@@ -2,7 +2,9 @@ package dev.settle.core.internal;
 
 import dev.settle.core.BranchId;
 import dev.settle.core.BranchState;
+import dev.settle.core.CoordinatorSettings;
 import dev.settle.core.Decision;
+import dev.settle.core.HeuristicBranchException;
 import dev.settle.core.Outcome;
 import dev.settle.core.TransactionId;
 import dev.settle.core.event.EventType;
@@ -15,14 +17,26 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends a logged decision to every branch and ends the transaction: the part of every protocol
- * that must "never give up silently". Each branch is retried under the phase-two policy; a branch
- * still failing after that is logged and reported {@link BranchState#IN_DOUBT}, the transaction
- * gets no End record, and the next recovery pass tries again.
+ * that must "never give up silently" and whose outcome must never lie.
+ *
+ * <ul>
+ *   <li>Each call runs under the call timeout ({@link CallGuard}) and is retried under the
+ *       phase-two policy; a branch still failing after that is reported {@link
+ *       BranchState#IN_DOUBT}, the transaction gets no End record, and the next recovery pass
+ *       tries again.
+ *   <li>A branch that answers with a {@link HeuristicBranchException} is not retried: its applied
+ *       state is logged (forced), only then is the resource told to forget it, and the outcome is
+ *       {@link Outcome.Mixed} when any branch applied something other than the decision.
+ * </ul>
  */
 public final class PhaseTwo {
+  private static final Logger LOG = LoggerFactory.getLogger(PhaseTwo.class);
+
   /** One phase-two call; {@code attempt} counts from 1. */
   @FunctionalInterface
   public interface Call {
@@ -35,17 +49,38 @@ public final class PhaseTwo {
    *
    * @param id the branch
    * @param call the phase-two call
+   * @param forget tells the resource to forget a heuristic outcome once it is logged (XA {@code
+   *     forget}); a no-op where the protocol has none
    */
-  public record Branch(BranchId id, Call call) {}
+  public record Branch(BranchId id, Call call, Runnable forget) {
+    /** A branch whose protocol has nothing to forget. */
+    public Branch(BranchId id, Call call) {
+      this(id, call, () -> {});
+    }
+  }
+
+  /** How one branch ended. */
+  private record Driven(BranchState state, @Nullable RuntimeException failure, boolean heuristic) {}
 
   private final Journal journal;
   private final EventDispatcher events;
   private final Retrier retrier;
+  private final CallGuard guard;
 
-  public PhaseTwo(Journal journal, EventDispatcher events, Retrier retrier) {
+  public PhaseTwo(Journal journal, EventDispatcher events, Retrier retrier, CallGuard guard) {
     this.journal = journal;
     this.events = events;
     this.retrier = retrier;
+    this.guard = guard;
+  }
+
+  /** Phase two with the retry policy, call timeout, clock and executor of {@code settings}. */
+  public static PhaseTwo of(Journal journal, EventDispatcher events, CoordinatorSettings settings) {
+    return new PhaseTwo(
+        journal,
+        events,
+        new Retrier(settings.phaseTwoRetry(), settings.clock(), settings.scheduler(), settings.random()),
+        new CallGuard(settings.executor(), settings.clock(), settings.callTimeout()));
   }
 
   /**
@@ -62,18 +97,11 @@ public final class PhaseTwo {
       List<Branch> branches,
       Map<BranchId, BranchState> settled,
       String reason) {
-    Map<BranchId, BranchState> states = new LinkedHashMap<>(settled);
-    Map<BranchId, BranchState> driven = new LinkedHashMap<>();
-    RuntimeException lastFailure = null;
+    Map<Branch, Driven> driven = new LinkedHashMap<>();
     for (Branch branch : branches) {
-      Retrier.Result result = driveOne(tx, decision, branch);
-      driven.put(branch.id(), stateAfter(decision, result));
-      if (!result.succeeded()) {
-        lastFailure = result.lastFailure();
-      }
+      driven.put(branch, driveOne(tx, decision, branch));
     }
-    states.putAll(driven);
-    return finish(tx, decision, states, driven, lastFailure, reason);
+    return finish(tx, decision, settled, driven, reason);
   }
 
   /**
@@ -87,25 +115,18 @@ public final class PhaseTwo {
       Map<BranchId, BranchState> settled,
       String reason,
       Executor executor) {
-    List<CompletableFuture<Retrier.Result>> running = new ArrayList<>();
+    List<CompletableFuture<Driven>> running = new ArrayList<>();
     for (Branch branch : branches) {
       running.add(CompletableFuture.supplyAsync(() -> driveOne(tx, decision, branch), executor));
     }
-    Map<BranchId, BranchState> states = new LinkedHashMap<>(settled);
-    Map<BranchId, BranchState> driven = new LinkedHashMap<>();
-    RuntimeException lastFailure = null;
+    Map<Branch, Driven> driven = new LinkedHashMap<>();
     for (int i = 0; i < branches.size(); i++) {
-      Retrier.Result result = join(running.get(i));
-      driven.put(branches.get(i).id(), stateAfter(decision, result));
-      if (!result.succeeded()) {
-        lastFailure = result.lastFailure();
-      }
+      driven.put(branches.get(i), join(running.get(i)));
     }
-    states.putAll(driven);
-    return finish(tx, decision, states, driven, lastFailure, reason);
+    return finish(tx, decision, settled, driven, reason);
   }
 
-  private static Retrier.Result join(CompletableFuture<Retrier.Result> future) {
+  private static Driven join(CompletableFuture<Driven> future) {
     try {
       return future.join();
     } catch (CompletionException e) {
@@ -117,54 +138,95 @@ public final class PhaseTwo {
     }
   }
 
-  private static BranchState stateAfter(Decision decision, Retrier.Result result) {
-    if (!result.succeeded()) {
-      return BranchState.IN_DOUBT;
-    }
-    return decision == Decision.COMMIT ? BranchState.COMMITTED : BranchState.ROLLED_BACK;
-  }
-
-  private Retrier.Result driveOne(TransactionId tx, Decision decision, Branch branch) {
+  private Driven driveOne(TransactionId tx, Decision decision, Branch branch) {
     BranchState done = decision == Decision.COMMIT ? BranchState.COMMITTED : BranchState.ROLLED_BACK;
-    EventType doneEvent =
-        decision == Decision.COMMIT ? EventType.BRANCH_COMMITTED : EventType.BRANCH_ROLLED_BACK;
+    String what = decision == Decision.COMMIT ? "commit" : "rollback";
     int[] attempt = {0};
+    HeuristicBranchException[] heuristic = {null};
     Retrier.Result result =
         retrier.run(
-            () -> branch.call().send(++attempt[0]),
+            () -> {
+              try {
+                guard.run(tx, branch.id(), what, () -> branch.call().send(++attempt[0]));
+              } catch (HeuristicBranchException e) {
+                heuristic[0] = e; // an answer, not a failure: never retried
+              }
+            },
             (n, failure, delay) ->
                 events.publish(
                     tx,
                     branch.id(),
                     EventType.BRANCH_RETRYING,
-                    "attempt " + n + " failed (" + failure + "); next in " + delay));
-    if (result.succeeded()) {
-      events.publish(tx, branch.id(), doneEvent, "");
-    } else {
+                    "attempt " + n + " failed (" + failure + "); next in " + delay),
+            failure -> !(failure instanceof CallGuard.Interrupted));
+    HeuristicBranchException answer = heuristic[0];
+    if (answer != null) {
       events.publish(
           tx,
           branch.id(),
-          EventType.BRANCH_IN_DOUBT,
-          result.attempts() + " attempts failed, last: " + result.lastFailure());
+          EventType.BRANCH_HEURISTIC,
+          "applied " + answer.applied() + " against the decision " + decision + ": " + answer.getMessage());
+      LOG.warn(
+          "transaction {} branch {}: heuristic outcome {} (decision {}): {}",
+          tx, branch.id(), answer.applied(), decision, answer.getMessage());
+      return new Driven(answer.applied(), answer, true);
     }
-    return result;
+    if (result.succeeded()) {
+      events.publish(
+          tx,
+          branch.id(),
+          decision == Decision.COMMIT ? EventType.BRANCH_COMMITTED : EventType.BRANCH_ROLLED_BACK,
+          "");
+      return new Driven(done, null, false);
+    }
+    events.publish(
+        tx,
+        branch.id(),
+        EventType.BRANCH_IN_DOUBT,
+        result.attempts() + " attempts failed, last: " + result.lastFailure());
+    LOG.warn(
+        "transaction {} branch {}: {} not acknowledged after {} attempts; in doubt, recovery will retry: {}",
+        tx, branch.id(), what, result.attempts(), String.valueOf(result.lastFailure()));
+    return new Driven(BranchState.IN_DOUBT, result.lastFailure(), false);
   }
 
   /**
-   * Logs every driven branch's new state in one unforced append, with the End record when all
-   * acknowledged. Unforced and batched on purpose: a crash that loses them only makes recovery
-   * send the decision again, which participants take as a no-op.
+   * Logs every driven branch's new state, with the End record when none is left in doubt.
+   * Unforced and batched when every branch simply followed the decision: a crash that loses them
+   * only makes recovery send the decision again, which participants take as a no-op. Forced when
+   * a branch reported a heuristic outcome, because the resource forgets it right after.
    */
   private Outcome finish(
       TransactionId tx,
       Decision decision,
-      Map<BranchId, BranchState> states,
-      Map<BranchId, BranchState> driven,
-      @Nullable RuntimeException lastFailure,
+      Map<BranchId, BranchState> settled,
+      Map<Branch, Driven> driven,
       String reason) {
+    Map<BranchId, BranchState> states = new LinkedHashMap<>(settled);
     List<LogRecord> records = new ArrayList<>(driven.size() + 1);
-    driven.forEach((id, state) -> records.add(new LogRecord.BranchUpdated(tx, id, state)));
-    if (states.containsValue(BranchState.IN_DOUBT)) {
+    RuntimeException lastFailure = null;
+    boolean heuristic = false;
+    for (Map.Entry<Branch, Driven> e : driven.entrySet()) {
+      BranchId id = e.getKey().id();
+      Driven d = e.getValue();
+      states.put(id, d.state());
+      records.add(new LogRecord.BranchUpdated(tx, id, d.state()));
+      if (d.failure() != null && !d.heuristic()) {
+        lastFailure = d.failure();
+      }
+      heuristic |= d.heuristic();
+    }
+    boolean inDoubt = states.containsValue(BranchState.IN_DOUBT);
+    if (heuristic) {
+      journal.append(records, true); // durable before any resource forgets its heuristic
+      records.clear();
+      driven.forEach((branch, d) -> {
+        if (d.heuristic()) {
+          forget(tx, branch);
+        }
+      });
+    }
+    if (inDoubt) {
       if (!records.isEmpty()) {
         journal.append(records, false);
       }
@@ -173,11 +235,51 @@ public final class PhaseTwo {
     }
     records.add(new LogRecord.End(tx));
     journal.append(records, false);
+    return ended(tx, decision, states, reason, events);
+  }
+
+  /**
+   * The outcome of a transaction whose every branch is final, with its closing event: {@link
+   * Outcome.Mixed} when any branch applied something other than {@code decision}.
+   */
+  public static Outcome ended(
+      TransactionId tx,
+      Decision decision,
+      Map<BranchId, BranchState> states,
+      String reason,
+      EventDispatcher events) {
+    if (contradicts(decision, states)) {
+      String detail = "heuristic: decision " + decision + ", branches " + states;
+      LOG.warn("transaction {} ended mixed; needs attention: {}", tx, detail);
+      events.publish(tx, EventType.TRANSACTION_HEURISTIC, detail);
+      return new Outcome.Mixed(tx, states, decision);
+    }
     if (decision == Decision.COMMIT) {
       events.publish(tx, EventType.TRANSACTION_COMMITTED, "");
       return new Outcome.Committed(tx, states);
     }
     events.publish(tx, EventType.TRANSACTION_ROLLED_BACK, reason);
     return new Outcome.RolledBack(tx, states, reason);
+  }
+
+  /** Whether some branch applied something other than {@code decision}. */
+  public static boolean contradicts(Decision decision, Map<BranchId, BranchState> states) {
+    BranchState other = decision == Decision.COMMIT ? BranchState.ROLLED_BACK : BranchState.COMMITTED;
+    for (BranchState state : states.values()) {
+      if (state.isHeuristic() || state == other) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void forget(TransactionId tx, Branch branch) {
+    try {
+      branch.forget().run();
+    } catch (RuntimeException e) {
+      // The outcome is logged; a resource that still remembers its heuristic only keeps a record
+      // an operator can clear. Nothing is sent to this branch again.
+      LOG.warn("transaction {} branch {}: forgetting the heuristic outcome failed", tx, branch.id(), e);
+    }
   }
 }

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -44,6 +45,14 @@ public final class Retrier {
 
   /** Runs {@code call} until it returns normally or the policy is spent. */
   public Result run(Runnable call, RetryListener listener) {
+    return run(call, listener, failure -> true);
+  }
+
+  /**
+   * Runs {@code call} until it returns normally, the policy is spent, or it fails with an
+   * exception that {@code retryable} rejects (returned at once as the last failure).
+   */
+  public Result run(Runnable call, RetryListener listener, Predicate<RuntimeException> retryable) {
     long start = clock.millis();
     int attempts = 0;
     while (true) {
@@ -52,6 +61,11 @@ public final class Retrier {
         call.run();
         return new Result(true, attempts, null);
       } catch (RuntimeException e) {
+        // An interrupted thread stops retrying: its caller wants control back, and recovery
+        // (or the next pass) finishes what is left.
+        if (!retryable.test(e) || Thread.currentThread().isInterrupted()) {
+          return new Result(false, attempts, e);
+        }
         Duration elapsed = Duration.ofMillis(Math.max(0, clock.millis() - start));
         Optional<Duration> delay = policy.nextDelay(attempts, elapsed, random);
         if (delay.isEmpty()) {

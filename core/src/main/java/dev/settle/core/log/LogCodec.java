@@ -180,6 +180,8 @@ public final class LogCodec {
       case ROLLED_BACK -> 6;
       case IN_DOUBT -> 7;
       case STARTED -> 8;
+      case HEURISTIC_MIXED -> 9;
+      case HEURISTIC_HAZARD -> 10;
     };
   }
 
@@ -193,6 +195,8 @@ public final class LogCodec {
       case 6 -> BranchState.ROLLED_BACK;
       case 7 -> BranchState.IN_DOUBT;
       case 8 -> BranchState.STARTED;
+      case 9 -> BranchState.HEURISTIC_MIXED;
+      case 10 -> BranchState.HEURISTIC_HAZARD;
       default -> throw new CorruptLogException("unknown branch state code " + code, -1);
     };
   }

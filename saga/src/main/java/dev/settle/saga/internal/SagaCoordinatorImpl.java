@@ -43,11 +43,7 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
     this.journal = new Journal(settings.log(), PROTOCOL);
     this.events = new EventDispatcher(settings.clock(), settings.listeners());
     this.compensations =
-        new PhaseTwo(
-            journal,
-            events,
-            new Retrier(
-                settings.phaseTwoRetry(), settings.clock(), settings.scheduler(), settings.random()));
+        PhaseTwo.of(journal, events, settings);
   }
 
   @Override

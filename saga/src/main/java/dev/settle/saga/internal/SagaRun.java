@@ -5,9 +5,9 @@ import dev.settle.core.CoordinatorSettings;
 import dev.settle.core.ParticipantTimeoutException;
 import dev.settle.core.TransactionId;
 import dev.settle.core.event.EventType;
+import dev.settle.core.internal.CallGuard;
 import dev.settle.core.internal.EventDispatcher;
 import dev.settle.core.internal.Journal;
-import dev.settle.core.internal.MdcScope;
 import dev.settle.core.internal.Retrier;
 import dev.settle.core.log.LogRecord;
 import dev.settle.saga.SagaDefinition;
@@ -35,6 +35,7 @@ final class SagaRun {
   private final Journal journal;
   private final EventDispatcher events;
   private final CoordinatorSettings settings;
+  private final CallGuard guard;
 
   SagaRun(
       TransactionId tx,
@@ -49,6 +50,7 @@ final class SagaRun {
     this.journal = journal;
     this.events = events;
     this.settings = settings;
+    this.guard = new CallGuard(settings.executor(), settings.clock(), settings.callTimeout());
   }
 
   TransactionId tx() {
@@ -89,16 +91,17 @@ final class SagaRun {
                   () -> {
                     SagaContextImpl ctx =
                         new SagaContextImpl(tx, step.name(), ++attempt[0], values, false);
-                    try (MdcScope mdc = MdcScope.open(tx)) {
-                      step.action().run(ctx);
-                    }
+                    // Under the call timeout: an action that never returns counts as an unknown
+                    // outcome (compensated), and execute returns.
+                    guard.run(tx, step.name(), "step " + step.name(), () -> step.action().run(ctx));
                     produced[0] = ctx.staged();
                   },
                   (n, failure, delay) -> {
                     mayHaveRun[0] |= failure instanceof ParticipantTimeoutException;
                     events.publish(
                         tx, step.name(), EventType.BRANCH_RETRYING, "attempt " + n + " failed: " + failure);
-                  });
+                  },
+                  failure -> !(failure instanceof CallGuard.Interrupted));
       if (!result.succeeded()) {
         RuntimeException failure = result.lastFailure();
         boolean unknown = failure instanceof ParticipantTimeoutException || mayHaveRun[0];

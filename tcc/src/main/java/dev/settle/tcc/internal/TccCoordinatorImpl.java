@@ -55,10 +55,7 @@ public final class TccCoordinatorImpl implements TccCoordinator {
     this.transactionTimeout = transactionTimeout;
     this.journal = new Journal(settings.log(), PROTOCOL);
     this.events = new EventDispatcher(settings.clock(), settings.listeners());
-    Retrier retrier =
-        new Retrier(
-            settings.phaseTwoRetry(), settings.clock(), settings.scheduler(), settings.random());
-    this.phaseTwo = new PhaseTwo(journal, events, retrier);
+    this.phaseTwo = PhaseTwo.of(journal, events, settings);
     this.tryRound = new ParallelRound(settings.executor(), settings.clock(), events);
   }
 

@@ -4,16 +4,18 @@ import dev.settle.core.BranchId;
 import dev.settle.core.BranchState;
 import dev.settle.core.CoordinatorSettings;
 import dev.settle.core.Decision;
+import dev.settle.core.HeuristicBranchException;
 import dev.settle.core.Outcome;
+import dev.settle.core.ParticipantTimeoutException;
 import dev.settle.core.TransactionId;
 import dev.settle.core.event.EventType;
+import dev.settle.core.internal.CallGuard;
 import dev.settle.core.internal.EventDispatcher;
 import dev.settle.core.internal.Journal;
 import dev.settle.core.internal.MdcScope;
 import dev.settle.core.internal.ParallelRound;
 import dev.settle.core.internal.PhaseTwo;
 import dev.settle.core.internal.RecoveryPass;
-import dev.settle.core.internal.Retrier;
 import dev.settle.core.log.BranchImage;
 import dev.settle.core.log.LogRecord;
 import dev.settle.core.log.TransactionImage;
@@ -30,6 +32,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The 2PC coordinator with presumed abort: nothing before the commit decision is forced, the
@@ -37,6 +41,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * back by recovery.
  */
 public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
+  private static final Logger LOG = LoggerFactory.getLogger(TwoPhaseCoordinatorImpl.class);
+
   private final CoordinatorSettings settings;
   private final Map<String, TwoPhaseParticipant> participants;
   private final Duration prepareTimeout;
@@ -44,6 +50,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
   private final EventDispatcher events;
   private final PhaseTwo phaseTwo;
   private final ParallelRound prepareRound;
+  private final CallGuard guard;
   private final Set<TransactionId> inFlight = ConcurrentHashMap.newKeySet();
 
   public TwoPhaseCoordinatorImpl(
@@ -56,12 +63,9 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
     this.journal = new Journal(settings.log(), PROTOCOL);
     this.events = new EventDispatcher(settings.clock(), settings.listeners());
     this.phaseTwo =
-        new PhaseTwo(
-            journal,
-            events,
-            new Retrier(
-                settings.phaseTwoRetry(), settings.clock(), settings.scheduler(), settings.random()));
+        PhaseTwo.of(journal, events, settings);
     this.prepareRound = new ParallelRound(settings.executor(), settings.clock(), events);
+    this.guard = new CallGuard(settings.executor(), settings.clock(), settings.callTimeout());
   }
 
   @Override
@@ -103,7 +107,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
     Map<BranchId, TwoPhaseParticipant> begun = new LinkedHashMap<>();
     try {
       for (Map.Entry<BranchId, TwoPhaseParticipant> e : branches.entrySet()) {
-        e.getValue().begin(new TwoPhaseContext(tx, e.getKey(), 1));
+        e.getValue().begin(context(tx, e.getKey(), 1));
         begun.put(e.getKey(), e.getValue());
       }
       transaction.work().run(tx);
@@ -114,7 +118,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
     for (Map.Entry<BranchId, TwoPhaseParticipant> e : begun.entrySet()) {
       BranchId id = e.getKey();
       try {
-        e.getValue().end(new TwoPhaseContext(tx, id, 1), success);
+        e.getValue().end(context(tx, id, 1), success);
       } catch (RuntimeException endFailure) {
         if (failure.isEmpty()) {
           failure = "branch " + id + " could not end its work: " + endFailure;
@@ -124,25 +128,90 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
     return failure;
   }
 
+  private TwoPhaseContext context(TransactionId tx, BranchId id, int attempt) {
+    return new TwoPhaseContext(tx, id, attempt, settings.nodeName());
+  }
+
   private Outcome onePhase(TransactionId tx, BranchId id, TwoPhaseParticipant participant) {
-    // One participant decides alone: no prepare, no forced decision.
+    // One participant decides alone: no prepare, no decision record. The branch's start is
+    // forced before the call so that after a crash recovery knows the commit may have been sent
+    // and asks the participant, instead of presuming abort and reporting a rollback that may be
+    // false.
+    journal.append(new LogRecord.BranchUpdated(tx, id, BranchState.STARTED), true);
+    events.publish(tx, id, EventType.BRANCH_PREPARING, "one-phase commit");
     try {
-      participant.commit(new TwoPhaseContext(tx, id, 1), true);
+      guard.run(tx, id, "one-phase commit", () -> participant.commit(context(tx, id, 1), true));
+    } catch (HeuristicBranchException e) {
+      return onePhaseHeuristic(tx, id, participant, e);
+    } catch (ParticipantTimeoutException e) {
+      return onePhaseUnknown(tx, id, participant, e);
     } catch (RuntimeException e) {
+      // The SPI's contract: any other failure of a one-phase commit means it did not commit.
       return rollBack(tx, Map.of(id, participant), Map.of(), "one-phase commit failed: " + e);
     }
-    journal.append(
-        List.of(new LogRecord.BranchUpdated(tx, id, BranchState.COMMITTED), new LogRecord.End(tx)),
-        false);
-    events.publish(tx, id, EventType.BRANCH_COMMITTED, "one-phase");
-    events.publish(tx, EventType.TRANSACTION_COMMITTED, "one-phase");
-    return new Outcome.Committed(tx, Map.of(id, BranchState.COMMITTED));
+    return onePhaseEnded(tx, id, BranchState.COMMITTED, "one-phase");
+  }
+
+  /** The resource answered a one-phase commit with a heuristic: log it, then let it forget. */
+  private Outcome onePhaseHeuristic(
+      TransactionId tx, BranchId id, TwoPhaseParticipant participant, HeuristicBranchException e) {
+    journal.append(new LogRecord.BranchUpdated(tx, id, e.applied()), true);
+    events.publish(tx, id, EventType.BRANCH_HEURISTIC, "one-phase commit applied " + e.applied() + ": " + e.getMessage());
+    try {
+      participant.forget(context(tx, id, 1));
+    } catch (RuntimeException forgetFailure) {
+      LOG.warn("transaction {} branch {}: forgetting the heuristic outcome failed", tx, id, forgetFailure);
+    }
+    return onePhaseEnded(tx, id, e.applied(), "one-phase commit answered with a heuristic: " + e.getMessage());
+  }
+
+  /**
+   * A one-phase commit whose outcome is unknown: ask the participant; report what it says, or in
+   * doubt (no End record, so every recovery pass asks again) when it cannot tell.
+   */
+  private Outcome onePhaseUnknown(
+      TransactionId tx, BranchId id, TwoPhaseParticipant participant, RuntimeException failure) {
+    BranchState applied;
+    try {
+      BranchState[] answer = {BranchState.IN_DOUBT};
+      guard.run(tx, id, "inquiry", () -> answer[0] = participant.inquire(context(tx, id, 1)));
+      applied = answer[0];
+    } catch (RuntimeException inquiryFailure) {
+      failure.addSuppressed(inquiryFailure);
+      applied = BranchState.IN_DOUBT;
+    }
+    if (applied == BranchState.COMMITTED || applied == BranchState.ROLLED_BACK) {
+      return onePhaseEnded(tx, id, applied, "one-phase commit's outcome was unknown; the participant says " + applied);
+    }
+    journal.append(new LogRecord.BranchUpdated(tx, id, BranchState.IN_DOUBT), false);
+    events.publish(tx, id, EventType.BRANCH_IN_DOUBT, "one-phase commit's outcome is unknown: " + failure);
+    events.publish(tx, EventType.TRANSACTION_HEURISTIC, "in doubt: one-phase commit's outcome is unknown");
+    LOG.warn("transaction {} branch {}: one-phase commit's outcome is unknown and the participant cannot tell; in doubt", tx, id, failure);
+    return new Outcome.InDoubt(tx, Map.of(id, BranchState.IN_DOUBT), Decision.COMMIT, failure);
+  }
+
+  /** Ends a one-phase transaction with what its only branch applied. */
+  private Outcome onePhaseEnded(TransactionId tx, BranchId id, BranchState applied, String detail) {
+    journal.append(List.of(new LogRecord.BranchUpdated(tx, id, applied), new LogRecord.End(tx)), false);
+    Map<BranchId, BranchState> states = Map.of(id, applied);
+    if (applied == BranchState.COMMITTED) {
+      events.publish(tx, id, EventType.BRANCH_COMMITTED, detail);
+      events.publish(tx, EventType.TRANSACTION_COMMITTED, detail);
+      return new Outcome.Committed(tx, states);
+    }
+    if (applied == BranchState.ROLLED_BACK) {
+      // The participant was the one to decide: its rollback is a clean end, not a heuristic.
+      events.publish(tx, id, EventType.BRANCH_ROLLED_BACK, detail);
+      events.publish(tx, EventType.TRANSACTION_ROLLED_BACK, detail);
+      return new Outcome.RolledBack(tx, states, detail);
+    }
+    return PhaseTwo.ended(tx, Decision.COMMIT, states, detail, events);
   }
 
   private Outcome twoPhase(TransactionId tx, Map<BranchId, TwoPhaseParticipant> branches, long start) {
     List<ParallelRound.Call<Vote>> prepares = new ArrayList<>();
     branches.forEach(
-        (id, p) -> prepares.add(new ParallelRound.Call<>(id, () -> p.prepare(new TwoPhaseContext(tx, id, 1)))));
+        (id, p) -> prepares.add(new ParallelRound.Call<>(id, () -> p.prepare(context(tx, id, 1)))));
     List<ParallelRound.Answer<Vote>> answers =
         prepareRound.run(tx, prepares, prepareTimeout, start + prepareTimeout.toMillis(), "prepare");
 
@@ -193,7 +262,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
     return phaseTwo.drive(tx, Decision.ROLLBACK, calls(tx, branches, Decision.ROLLBACK), settled, reason);
   }
 
-  private static List<PhaseTwo.Branch> calls(
+  private List<PhaseTwo.Branch> calls(
       TransactionId tx, Map<BranchId, TwoPhaseParticipant> branches, Decision decision) {
     List<PhaseTwo.Branch> calls = new ArrayList<>();
     branches.forEach(
@@ -202,13 +271,14 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
                 new PhaseTwo.Branch(
                     id,
                     attempt -> {
-                      TwoPhaseContext ctx = new TwoPhaseContext(tx, id, attempt);
+                      TwoPhaseContext ctx = context(tx, id, attempt);
                       if (decision == Decision.COMMIT) {
                         p.commit(ctx, false);
                       } else {
                         p.rollback(ctx);
                       }
-                    })));
+                    },
+                    () -> p.forget(context(tx, id, 1)))));
     return calls;
   }
 
@@ -219,6 +289,22 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
 
   private Outcome recoverOne(TransactionImage image) {
     TransactionId tx = image.transactionId();
+    inFlight.add(tx); // a recovery scan must leave it alone while it is driven
+    try {
+      return recoverRunning(image);
+    } finally {
+      inFlight.remove(tx);
+    }
+  }
+
+  private Outcome recoverRunning(TransactionImage image) {
+    TransactionId tx = image.transactionId();
+    if (image.decision() == null && image.branches().size() == 1) {
+      BranchImage only = image.branches().values().iterator().next();
+      if (only.state() == BranchState.STARTED || only.state() == BranchState.IN_DOUBT) {
+        return recoverOnePhase(image, only);
+      }
+    }
     // Presumed abort: a missing decision already means roll back, so writing it need not force.
     RecoveryPass.Resolved resolved = RecoveryPass.resolve(journal, events, image, false);
     Decision decision = resolved.decision();
@@ -227,6 +313,34 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
     Map<BranchId, TwoPhaseParticipant> toFinish = new LinkedHashMap<>();
     sorted.toFinish().forEach((branch, participant) -> toFinish.put(branch.branchId(), participant));
     return phaseTwo.drive(tx, decision, calls(tx, toFinish, decision), sorted.settled(), reason);
+  }
+
+  /** A one-phase commit that may have been sent before the crash: ask, never presume. */
+  private Outcome recoverOnePhase(TransactionImage image, BranchImage only) {
+    TransactionId tx = image.transactionId();
+    events.publish(tx, EventType.TRANSACTION_RECOVERING, "one-phase commit with an unknown outcome");
+    TwoPhaseParticipant participant = participants.get(only.participant());
+    if (participant == null) {
+      String why = "no participant named \"" + only.participant() + "\" is registered with this coordinator";
+      events.publish(tx, only.branchId(), EventType.BRANCH_IN_DOUBT, why);
+      return new Outcome.InDoubt(
+          tx, Map.of(only.branchId(), BranchState.IN_DOUBT), Decision.COMMIT, new IllegalStateException(why));
+    }
+    return onePhaseUnknown(
+        tx,
+        only.branchId(),
+        participant,
+        new ParticipantTimeoutException(tx, only.branchId(), "the coordinator crashed during the one-phase commit"));
+  }
+
+  @Override
+  public String nodeName() {
+    return settings.nodeName();
+  }
+
+  @Override
+  public boolean isRunning(TransactionId transactionId) {
+    return inFlight.contains(transactionId);
   }
 
   @Override

@@ -1,28 +1,48 @@
 package dev.settle.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.doubles;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.Test;
 
+/**
+ * Whatever the policy's settings and the jitter's random draws, a delay never exceeds its cap,
+ * jitter only shortens it by its share, and the attempts and total delay stay within the policy.
+ */
 class RetryPolicyProperties {
-  @Property
-  void everyDelayStaysWithinItsBoundsAndTheDeadline(
-      @ForAll @IntRange(min = 1, max = 20) int maxAttempts,
-      @ForAll @LongRange(min = 0, max = 1_000) long baseMillis,
-      @ForAll @LongRange(min = 1, max = 5_000) long extraMaxMillis,
-      @ForAll @DoubleRange(min = 1.0, max = 4.0) double multiplier,
-      @ForAll @DoubleRange(min = 0.0, max = 1.0) double jitter,
-      @ForAll @LongRange(min = 1, max = 60_000) long maxDurationMillis,
-      @ForAll long seed) {
+  /** The backoff's shape; QuickTheories takes at most four generators, so these travel together. */
+  record Shape(long baseMillis, long extraMaxMillis, double multiplier, double jitter) {}
+
+  @Test
+  void everyDelayStaysWithinItsBoundsAndTheDeadline() {
+    qt().withExamples(1000)
+        .forAll(
+            integers().between(1, 20),
+            longs()
+                .between(0, 1_000)
+                .zip(
+                    longs().between(1, 5_000),
+                    doubles().between(1.0, 4.0),
+                    doubles().between(0.0, 1.0),
+                    Shape::new),
+            longs().between(1, 60_000),
+            longs().all())
+        .checkAssert(RetryPolicyProperties::delaysStayInBounds);
+  }
+
+  private static void delaysStayInBounds(
+      int maxAttempts, Shape shape, long maxDurationMillis, long seed) {
+    long baseMillis = shape.baseMillis();
+    double multiplier = shape.multiplier();
+    double jitter = shape.jitter();
     Duration base = Duration.ofMillis(baseMillis);
-    Duration max = Duration.ofMillis(baseMillis + extraMaxMillis);
+    Duration max = Duration.ofMillis(baseMillis + shape.extraMaxMillis());
     RetryPolicy policy =
         RetryPolicy.builder()
             .maxAttempts(maxAttempts)

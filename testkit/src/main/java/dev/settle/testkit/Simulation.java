@@ -7,7 +7,9 @@ import dev.settle.core.log.InMemoryTransactionLog;
 import dev.settle.core.log.LogReplay;
 import dev.settle.core.log.TransactionImage;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -24,10 +26,16 @@ import java.util.function.Function;
  *     .transactions(10_000)
  *     .run(world -> new MyTccScenario(world));
  * }</pre>
+ *
+ * <p>{@link #runShrinking} does the same, and on a failure looks for a smaller run of the same
+ * seed that still fails; {@link SettleGenerators} draws simulations for property-style tests.
  */
 public final class Simulation {
   /** Consecutive crashed recoveries after which a run counts as never terminating. */
   private static final int MAX_RESTARTS = 1_000;
+
+  /** Reruns a shrink may spend; each is a whole simulation, so the search stays bounded. */
+  private static final int MAX_SHRINK_RUNS = 200;
 
   private final long seed;
   private FaultPlan plan = FaultPlan.none();
@@ -36,6 +44,13 @@ public final class Simulation {
 
   private Simulation(long seed) {
     this.seed = seed;
+  }
+
+  private Simulation(long seed, FaultPlan plan, int crashEvery, int transactions) {
+    this.seed = seed;
+    this.plan = plan;
+    this.crashEvery = crashEvery;
+    this.transactions = transactions;
   }
 
   /** A simulation of the run with this seed. */
@@ -120,6 +135,91 @@ public final class Simulation {
         recoveries[0],
         world.faults().stats(),
         System.nanoTime() - started);
+  }
+
+  /**
+   * Runs like {@link #run}; when the run fails, shrinks it before reporting. With the same seed
+   * it reruns smaller variants (no coordinator crashes, one fault kind switched off, one rate
+   * halved, half the transactions), keeps the first that still fails and starts again from it,
+   * until no variant fails or {@value #MAX_SHRINK_RUNS} reruns are spent.
+   *
+   * @throws SimulationFailure for the smallest failing run found: its message holds that run's
+   *     replay line and the line of the run that failed first; that first failure is attached as
+   *     a suppressed exception
+   */
+  public <T> SimulationResult runShrinking(Function<World, Scenario<T>> scenario) {
+    SimulationFailure first;
+    try {
+      return run(scenario);
+    } catch (SimulationFailure failure) {
+      first = failure;
+    }
+    Simulation smallest = this;
+    SimulationFailure smallestFailure = first;
+    int steps = 0;
+    int runs = 0;
+    boolean shrunk = true;
+    while (shrunk && runs < MAX_SHRINK_RUNS) {
+      shrunk = false;
+      for (Simulation candidate : smallest.smaller()) {
+        if (runs++ >= MAX_SHRINK_RUNS) {
+          break;
+        }
+        try {
+          candidate.run(scenario);
+        } catch (SimulationFailure failure) {
+          smallest = candidate;
+          smallestFailure = failure;
+          steps++;
+          shrunk = true;
+          break;
+        }
+      }
+    }
+    if (steps == 0) {
+      throw first;
+    }
+    SimulationFailure reported = new SimulationFailure(smallestFailure, replayLine(), steps);
+    reported.addSuppressed(first);
+    throw reported;
+  }
+
+  /** Variants of this run that inject less, each differing in one setting, most drastic first. */
+  List<Simulation> smaller() {
+    List<Simulation> variants = new ArrayList<>();
+    if (crashEvery != 0) {
+      variants.add(new Simulation(seed, plan, 0, transactions));
+    }
+    double[] rates = {plan.fail(), plan.timeout(), plan.duplicate(), plan.delay(), plan.restart()};
+    for (int i = 0; i < rates.length; i++) {
+      if (rates[i] > 0) {
+        variants.add(withRate(i, rates, 0));
+      }
+    }
+    for (int i = 0; i < rates.length; i++) {
+      // Halved and cut to three decimals, so replay lines stay readable; 0 was tried above.
+      double half = Math.floor(rates[i] * 500) / 1000;
+      if (half > 0) {
+        variants.add(withRate(i, rates, half));
+      }
+    }
+    if (transactions > 1) {
+      // The same seed runs the same prefix, so a failure early in the run survives this.
+      variants.add(new Simulation(seed, plan, crashEvery, transactions / 2));
+    }
+    return variants;
+  }
+
+  private Simulation withRate(int index, double[] rates, double rate) {
+    double[] r = rates.clone();
+    r[index] = rate;
+    return new Simulation(seed, new FaultPlan(r[0], r[1], r[2], r[3], r[4]), crashEvery, transactions);
+  }
+
+  /** The line that replays this run, as a failure reports it. */
+  @Override
+  public String toString() {
+    return replayLine();
   }
 
   /** A fresh coordinator on the same log, recovered; a crash during recovery starts over. */

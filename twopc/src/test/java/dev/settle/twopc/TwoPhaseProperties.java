@@ -1,6 +1,10 @@
 package dev.settle.twopc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import dev.settle.core.Outcome;
 import dev.settle.core.TransactionId;
@@ -11,22 +15,27 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
 /**
  * Random votes, prepare failures, phase-two outages and a coordinator crash at any log append,
  * then recovery: all prepared participants end committed, or all rolled back; duplicate phase-two
- * deliveries change nothing.
+ * deliveries change nothing. A behaviour per participant: 0 votes abort, 1 read-only, 2 fails its
+ * prepare, 3 fails its first two commits, anything else votes commit.
  */
 class TwoPhaseProperties {
-  @Property(tries = 1500)
-  void everyParticipantEndsTheSameWay(
-      @ForAll @Size(min = 2, max = 5) List<@IntRange(min = 0, max = 9) Integer> behaviours,
-      @ForAll @IntRange(min = 0, max = 12) int crashAt,
-      @ForAll boolean duplicatePhaseTwo) {
+  @Test
+  void everyParticipantEndsTheSameWay() {
+    qt().withExamples(1500)
+        .forAll(
+            lists().of(integers().between(0, 9)).ofSizeBetween(2, 5),
+            integers().between(0, 12),
+            booleans().all())
+        .checkAssert(TwoPhaseProperties::endsTheSameWay);
+  }
+
+  private static void endsTheSameWay(
+      List<Integer> behaviours, int crashAt, boolean duplicatePhaseTwo) {
     List<Node> nodes = new ArrayList<>();
     TwoPhaseTransaction.Builder tx = TwoPhaseTransaction.builder();
     for (int i = 0; i < behaviours.size(); i++) {

@@ -2,13 +2,13 @@ package dev.settle.examples.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 class LedgerTest {
@@ -37,11 +37,14 @@ class LedgerTest {
   }
 
   /** Replay at every point, with any snapshot interval, rebuilds what the live state was then. */
-  @Property(tries = 200)
-  void replayAtEveryPointMatchesTheLiveHistory(
-      @ForAll @IntRange(min = 1, max = 20) int snapshotEvery,
-      @ForAll @IntRange(min = 0, max = 300) int commands,
-      @ForAll long seed) {
+  @Test
+  void replayAtEveryPointMatchesTheLiveHistory() {
+    qt().withExamples(200)
+        .forAll(integers().between(1, 20), integers().between(0, 300), longs().all())
+        .checkAssert(LedgerTest::replayMatchesLiveHistory);
+  }
+
+  private static void replayMatchesLiveHistory(int snapshotEvery, int commands, long seed) {
     Random random = new Random(seed);
     EventLog log = new EventLog(snapshotEvery);
     Ledger ledger = new Ledger(log);

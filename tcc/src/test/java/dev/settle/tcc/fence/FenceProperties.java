@@ -1,6 +1,9 @@
 package dev.settle.tcc.fence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.settle.core.BranchId;
 import dev.settle.core.ParticipantException;
@@ -12,13 +15,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * Any delivery order of one branch's calls, with duplicates and a Cancel overtaking its Try,
@@ -39,33 +41,36 @@ class FenceProperties {
    */
   record Schedule(boolean confirm, List<Call> deliveries) {}
 
-  @Provide
-  Arbitrary<Schedule> schedules() {
-    Arbitrary<Integer> copies = Arbitraries.integers().between(0, 3);
-    Arbitrary<Schedule> confirm =
-        Combinators.combine(copies, Arbitraries.integers().between(1, 3), Arbitraries.longs())
-            .as(
-                (extraTries, confirms, seed) -> {
-                  List<Call> rest = new ArrayList<>();
-                  for (int i = 0; i < extraTries; i++) rest.add(Call.TRY);
-                  for (int i = 0; i < confirms; i++) rest.add(Call.CONFIRM);
-                  java.util.Collections.shuffle(rest, new java.util.Random(seed));
-                  List<Call> all = new ArrayList<>();
-                  all.add(Call.TRY);
-                  all.addAll(rest);
-                  return new Schedule(true, all);
-                });
-    Arbitrary<Schedule> cancel =
-        Combinators.combine(copies, Arbitraries.integers().between(1, 3), Arbitraries.longs())
-            .as(
-                (tries, cancels, seed) -> {
-                  List<Call> all = new ArrayList<>();
-                  for (int i = 0; i < tries; i++) all.add(Call.TRY);
-                  for (int i = 0; i < cancels; i++) all.add(Call.CANCEL);
-                  java.util.Collections.shuffle(all, new java.util.Random(seed));
-                  return new Schedule(false, all);
-                });
-    return Arbitraries.oneOf(confirm, cancel);
+  /** Confirm schedules and cancel schedules, half and half. */
+  static Gen<Schedule> schedules() {
+    Gen<Integer> copies = integers().between(0, 3);
+    Gen<Integer> finishers = integers().between(1, 3);
+    Gen<Schedule> confirm =
+        copies.zip(
+            finishers,
+            longs().all(),
+            (extraTries, confirms, seed) -> {
+              List<Call> rest = new ArrayList<>();
+              for (int i = 0; i < extraTries; i++) rest.add(Call.TRY);
+              for (int i = 0; i < confirms; i++) rest.add(Call.CONFIRM);
+              Collections.shuffle(rest, new Random(seed));
+              List<Call> all = new ArrayList<>();
+              all.add(Call.TRY);
+              all.addAll(rest);
+              return new Schedule(true, all);
+            });
+    Gen<Schedule> cancel =
+        copies.zip(
+            finishers,
+            longs().all(),
+            (tries, cancels, seed) -> {
+              List<Call> all = new ArrayList<>();
+              for (int i = 0; i < tries; i++) all.add(Call.TRY);
+              for (int i = 0; i < cancels; i++) all.add(Call.CANCEL);
+              Collections.shuffle(all, new Random(seed));
+              return new Schedule(false, all);
+            });
+    return Generate.oneOf(confirm, cancel);
   }
 
   /** One account with a balance; Try reserves 10, Confirm spends it, Cancel gives it back. */
@@ -91,8 +96,14 @@ class FenceProperties {
     }
   }
 
-  @Property(tries = 2000)
-  void anyDeliveryOrderEndsConfirmedOrUntouched(@ForAll("schedules") Schedule schedule) {
+  @Test
+  void anyDeliveryOrderEndsConfirmedOrUntouched() {
+    qt().withExamples(2000)
+        .forAll(schedules())
+        .checkAssert(FenceProperties::endsConfirmedOrUntouched);
+  }
+
+  private static void endsConfirmedOrUntouched(Schedule schedule) {
     Instant now = Instant.parse("2026-01-01T00:00:00Z");
     InMemoryTccFence fence =
         new InMemoryTccFence(Clock.fixed(now, ZoneOffset.UTC), Duration.ofMinutes(1));

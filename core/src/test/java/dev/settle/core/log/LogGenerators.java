@@ -1,0 +1,75 @@
+package dev.settle.core.log;
+
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import dev.settle.core.BranchId;
+import dev.settle.core.BranchState;
+import dev.settle.core.Decision;
+import dev.settle.core.TransactionId;
+import java.util.Arrays;
+import java.util.List;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+
+/** QuickTheories generators of every kind of log record, with awkward ids, payloads and numbers. */
+final class LogGenerators {
+  private static final String ID_CHARS = "abcXYZ019._:-";
+  private static final int SURROGATES = 0xE000 - 0xD800;
+
+  private LogGenerators() {}
+
+  /** Ids of 1 to 64 characters from a small alphabet that includes the separators. */
+  static Gen<String> ids() {
+    return lists()
+        .of(integers().between(0, ID_CHARS.length() - 1))
+        .ofSizeBetween(1, 64)
+        .map(LogGenerators::idOf);
+  }
+
+  /**
+   * Text of {@code min} to {@code max} code points anywhere in Unicode (multi-byte UTF-8 and
+   * supplementary planes included), minus lone surrogates, which no Java string that came from a
+   * user would hold as text; never blank.
+   */
+  static Gen<String> text(int min, int max) {
+    return lists()
+        .of(integers().between(0, Character.MAX_CODE_POINT - SURROGATES))
+        .ofSizeBetween(min, max)
+        .map(LogGenerators::textOf)
+        .assuming(s -> !s.isBlank());
+  }
+
+  /** Byte arrays of up to {@code max} bytes, printed as their contents on failure. */
+  static Gen<byte[]> bytes(int max) {
+    return Generate.byteArrays(
+            integers().between(0, max), Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0))
+        .describedAs(Arrays::toString);
+  }
+
+  static Gen<LogRecord> records() {
+    Gen<TransactionId> tx = ids().map(TransactionId::new);
+    Gen<BranchId> branch = ids().map(BranchId::new);
+    Gen<LogRecord> begin = tx.zip(text(1, 40), longs().all(), longs().all(), LogRecord.Begin::new);
+    Gen<LogRecord> registered = tx.zip(branch, text(1, 200), bytes(300), LogRecord.BranchRegistered::new);
+    Gen<LogRecord> updated =
+        tx.zip(branch, Generate.enumValues(BranchState.class), bytes(300), LogRecord.BranchUpdated::new);
+    Gen<LogRecord> decided = tx.zip(Generate.enumValues(Decision.class), LogRecord.Decided::new);
+    Gen<LogRecord> end = tx.map(LogRecord.End::new);
+    return Generate.oneOf(begin, registered, updated, decided, end);
+  }
+
+  private static String idOf(List<Integer> picks) {
+    StringBuilder id = new StringBuilder(picks.size());
+    picks.forEach(i -> id.append(ID_CHARS.charAt(i)));
+    return id.toString();
+  }
+
+  private static String textOf(List<Integer> codePoints) {
+    StringBuilder text = new StringBuilder(codePoints.size() * 2);
+    // Skip the surrogate block, so every code point maps to a real character.
+    codePoints.forEach(c -> text.appendCodePoint(c >= 0xD800 ? c + SURROGATES : c));
+    return text.toString();
+  }
+}

@@ -152,6 +152,11 @@ public final class Faults {
       public dev.settle.core.BranchState inquire(TwoPhaseContext ctx) {
         return participant.inquire(ctx);
       }
+
+      @Override
+      public boolean answersInquiry() {
+        return participant.answersInquiry();
+      }
     };
   }
 

@@ -107,6 +107,11 @@ class TwoPhaseShard implements TwoPhaseParticipant, Restartable {
   }
 
   @Override
+  public boolean answersInquiry() {
+    return true;
+  }
+
+  @Override
   public void rollback(TwoPhaseContext ctx) {
     String key = key(ctx);
     staged.remove(key);

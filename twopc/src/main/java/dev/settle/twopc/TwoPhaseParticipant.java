@@ -44,8 +44,8 @@ public interface TwoPhaseParticipant extends Participant {
    *       ParticipantTimeoutException} instead whenever the commit may have happened.
    * </ul>
    *
-   * @param onePhase true when this is the only participant: no prepare came first, and this
-   *     call both prepares and commits
+   * @param onePhase true when this is the only participant and it {@linkplain #answersInquiry()
+   *     answers inquiries}: no prepare came first, and this call both prepares and commits
    */
   void commit(TwoPhaseContext context, boolean onePhase);
 
@@ -71,5 +71,15 @@ public interface TwoPhaseParticipant extends Participant {
    */
   default dev.settle.core.BranchState inquire(TwoPhaseContext context) {
     return dev.settle.core.BranchState.IN_DOUBT;
+  }
+
+  /**
+   * Whether {@link #inquire} can tell what became of a one-phase commit. Only such a participant
+   * gets the one-phase optimisation when it is alone in a transaction; any other single
+   * participant is prepared and committed in two phases, so that a lost answer stays resolvable
+   * (a prepared XA branch is listed by {@code recover}; a one-phase one is not). Default false.
+   */
+  default boolean answersInquiry() {
+    return false;
   }
 }

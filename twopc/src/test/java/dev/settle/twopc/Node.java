@@ -22,6 +22,7 @@ class Node implements TwoPhaseParticipant {
   RuntimeException prepareFailure;
   int commitFailuresLeft;
   int commits;
+  int prepares;
 
   Node(String name) {
     this.name = name;
@@ -39,6 +40,7 @@ class Node implements TwoPhaseParticipant {
 
   @Override
   public synchronized Vote prepare(TwoPhaseContext ctx) {
+    prepares++;
     if (prepareFailure != null) {
       throw prepareFailure;
     }

@@ -59,6 +59,11 @@ class StuckCommitTest {
     public void rollback(TwoPhaseContext context) {}
 
     @Override
+    public boolean answersInquiry() {
+      return true;
+    }
+
+    @Override
     public BranchState inquire(TwoPhaseContext context) {
       return knowsItCommitted ? BranchState.COMMITTED : BranchState.IN_DOUBT;
     }

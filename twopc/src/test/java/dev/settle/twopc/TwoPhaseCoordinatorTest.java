@@ -125,12 +125,17 @@ class TwoPhaseCoordinatorTest {
   }
 
   @Test
-  void oneParticipantCommitsInOnePhase() {
+  void oneParticipantThatAnswersInquiriesCommitsInOnePhase() {
     Node solo =
         new Node("solo") {
           @Override
           public synchronized Vote prepare(TwoPhaseContext ctx) {
             throw new AssertionError("one-phase commit must not prepare");
+          }
+
+          @Override
+          public boolean answersInquiry() {
+            return true;
           }
         };
     Outcome outcome =
@@ -139,6 +144,18 @@ class TwoPhaseCoordinatorTest {
             .execute(TwoPhaseTransaction.builder().enlist("solo", solo).build());
     assertThat(outcome).isInstanceOf(Outcome.Committed.class);
     assertThat(solo.commits).isEqualTo(1);
+  }
+
+  @Test
+  void oneParticipantThatCannotAnswerInquiriesIsPreparedFirst() {
+    Node solo = new Node("solo");
+    Outcome outcome =
+        builder(new InMemoryTransactionLog())
+            .build()
+            .execute(TwoPhaseTransaction.builder().enlist("solo", solo).build());
+    assertThat(outcome).isInstanceOf(Outcome.Committed.class);
+    assertThat(solo.commits).isEqualTo(1);
+    assertThat(solo.prepares).isEqualTo(1);
   }
 
   @Test

@@ -91,7 +91,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
       if (!workFailure.isEmpty()) {
         return rollBack(tx, branches, Map.of(), workFailure);
       }
-      if (branches.size() == 1) {
+      if (branches.size() == 1 && branches.values().iterator().next().answersInquiry()) {
         return onePhase(tx, branches.keySet().iterator().next(), branches.values().iterator().next());
       }
       return twoPhase(tx, branches, start);

@@ -190,25 +190,40 @@ class XaTruthfulOutcomeTest {
   }
 
   @Test
-  void oneShotCommitWithAnUnknownOutcomeIsInDoubtNotRolledBack() {
+  void aSingleXaBranchIsPreparedSoALostCommitAnswerStaysResolvable() {
+    // XA cannot say what became of a one-phase commit (only prepared branches are listed), so a
+    // lone XA branch gets two phases: a lost answer is retried instead of guessed.
     bank1.commitAnswers(XAException.XAER_RMFAIL);
 
     Outcome outcome = transfer(coordinator(new InMemoryTransactionLog()), bank1);
 
-    assertThat(outcome).isInstanceOf(Outcome.InDoubt.class);
+    assertThat(outcome).isInstanceOf(Outcome.Committed.class);
+    assertThat(bank1.count("prepare")).isEqualTo(1);
+    assertThat(bank1.count("commit1p")).isZero();
     assertThat(bank1.count("rollback")).isZero();
   }
 
   @Test
-  void oneShotCommitAnsweredHazardIsMixedAndOneAnsweredRollbackIsCleanlyRolledBack() {
-    bank1.commitAnswers(XAException.XA_HEURHAZ);
-    Outcome hazard = transfer(coordinator(new InMemoryTransactionLog()), bank1);
-    assertThat(hazard).isInstanceOf(Outcome.Mixed.class);
-    assertThat(hazard.branches()).containsValue(BranchState.HEURISTIC_HAZARD);
+  void xaOnePhaseAnswersAreClassified() {
+    XaParticipant participant = new XaParticipant("bank1", bank1);
+    dev.settle.twopc.TwoPhaseContext ctx =
+        new dev.settle.twopc.TwoPhaseContext(TransactionId.of("tx-1"), BranchId.of("b"), 1);
+    bank1.commitAnswers(
+        XAException.XAER_RMFAIL, XAException.XA_HEURHAZ, XAException.XA_RBDEADLOCK, XAException.XAER_NOTA);
 
-    bank2.commitAnswers(XAException.XA_RBDEADLOCK);
-    Outcome rolledBack = transfer(coordinator(new InMemoryTransactionLog()), bank2);
-    assertThat(rolledBack).isInstanceOf(Outcome.RolledBack.class);
+    assertThatThrownBy(() -> participant.commit(ctx, true))
+        .isInstanceOf(dev.settle.core.ParticipantTimeoutException.class)
+        .hasMessageContaining("XAER_RMFAIL");
+    assertThatThrownBy(() -> participant.commit(ctx, true))
+        .isInstanceOfSatisfying(
+            dev.settle.core.HeuristicBranchException.class,
+            e -> assertThat(e.applied()).isEqualTo(BranchState.HEURISTIC_HAZARD));
+    assertThatThrownBy(() -> participant.commit(ctx, true))
+        .isInstanceOf(ParticipantException.class)
+        .isNotInstanceOf(dev.settle.core.ParticipantTimeoutException.class)
+        .hasMessageContaining("rolled back");
+    assertThatThrownBy(() -> participant.commit(ctx, true))
+        .isInstanceOf(dev.settle.core.ParticipantTimeoutException.class);
   }
 
   @Test

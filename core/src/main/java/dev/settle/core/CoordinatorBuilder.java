@@ -88,7 +88,10 @@ public abstract class CoordinatorBuilder<B extends CoordinatorBuilder<B>> {
     return self();
   }
 
-  /** Adds a listener for every event. */
+  /**
+   * Adds a listener for every event. Listeners run synchronously on the thread that caused the
+   * event, so a slow one slows every transaction; see {@link TransactionListener}.
+   */
   public B listener(TransactionListener listener) {
     listeners.add(Assert.notNull(listener, "listener"));
     return self();

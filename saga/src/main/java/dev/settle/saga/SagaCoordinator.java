@@ -11,6 +11,12 @@ import dev.settle.core.Coordinator;
  * <p>A compensation that still fails after the retry policy leaves the saga {@link
  * dev.settle.core.Outcome.InDoubt in doubt} ("needs attention"), naming the step; recovery keeps
  * retrying it.
+ *
+ * <p>A saga's name in the log is how recovery finds its definition again, so one name means one
+ * list of steps: a request whose definition is not registered yet is registered under its name,
+ * and a request whose definition is not {@linkplain SagaDefinition#isCompatibleWith compatible}
+ * with the one registered under that name is refused with an {@link IllegalArgumentException}
+ * before anything is logged or run.
  */
 public interface SagaCoordinator extends Coordinator<SagaRequest> {
   /** The protocol name written in this coordinator's log records. */

@@ -44,6 +44,25 @@ public record SagaDefinition(String name, List<SagaStep> steps, boolean parallel
     return new Builder(name);
   }
 
+  /**
+   * Whether {@code other} is the same saga as far as the log and recovery can tell: the same
+   * name, the same step names in the same order and the same compensation mode. Actions are not
+   * compared (lambdas have no useful equality), so a definition rebuilt for every request is
+   * compatible with the registered one; steps of one name must behave the same, since recovery
+   * resumes a saga with the definition registered under its name.
+   */
+  public boolean isCompatibleWith(SagaDefinition other) {
+    Assert.notNull(other, "other");
+    return name.equals(other.name)
+        && parallelCompensation == other.parallelCompensation
+        && stepNames().equals(other.stepNames());
+  }
+
+  /** The step names, in order. */
+  public List<String> stepNames() {
+    return steps.stream().map(s -> s.name().value()).toList();
+  }
+
   /** The position of a step, or -1. */
   public int indexOf(BranchId step) {
     for (int i = 0; i < steps.size(); i++) {
@@ -72,7 +91,10 @@ public record SagaDefinition(String name, List<SagaStep> steps, boolean parallel
     /** Adds a retryable step: its action is retried under {@code retry} before turning back. */
     public Builder step(
         String stepName, StepAction action, StepAction compensation, RetryPolicy retry) {
-      steps.add(new SagaStep(BranchId.of(stepName), action, compensation, retry));
+      // Checked here to say which step of which saga lacks a name; BranchId.of alone cannot.
+      String checked =
+          Identifiers.check(stepName, "name of step " + (steps.size() + 1) + " of saga " + name);
+      steps.add(new SagaStep(BranchId.of(checked), action, compensation, retry));
       return this;
     }
 

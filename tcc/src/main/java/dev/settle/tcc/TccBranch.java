@@ -11,10 +11,11 @@ import dev.settle.core.internal.Assert;
  * @param payload handed to every call of this branch and kept in the log for recovery
  */
 public record TccBranch(BranchId id, TccParticipant participant, byte[] payload) {
-  /** Checks the fields and copies the payload. */
+  /** Checks the fields (the participant's name too) and copies the payload. */
   public TccBranch {
     Assert.notNull(id, "branch id");
     Assert.notNull(participant, "participant");
+    ParticipantNames.of(participant, "branch " + id); // the log records it with the branch
     payload = Assert.notNull(payload, "payload").clone();
   }
 

@@ -22,14 +22,16 @@ public final class TccCoordinatorBuilder extends CoordinatorBuilder<TccCoordinat
   /**
    * Registers a participant so that recovery can finish its branches after a restart.
    *
-   * @throws IllegalArgumentException if another participant has the same name
+   * @throws IllegalArgumentException if another participant has the same name, or its name is
+   *     blank
    */
   public TccCoordinatorBuilder participant(TccParticipant participant) {
     Assert.notNull(participant, "participant");
-    TccParticipant previous = participants.putIfAbsent(participant.name(), participant);
+    String name = ParticipantNames.of(participant, "registered with the coordinator");
+    TccParticipant previous = participants.putIfAbsent(name, participant);
     Assert.isTrue(
         previous == null || previous == participant,
-        "two participants are named \"" + participant.name() + "\"; names must be unique");
+        "two participants are named \"" + name + "\"; names must be unique");
     return this;
   }
 

@@ -25,10 +25,11 @@ public final class TwoPhaseCoordinatorBuilder
    */
   public TwoPhaseCoordinatorBuilder participant(TwoPhaseParticipant participant) {
     Assert.notNull(participant, "participant");
-    TwoPhaseParticipant previous = participants.putIfAbsent(participant.name(), participant);
+    String name = ParticipantNames.of(participant, "registered with the coordinator");
+    TwoPhaseParticipant previous = participants.putIfAbsent(name, participant);
     Assert.isTrue(
         previous == null || previous == participant,
-        "two participants are named \"" + participant.name() + "\"; names must be unique");
+        "two participants are named \"" + name + "\"; names must be unique");
     return this;
   }
 

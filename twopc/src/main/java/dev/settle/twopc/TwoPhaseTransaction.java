@@ -35,6 +35,11 @@ public record TwoPhaseTransaction(Map<BranchId, TwoPhaseParticipant> participant
   public TwoPhaseTransaction {
     Assert.notNull(participants, "participants");
     Assert.isTrue(!participants.isEmpty(), "a two-phase transaction needs at least one participant");
+    participants.forEach(
+        (id, participant) -> {
+          Assert.notNull(participant, "participant of branch " + id);
+          ParticipantNames.of(participant, "branch " + id); // the log records it with the branch
+        });
     participants = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(participants));
     Assert.notNull(work, "work");
   }

@@ -14,6 +14,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes events to listeners, isolating each one: a listener that throws is logged and the
  * rest still run, and the transaction goes on as if nothing happened.
+ *
+ * <p>Isolated means every {@link Throwable}, {@link Error}s included: an {@code AssertionError}
+ * or a {@code NoClassDefFoundError} in a listener is the listener's bug, and letting it escape
+ * would abandon the transaction mid-protocol (after a logged decision, with reservations held)
+ * until a recovery pass. Only a {@link VirtualMachineError} other than {@link StackOverflowError}
+ * propagates: it says the process itself is failing (out of memory, an internal error), so it is
+ * treated like a crash, which recovery is built for. A stack overflow is the listener's own deep
+ * recursion, already unwound when it reaches us. Crashes simulated by the testkit are thrown by
+ * the log, never through here.
  */
 public final class EventDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(EventDispatcher.class);
@@ -44,7 +53,15 @@ public final class EventDispatcher {
     for (TransactionListener listener : listeners) {
       try {
         listener.onEvent(event);
-      } catch (RuntimeException | LinkageError e) {
+      } catch (StackOverflowError e) {
+        LOG.warn("listener {} overflowed its stack on {}; ignored", listener, event, e);
+      } catch (VirtualMachineError e) {
+        throw e;
+      } catch (Throwable e) {
+        if (e instanceof InterruptedException) {
+          // The interrupt was meant for this thread, not for the listener: keep it visible.
+          Thread.currentThread().interrupt();
+        }
         LOG.warn("listener {} threw on {}; ignored", listener, event, e);
       }
     }

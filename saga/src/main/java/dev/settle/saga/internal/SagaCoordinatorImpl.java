@@ -49,7 +49,16 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
   @Override
   public Outcome execute(SagaRequest request) {
     SagaDefinition definition = request.definition();
-    definitions.putIfAbsent(definition.name(), definition);
+    // Recovery resumes a saga by the name in its log, so one name must mean one list of steps.
+    SagaDefinition registered = definitions.putIfAbsent(definition.name(), definition);
+    if (registered != null && !registered.isCompatibleWith(definition)) {
+      throw new IllegalArgumentException(
+          "saga \"" + definition.name() + "\" is registered with steps " + registered.stepNames()
+              + (registered.parallelCompensation() ? " (parallel compensation)" : "")
+              + " but this request's definition has steps " + definition.stepNames()
+              + (definition.parallelCompensation() ? " (parallel compensation)" : "")
+              + "; give a different saga a different name");
+    }
     TransactionId tx = settings.idGenerator().next();
     inFlight.add(tx);
     try (MdcScope mdc = MdcScope.open(tx)) {

@@ -50,17 +50,23 @@ final class JdbcFencedParticipant implements TccParticipant {
       try {
         call.run(c);
         c.commit();
-      } catch (SQLException | RuntimeException e) {
+      } catch (Throwable e) {
+        // Every Throwable, Errors included: behind a pool, close() hands the connection back
+        // with whatever it holds, and the next borrower's commit would commit this half-done
+        // change and its fence row with it.
         rollbackQuietly(c, e);
         throw e;
       }
     } catch (SQLException e) {
       throw new ParticipantException(
-          ctx.transactionId(), ctx.branchId(), phase + " failed in the database: " + e.getMessage(), e);
+          ctx.transactionId(),
+          ctx.branchId(),
+          phase + " failed in the database: " + e.getMessage(),
+          e);
     }
   }
 
-  private static void rollbackQuietly(Connection c, Exception cause) {
+  private static void rollbackQuietly(Connection c, Throwable cause) {
     try {
       c.rollback();
     } catch (SQLException e) {

@@ -99,7 +99,9 @@ public final class JdbcTccFence {
 
   /**
    * Runs a Try on the caller's connection (auto-commit off); the caller commits. Returns whether
-   * the business method ran (false: a duplicate Try, skipped).
+   * the business method ran (false: a duplicate Try, skipped). If it throws anything, an {@link
+   * Error} included, the caller must roll the connection back before handing it on: the fence row
+   * and the business change may be half written.
    *
    * @throws dev.settle.tcc.TryRefusedException if its Cancel came first or the deadline passed
    */

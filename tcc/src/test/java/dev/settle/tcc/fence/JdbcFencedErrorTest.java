@@ -1,0 +1,122 @@
+package dev.settle.tcc.fence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.settle.core.BranchId;
+import dev.settle.core.TransactionId;
+import dev.settle.tcc.TccContext;
+import dev.settle.tcc.TccParticipant;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An {@link Error} from JDBC business code rolls the local transaction back before it propagates
+ * (issue 13, defect 13). Behind a connection pool, {@code close()} returns the connection with
+ * whatever it holds, so a half-done Try left on it would be committed by the next borrower.
+ */
+class JdbcFencedErrorTest {
+  private final Instant now = Instant.parse("2026-01-01T00:00:00Z");
+  private final JdbcTccFence fence =
+      JdbcTccFence.builder().clock(Clock.fixed(now, ZoneOffset.UTC)).horizon(Duration.ofMinutes(1)).build();
+  private final JdbcAccounts accounts = new JdbcAccounts();
+  private Connection physical;
+  private DataSource pool;
+
+  @BeforeEach
+  void openPool() throws SQLException {
+    physical = DriverManager.getConnection("jdbc:h2:mem:fence-error;DB_CLOSE_DELAY=-1", "sa", "");
+    pool = poolOfOne(physical);
+    try (Connection c = pool.getConnection()) {
+      JdbcAccounts.createTables(c, "h2");
+      JdbcAccounts.open(c, "A", 1_000);
+    }
+  }
+
+  @AfterEach
+  void closePool() throws SQLException {
+    physical.close();
+  }
+
+  private TccContext ctx(String tx, long amount) {
+    return new TccContext(
+        TransactionId.of(tx), BranchId.of("b"), ("A:" + amount).getBytes(StandardCharsets.UTF_8), 1, now.plusSeconds(30));
+  }
+
+  @Test
+  void anErrorAfterTheBusinessChangeRollsItBackAndLeavesNothingForTheNextBorrower() throws SQLException {
+    JdbcTccParticipant broken =
+        new JdbcTccParticipant() {
+          @Override
+          public void tryReserve(Connection c, TccContext ctx) throws SQLException {
+            accounts.tryReserve(c, ctx);
+            throw new AssertionError("bug after the update");
+          }
+
+          @Override
+          public void confirm(Connection c, TccContext ctx) throws SQLException {
+            accounts.confirm(c, ctx);
+          }
+
+          @Override
+          public void cancel(Connection c, TccContext ctx) throws SQLException {
+            accounts.cancel(c, ctx);
+          }
+        };
+    TccParticipant brokenFenced = fence.protect(pool, broken);
+    TccParticipant fenced = fence.protect(pool, accounts);
+
+    assertThatThrownBy(() -> brokenFenced.tryReserve(ctx("t1", 100)))
+        .isInstanceOf(AssertionError.class)
+        .hasMessage("bug after the update");
+    // The next borrower of the same connection commits its own Try.
+    fenced.tryReserve(ctx("t2", 50));
+
+    try (Connection c = pool.getConnection()) {
+      assertThat(JdbcAccounts.read(c, "A")).containsExactly(950, 50);
+      assertThat(fence.state(c, TransactionId.of("t1"), BranchId.of("b"))).isEmpty();
+      assertThat(fence.state(c, TransactionId.of("t2"), BranchId.of("b"))).contains(FenceState.TRIED);
+    }
+  }
+
+  /** A pool of one connection whose {@code close()} hands it back without touching it. */
+  private static DataSource poolOfOne(Connection physical) {
+    Connection borrowed =
+        (Connection)
+            Proxy.newProxyInstance(
+                Connection.class.getClassLoader(),
+                new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("close")) {
+                    return null;
+                  }
+                  try {
+                    return method.invoke(physical, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    return (DataSource)
+        Proxy.newProxyInstance(
+            DataSource.class.getClassLoader(),
+            new Class<?>[] {DataSource.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("getConnection")) {
+                return borrowed;
+              }
+              throw new UnsupportedOperationException(method.getName());
+            });
+  }
+}

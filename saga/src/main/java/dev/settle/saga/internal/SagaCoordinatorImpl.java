@@ -182,7 +182,11 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
         return finishForward(run, new SagaRun.Result(false, "step " + branches.get(i).branchId() + " had failed before the crash"));
       }
       if (state != BranchState.PREPARED) {
-        return finishForward(run, run.forward(i, false, state == BranchState.STARTED));
+        // A started step's start is already in the log: logging it again before each retry
+        // would spend an append on nothing, and a coordinator dying at every second append
+        // would then never get past this step.
+        boolean started = state == BranchState.STARTED;
+        return finishForward(run, run.forward(i, started, started));
       }
     }
     return finishForward(run, new SagaRun.Result(true, ""));

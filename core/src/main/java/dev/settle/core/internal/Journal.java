@@ -27,15 +27,29 @@ public final class Journal {
    * 64-branch transaction cost quadratically more than a 2-branch one.
    */
   private final Map<TransactionId, List<LogRecord>> live = new ConcurrentHashMap<>();
+  /** Every id in the log, shared with the other journals on the same log object. */
+  private final KnownIds ids;
 
   public Journal(TransactionLog log, String protocol) {
     this.log = Assert.notNull(log, "log");
     this.protocol = Assert.notBlank(protocol, "protocol");
+    this.ids = KnownIds.of(log);
   }
 
   /** The protocol name written in every Begin record. */
   public String protocol() {
     return protocol;
+  }
+
+  /**
+   * Takes {@code tx} for a new transaction; a coordinator calls this before it runs or logs
+   * anything for it, so that a reused id never re-runs a transaction.
+   *
+   * @throws dev.settle.core.DuplicateTransactionIdException if the log already holds {@code tx}
+   *     (ended, unfinished, or still running here) or another caller just took it
+   */
+  public void reserve(TransactionId tx) {
+    ids.reserve(log, tx);
   }
 
   /** Appends {@code records}, all of one transaction, then folds them into its live image. */
@@ -47,8 +61,10 @@ public final class Journal {
         List<LogRecord> history = new ArrayList<>();
         history.add(record);
         live.put(tx, history);
+        ids.begun(tx);
       } else if (record instanceof LogRecord.End) {
         live.remove(tx);
+        ids.ended(tx);
       } else {
         List<LogRecord> history = live.get(tx);
         if (history != null) {

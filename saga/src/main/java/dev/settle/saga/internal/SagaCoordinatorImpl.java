@@ -55,6 +55,7 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
     SagaDefinition definition = request.definition();
     definitions.putIfAbsent(definition.name(), definition);
     TransactionId tx = settings.idGenerator().next();
+    journal.reserve(tx); // a reused id is refused here, before anything runs or is logged
     inFlight.add(tx);
     try (MdcScope mdc = MdcScope.open(tx)) {
       long now = settings.clock().millis();

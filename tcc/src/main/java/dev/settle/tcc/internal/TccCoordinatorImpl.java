@@ -65,6 +65,7 @@ public final class TccCoordinatorImpl implements TccCoordinator {
   @Override
   public Outcome execute(TccTransaction transaction) {
     TransactionId tx = settings.idGenerator().next();
+    journal.reserve(tx); // a reused id is refused here, before anything runs or is logged
     inFlight.add(tx);
     try (MdcScope mdc = MdcScope.open(tx)) {
       long start = settings.clock().millis();

@@ -67,6 +67,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
   @Override
   public Outcome execute(TwoPhaseTransaction transaction) {
     TransactionId tx = settings.idGenerator().next();
+    journal.reserve(tx); // a reused id is refused here, before anything runs or is logged
     inFlight.add(tx);
     try (MdcScope mdc = MdcScope.open(tx)) {
       Map<BranchId, TwoPhaseParticipant> branches = transaction.participants();

@@ -8,27 +8,11 @@ import dev.settle.core.Decision;
 import dev.settle.core.DuplicateTransactionIdException;
 import dev.settle.core.Outcome;
 import dev.settle.core.TransactionId;
-import dev.settle.core.TransactionIdGenerator;
 import dev.settle.core.log.InMemoryTransactionLog;
 import dev.settle.core.log.LogReplay;
 import dev.settle.core.log.TransactionLog;
-import dev.settle.saga.SagaCoordinator;
-import dev.settle.saga.SagaDefinition;
-import dev.settle.saga.SagaRequest;
-import dev.settle.tcc.TccContext;
-import dev.settle.tcc.TccCoordinator;
-import dev.settle.tcc.TccParticipant;
-import dev.settle.tcc.TccTransaction;
-import dev.settle.twopc.TwoPhaseContext;
-import dev.settle.twopc.TwoPhaseCoordinator;
-import dev.settle.twopc.TwoPhaseParticipant;
-import dev.settle.twopc.TwoPhaseTransaction;
-import dev.settle.twopc.Vote;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -39,183 +23,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ReusedTransactionIdTest {
   private static final TransactionId ORDER = TransactionId.of("order-1");
 
-  /** Ids from a list, as an upstream system's order numbers would come. */
-  static final class Ids implements TransactionIdGenerator {
-    private final Deque<String> next = new ArrayDeque<>();
-
-    Ids(String... ids) {
-      next.addAll(List.of(ids));
-    }
-
-    @Override
-    public TransactionId next() {
-      return TransactionId.of(next.removeFirst());
-    }
-  }
-
-  /** One protocol's coordinator and a two-participant transaction that records every call. */
-  abstract static class Harness<T> {
-    final List<String> calls = new ArrayList<>();
-    /** Runs once, inside the first phase-one call (a Try, the 2PC work, the first saga step). */
-    Runnable duringPhaseOne = () -> {};
-
-    abstract Coordinator<T> coordinator(TransactionLog log, TransactionIdGenerator ids);
-
-    abstract T transaction();
-
-    final Outcome execute(Coordinator<T> coordinator) {
-      return coordinator.execute(transaction());
-    }
-
-    final void phaseOne(String call) {
-      calls.add(call);
-      Runnable hook = duringPhaseOne;
-      duringPhaseOne = () -> {};
-      hook.run();
-    }
-
-    static Harness<?> of(String protocol) {
-      return switch (protocol) {
-        case "tcc" -> new Tcc();
-        case "2pc" -> new TwoPc();
-        default -> new Saga();
-      };
-    }
-  }
-
-  static final class Tcc extends Harness<TccTransaction> {
-    private TccParticipant participant(String name) {
-      return new TccParticipant() {
-        @Override
-        public String name() {
-          return name;
-        }
-
-        @Override
-        public void tryReserve(TccContext context) {
-          phaseOne(name + ":try");
-        }
-
-        @Override
-        public void confirm(TccContext context) {
-          calls.add(name + ":confirm");
-        }
-
-        @Override
-        public void cancel(TccContext context) {
-          calls.add(name + ":cancel");
-        }
-      };
-    }
-
-    private final TccParticipant a = participant("a");
-    private final TccParticipant b = participant("b");
-
-    @Override
-    Coordinator<TccTransaction> coordinator(TransactionLog log, TransactionIdGenerator ids) {
-      return TccCoordinator.builder()
-          .log(log)
-          .idGenerator(ids)
-          .executor(Runnable::run)
-          .scheduler(d -> {})
-          .random(new Random(1))
-          .participant(a)
-          .participant(b)
-          .build();
-    }
-
-    @Override
-    TccTransaction transaction() {
-      return TccTransaction.builder().branch("debit", a, new byte[0]).branch("credit", b, new byte[0]).build();
-    }
-  }
-
-  static final class TwoPc extends Harness<TwoPhaseTransaction> {
-    private TwoPhaseParticipant participant(String name) {
-      return new TwoPhaseParticipant() {
-        @Override
-        public String name() {
-          return name;
-        }
-
-        @Override
-        public Vote prepare(TwoPhaseContext context) {
-          calls.add(name + ":prepare");
-          return Vote.PREPARED;
-        }
-
-        @Override
-        public void commit(TwoPhaseContext context, boolean onePhase) {
-          calls.add(name + ":commit");
-        }
-
-        @Override
-        public void rollback(TwoPhaseContext context) {
-          calls.add(name + ":rollback");
-        }
-      };
-    }
-
-    private final TwoPhaseParticipant a = participant("a");
-    private final TwoPhaseParticipant b = participant("b");
-
-    @Override
-    Coordinator<TwoPhaseTransaction> coordinator(TransactionLog log, TransactionIdGenerator ids) {
-      return TwoPhaseCoordinator.builder()
-          .log(log)
-          .idGenerator(ids)
-          .executor(Runnable::run)
-          .scheduler(d -> {})
-          .random(new Random(1))
-          .participant(a)
-          .participant(b)
-          .build();
-    }
-
-    @Override
-    TwoPhaseTransaction transaction() {
-      return TwoPhaseTransaction.builder()
-          .enlist("a", a)
-          .enlist("b", b)
-          .work(tx -> phaseOne("work"))
-          .build();
-    }
-  }
-
-  static final class Saga extends Harness<SagaRequest> {
-    private final SagaDefinition order =
-        SagaDefinition.builder("order")
-            .step("reserve", ctx -> phaseOne("reserve"), ctx -> calls.add("unreserve"))
-            .step("pay", ctx -> calls.add("pay"), ctx -> calls.add("refund"))
-            .build();
-
-    @Override
-    Coordinator<SagaRequest> coordinator(TransactionLog log, TransactionIdGenerator ids) {
-      return SagaCoordinator.builder()
-          .log(log)
-          .idGenerator(ids)
-          .executor(Runnable::run)
-          .scheduler(d -> {})
-          .random(new Random(1))
-          .definition(order)
-          .build();
-    }
-
-    @Override
-    SagaRequest transaction() {
-      return SagaRequest.of(order);
-    }
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"tcc", "2pc", "saga"})
   void aFinishedIdIsRefusedAndNothingRunsAgain(String protocol) {
-    reuseAfterTheEnd(Harness.of(protocol));
+    reuseAfterTheEnd(ProtocolHarness.of(protocol));
   }
 
-  private static <T> void reuseAfterTheEnd(Harness<T> harness) {
+  private static <T> void reuseAfterTheEnd(ProtocolHarness<T> harness) {
     InMemoryTransactionLog log = InMemoryTransactionLog.keepingHistory();
-    Coordinator<T> coordinator = harness.coordinator(log, new Ids("order-1", "order-1", "order-2"));
+    Coordinator<T> coordinator = harness.coordinator(log, new ProtocolHarness.Ids("order-1", "order-1", "order-2"));
     assertThat(harness.execute(coordinator)).isInstanceOf(Outcome.Committed.class);
     List<String> callsOfTheFirst = List.copyOf(harness.calls);
 
@@ -237,17 +53,17 @@ class ReusedTransactionIdTest {
   @ParameterizedTest
   @ValueSource(strings = {"tcc", "2pc", "saga"})
   void aFinishedIdIsRefusedByTheNextProcess(String protocol) {
-    reuseAfterARestart(Harness.of(protocol));
+    reuseAfterARestart(ProtocolHarness.of(protocol));
   }
 
-  private static <T> void reuseAfterARestart(Harness<T> harness) {
+  private static <T> void reuseAfterARestart(ProtocolHarness<T> harness) {
     InMemoryTransactionLog log = InMemoryTransactionLog.keepingHistory();
-    harness.execute(harness.coordinator(log, new Ids("order-1")));
+    harness.execute(harness.coordinator(log, new ProtocolHarness.Ids("order-1")));
     List<String> callsOfTheFirst = List.copyOf(harness.calls);
     // The next process reads the same records through a log object of its own.
     InMemoryTransactionLog reopened = InMemoryTransactionLog.keepingHistory();
     reopened.append(log.records(), true);
-    Coordinator<T> restarted = harness.coordinator(reopened, new Ids("order-1"));
+    Coordinator<T> restarted = harness.coordinator(reopened, new ProtocolHarness.Ids("order-1"));
 
     assertThatThrownBy(() -> harness.execute(restarted))
         .isInstanceOfSatisfying(DuplicateTransactionIdException.class, e -> assertThat(e.ended()).isTrue());
@@ -259,12 +75,12 @@ class ReusedTransactionIdTest {
   @ParameterizedTest
   @ValueSource(strings = {"tcc", "2pc", "saga"})
   void aRunningIdIsRefusedWhileItRuns(String protocol) {
-    reuseWhileRunning(Harness.of(protocol));
+    reuseWhileRunning(ProtocolHarness.of(protocol));
   }
 
-  private static <T> void reuseWhileRunning(Harness<T> harness) {
+  private static <T> void reuseWhileRunning(ProtocolHarness<T> harness) {
     InMemoryTransactionLog log = InMemoryTransactionLog.keepingHistory();
-    Coordinator<T> coordinator = harness.coordinator(log, new Ids("order-1", "order-1"));
+    Coordinator<T> coordinator = harness.coordinator(log, new ProtocolHarness.Ids("order-1", "order-1"));
     List<Throwable> refused = new ArrayList<>();
     harness.duringPhaseOne =
         () -> {
@@ -288,17 +104,17 @@ class ReusedTransactionIdTest {
   @ParameterizedTest
   @ValueSource(strings = {"tcc", "2pc", "saga"})
   void anUnfinishedIdIsRefusedAfterACrashAndRecoveryFinishesTheOriginal(String protocol) {
-    reuseAfterACrash(Harness.of(protocol));
+    reuseAfterACrash(ProtocolHarness.of(protocol));
   }
 
-  private static <T> void reuseAfterACrash(Harness<T> harness) {
+  private static <T> void reuseAfterACrash(ProtocolHarness<T> harness) {
     // The second append kills the process: the transaction is begun in the log, not ended.
     CrashingTransactionLog log = new CrashingTransactionLog(InMemoryTransactionLog.keepingHistory(), 2);
-    assertThatThrownBy(() -> harness.execute(harness.coordinator(log, new Ids("order-1"))))
+    assertThatThrownBy(() -> harness.execute(harness.coordinator(log, new ProtocolHarness.Ids("order-1"))))
         .isInstanceOf(SimulatedCrash.class);
     log.disarm();
     List<String> callsBefore = List.copyOf(harness.calls);
-    Coordinator<T> restarted = harness.coordinator(log, new Ids("order-1"));
+    Coordinator<T> restarted = harness.coordinator(log, new ProtocolHarness.Ids("order-1"));
 
     assertThatThrownBy(() -> harness.execute(restarted))
         .isInstanceOfSatisfying(DuplicateTransactionIdException.class, e -> assertThat(e.ended()).isFalse());

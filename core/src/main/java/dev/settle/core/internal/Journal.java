@@ -1,15 +1,19 @@
 package dev.settle.core.internal;
 
+import dev.settle.core.CorruptLogException;
 import dev.settle.core.Decision;
 import dev.settle.core.TransactionId;
 import dev.settle.core.log.LogRecord;
 import dev.settle.core.log.LogReplay;
+import dev.settle.core.log.LogScan;
+import dev.settle.core.log.QuarantinedTransaction;
 import dev.settle.core.log.TransactionImage;
 import dev.settle.core.log.TransactionLog;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
@@ -29,6 +33,7 @@ public final class Journal {
   private final Map<TransactionId, List<LogRecord>> live = new ConcurrentHashMap<>();
   /** Every id in the log, shared with the other journals on the same log object. */
   private final KnownIds ids;
+  private final Set<TransactionId> quarantineReported = ConcurrentHashMap.newKeySet();
 
   public Journal(TransactionLog log, String protocol) {
     this.log = Assert.notNull(log, "log");
@@ -117,9 +122,22 @@ public final class Journal {
     }
   }
 
-  /** Rebuilds this protocol's unfinished transactions from the log and adopts them as live. */
+  /**
+   * Rebuilds this protocol's unfinished transactions from the log and adopts them as live; see
+   * {@link #recoverFromLog()}.
+   */
   public Map<TransactionId, TransactionImage> recoverUnfinished() {
-    Map<TransactionId, TransactionImage> unfinished = LogReplay.unfinished(log, protocol);
+    return recoverFromLog().unfinished(protocol);
+  }
+
+  /**
+   * Scans the log tolerantly, adopts the unfinished transactions of this protocol as live, and
+   * returns the whole scan. A quarantined transaction is never adopted: nothing this journal
+   * appends can drive it.
+   */
+  public LogScan recoverFromLog() {
+    LogScan scan = LogReplay.scan(log);
+    Map<TransactionId, TransactionImage> unfinished = scan.unfinished(protocol);
     // Adopt the logged history of each unfinished transaction this instance does not track yet;
     // one it tracks (still running here, or adopted before) keeps its own, which is never behind.
     Map<TransactionId, List<LogRecord>> adopted = new HashMap<>();
@@ -130,16 +148,34 @@ public final class Journal {
           }
         });
     adopted.forEach(live::putIfAbsent);
-    return unfinished;
+    return scan;
   }
 
-  /** The logged decision for {@code tx}, from the live image or the log; null if none. */
+  /**
+   * Whether this is the first time this journal reports {@code tx} as quarantined, so that a
+   * periodic recovery warns once rather than on every pass.
+   */
+  boolean firstQuarantineReport(TransactionId tx) {
+    return quarantineReported.add(tx);
+  }
+
+  /**
+   * The logged decision for {@code tx}, from the live image or the log; null if none.
+   *
+   * @throws CorruptLogException if {@code tx} is quarantined: its records do not say one thing
+   */
   public @Nullable Decision decisionFor(TransactionId tx) {
     TransactionImage image = live(tx);
     if (image != null && image.decision() != null) {
       return image.decision();
     }
-    TransactionImage logged = LogReplay.all(log).get(tx);
+    LogScan scan = LogReplay.scan(log);
+    QuarantinedTransaction quarantined = scan.quarantined().get(tx);
+    if (quarantined != null) {
+      throw new CorruptLogException(
+          "transaction " + tx + " is quarantined, its decision cannot be told: " + quarantined.reason(), -1);
+    }
+    TransactionImage logged = scan.images().get(tx);
     return logged == null ? null : logged.decision();
   }
 }

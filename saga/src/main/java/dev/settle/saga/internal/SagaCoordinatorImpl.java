@@ -139,7 +139,7 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
 
   @Override
   public List<Outcome> recover() {
-    return RecoveryPass.run(journal, inFlight, this::recoverOne);
+    return RecoveryPass.run(journal, events, inFlight, this::recoverOne);
   }
 
   private Outcome recoverOne(TransactionImage image) {

@@ -122,7 +122,7 @@ public final class TccCoordinatorImpl implements TccCoordinator {
 
   @Override
   public List<Outcome> recover() {
-    return RecoveryPass.run(journal, inFlight, this::recoverOne);
+    return RecoveryPass.run(journal, events, inFlight, this::recoverOne);
   }
 
   private Outcome recoverOne(TransactionImage image) {

@@ -3,6 +3,7 @@ package dev.settle.core.internal;
 import dev.settle.core.CorruptLogException;
 import dev.settle.core.Decision;
 import dev.settle.core.TransactionId;
+import dev.settle.core.log.LogClaim;
 import dev.settle.core.log.LogRecord;
 import dev.settle.core.log.LogReplay;
 import dev.settle.core.log.LogScan;
@@ -11,6 +12,7 @@ import dev.settle.core.log.TransactionImage;
 import dev.settle.core.log.TransactionLog;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +23,11 @@ import org.jspecify.annotations.Nullable;
  * A coordinator's view of its log. Every record goes to the log first and only then into the live
  * image of its transaction, so the live state is never ahead of what a recovery would rebuild.
  * {@link #decide} always forces: this is where "durable decision first" is kept.
+ *
+ * <p>A journal claims its log for its protocol when it is made ({@link TransactionLog#claim}), so
+ * it is the only writer of its protocol's transactions in that log, and it refuses any record its
+ * live images say cannot follow (a contradicting decision above all) before writing it: "one
+ * owner per transaction" and "one decision" are kept here.
  */
 public final class Journal {
   private final TransactionLog log;
@@ -35,10 +42,30 @@ public final class Journal {
   private final KnownIds ids;
   private final Set<TransactionId> quarantineReported = ConcurrentHashMap.newKeySet();
 
+  private final LogClaim claim;
+
+  /**
+   * A journal on {@code log} for {@code protocol}; claims the log for this protocol first.
+   *
+   * @throws dev.settle.core.LogClaimedException if another coordinator of {@code protocol} holds
+   *     {@code log}
+   */
   public Journal(TransactionLog log, String protocol) {
     this.log = Assert.notNull(log, "log");
     this.protocol = Assert.notBlank(protocol, "protocol");
+    this.claim =
+        log.claim(
+            protocol,
+            "the " + protocol + " coordinator built on thread \"" + Thread.currentThread().getName() + "\"");
     this.ids = KnownIds.of(log);
+  }
+
+  /**
+   * Gives up this journal's claim on the log, so that another coordinator of the protocol may use
+   * it; this journal must not be used afterwards.
+   */
+  public void release() {
+    claim.release();
   }
 
   /** The protocol name written in every Begin record. */
@@ -59,6 +86,7 @@ public final class Journal {
 
   /** Appends {@code records}, all of one transaction, then folds them into its live image. */
   public void append(List<LogRecord> records, boolean force) {
+    check(records);
     log.append(records, force);
     for (LogRecord record : records) {
       TransactionId tx = record.transactionId();
@@ -79,6 +107,56 @@ public final class Journal {
         }
       }
     }
+  }
+
+  /**
+   * Refuses, before anything is written, records that would make a history recovery cannot
+   * follow: a second Begin, a record for a transaction this journal is not running (unknown,
+   * ended, or quarantined), and above all a decision that contradicts the one already logged.
+   * With one coordinator per log and protocol (the claim), this journal's live images are the
+   * whole truth about its transactions, so this check is complete.
+   */
+  private void check(List<LogRecord> records) {
+    Set<TransactionId> begun = new HashSet<>();
+    Map<TransactionId, Decision> decided = new HashMap<>();
+    for (LogRecord record : records) {
+      TransactionId tx = record.transactionId();
+      List<LogRecord> history = live.get(tx);
+      if (record instanceof LogRecord.Begin) {
+        if (history != null || !begun.add(tx)) {
+          throw new IllegalStateException("refusing to log " + record + ": transaction " + tx + " is already running");
+        }
+        continue;
+      }
+      if (history == null && !begun.contains(tx)) {
+        throw new IllegalStateException(
+            "refusing to log " + record + ": transaction " + tx + " is not running in this "
+                + protocol + " coordinator (unknown, ended or quarantined)");
+      }
+      if (record instanceof LogRecord.Decided d) {
+        Decision known = decided.containsKey(tx) ? decided.get(tx) : loggedDecision(history);
+        if (known != null && known != d.decision()) {
+          throw new IllegalStateException(
+              "refusing to log " + record + ": transaction " + tx + " is already decided " + known
+                  + ", and a decision never changes");
+        }
+        decided.put(tx, d.decision());
+      }
+    }
+  }
+
+  private static @Nullable Decision loggedDecision(@Nullable List<LogRecord> history) {
+    if (history == null) {
+      return null;
+    }
+    synchronized (history) {
+      for (int i = history.size() - 1; i >= 0; i--) {
+        if (history.get(i) instanceof LogRecord.Decided d) {
+          return d.decision();
+        }
+      }
+    }
+    return null;
   }
 
   /** Appends one record; see {@link #append(List, boolean)}. */

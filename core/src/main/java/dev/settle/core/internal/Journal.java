@@ -117,8 +117,9 @@ public final class Journal {
    * whole truth about its transactions, so this check is complete.
    */
   private void check(List<LogRecord> records) {
-    Set<TransactionId> begun = new HashSet<>();
-    Map<TransactionId, Decision> decided = new HashMap<>();
+    // Small on purpose: this runs on every append, and most appends are one or two records.
+    Set<TransactionId> begun = new HashSet<>(2);
+    Map<TransactionId, Decision> decided = new HashMap<>(2);
     for (LogRecord record : records) {
       TransactionId tx = record.transactionId();
       List<LogRecord> history = live.get(tx);
@@ -175,6 +176,11 @@ public final class Journal {
   /** Writes the End record; not forced, since a lost End only costs a redundant recovery. */
   public void end(TransactionId tx) {
     append(new LogRecord.End(tx), false);
+  }
+
+  /** Whether {@code tx} is begun and not ended here (started or adopted by this instance). */
+  public boolean running(TransactionId tx) {
+    return live.containsKey(tx);
   }
 
   /** The live image of an unfinished transaction started by this coordinator instance. */

@@ -94,7 +94,9 @@ public final class RecoveryPass {
         continue; // this instance is still running it, or another pass is recovering it
       }
       try (MdcScope mdc = MdcScope.open(tx)) {
-        outcomes.add(recoverOne.apply(image));
+        if (journal.running(tx)) { // else another pass finished it since this one scanned
+          outcomes.add(recoverOne.apply(image));
+        }
       } finally {
         inFlight.remove(tx);
       }

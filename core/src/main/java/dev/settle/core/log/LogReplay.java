@@ -76,14 +76,15 @@ public final class LogReplay {
 
   /** The tolerant fold behind {@link #scan}. */
   private static final class Scanner {
+    /** A transaction set aside: what its Begin said, why, and its records once collected. */
+    private record Pending(@Nullable String protocol, String reason, List<LogRecord> records) {}
+
     private final Map<TransactionId, TransactionImage> images = new LinkedHashMap<>();
-    private final Map<TransactionId, String> reasons = new LinkedHashMap<>();
-    private final Map<TransactionId, @Nullable String> protocols = new LinkedHashMap<>();
-    private final Map<TransactionId, List<LogRecord>> records = new LinkedHashMap<>();
+    private final Map<TransactionId, Pending> pending = new LinkedHashMap<>();
 
     void accept(LogRecord record) {
       TransactionId id = record.transactionId();
-      if (reasons.containsKey(id)) {
+      if (pending.containsKey(id)) {
         return; // its records are collected in the second pass
       }
       TransactionImage image = images.get(id);
@@ -102,34 +103,31 @@ public final class LogReplay {
       try {
         images.put(id, image.apply(record));
       } catch (CorruptLogException e) {
-        quarantine(id, image.protocol(), e.getMessage());
+        quarantine(id, image.protocol(), String.valueOf(e.getMessage()));
       }
     }
 
     private void quarantine(TransactionId id, @Nullable String protocol, String reason) {
       images.remove(id);
-      reasons.put(id, reason);
-      protocols.put(id, protocol);
-      records.put(id, new ArrayList<>());
+      pending.put(id, new Pending(protocol, reason, new ArrayList<>()));
     }
 
     boolean hasQuarantined() {
-      return !reasons.isEmpty();
+      return !pending.isEmpty();
     }
 
     void collect(LogRecord record) {
-      List<LogRecord> held = records.get(record.transactionId());
+      Pending held = pending.get(record.transactionId());
       if (held != null) {
-        held.add(record);
+        held.records().add(record);
       }
     }
 
     LogScan result() {
       Map<TransactionId, QuarantinedTransaction> quarantined = new LinkedHashMap<>();
-      reasons.forEach(
-          (id, reason) ->
-              quarantined.put(
-                  id, new QuarantinedTransaction(id, protocols.get(id), reason, records.get(id))));
+      pending.forEach(
+          (id, p) ->
+              quarantined.put(id, new QuarantinedTransaction(id, p.protocol(), p.reason(), p.records())));
       return new LogScan(images, quarantined);
     }
   }

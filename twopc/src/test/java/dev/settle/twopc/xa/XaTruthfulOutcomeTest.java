@@ -254,7 +254,7 @@ class XaTruthfulOutcomeTest {
           public synchronized int prepare(javax.transaction.xa.Xid xid) {
             prepared.add(xid);
             // Another thread's periodic scan runs while this transaction has no decision yet.
-            duringPrepare[0] = XaRecovery.resolve(bank1, coordinator);
+            duringPrepare[0] = XaRecovery.resolve(this, coordinator);
             return XA_OK;
           }
         };
@@ -264,7 +264,7 @@ class XaTruthfulOutcomeTest {
     assertThat(outcome).isInstanceOf(Outcome.Committed.class);
     assertThat(duringPrepare[0].rolledBack()).isEmpty();
     assertThat(duringPrepare[0].skipped()).hasSize(1);
-    assertThat(bank1.count("rollback")).isZero();
+    assertThat(scanning.count("rollback")).isZero();
   }
 
   @Test

@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param <T> what one transaction is made of for this protocol (participants and work for 2PC,
  *     branches and payloads for TCC, a saga definition and its input)
  */
-public interface Coordinator<T> {
+public interface Coordinator<T> extends AutoCloseable {
   /**
    * Runs one transaction to its outcome. A clean outcome is {@link Outcome.Committed} or {@link
    * Outcome.RolledBack}; heuristic and in-doubt outcomes are returned too, never hidden, and
@@ -46,4 +46,15 @@ public interface Coordinator<T> {
    *     thing, so no answer would be truthful
    */
   Optional<Decision> decisionFor(TransactionId transactionId);
+
+  /**
+   * Gives up this coordinator's claim on its log (see {@link
+   * dev.settle.core.log.TransactionLog#claim}), so that a new coordinator of the same protocol may
+   * be built on it, for example after a configuration reload. The log itself stays open: close it
+   * separately. A closed coordinator refuses {@link #execute} and {@link #recover} with an {@link
+   * IllegalStateException}; transactions it was running when closed are finished by the next
+   * coordinator's {@link #recover}. Idempotent.
+   */
+  @Override
+  void close();
 }

@@ -114,6 +114,11 @@ class SagaSimulationTest {
   static final class ForwardCompensatingSagas implements Coordinator<SagaRequest> {
     private final World world;
 
+    @Override
+    public void close() {
+      // holds no log
+    }
+
     ForwardCompensatingSagas(World world) {
       this.world = world;
     }

@@ -43,6 +43,7 @@ public final class Journal {
   private final Set<TransactionId> quarantineReported = ConcurrentHashMap.newKeySet();
 
   private final LogClaim claim;
+  private volatile boolean released;
 
   /**
    * A journal on {@code log} for {@code protocol}; claims the log for this protocol first.
@@ -65,7 +66,16 @@ public final class Journal {
    * it; this journal must not be used afterwards.
    */
   public void release() {
+    released = true;
     claim.release();
+  }
+
+  /** Throws if this journal's coordinator was closed: its claim is gone, so it may not write. */
+  private void checkOpen() {
+    if (released) {
+      throw new IllegalStateException(
+          "this " + protocol + " coordinator is closed; build a new one to run or recover transactions");
+    }
   }
 
   /** The protocol name written in every Begin record. */
@@ -81,11 +91,13 @@ public final class Journal {
    *     (ended, unfinished, or still running here) or another caller just took it
    */
   public void reserve(TransactionId tx) {
+    checkOpen();
     ids.reserve(log, tx);
   }
 
   /** Appends {@code records}, all of one transaction, then folds them into its live image. */
   public void append(List<LogRecord> records, boolean force) {
+    checkOpen();
     check(records);
     log.append(records, force);
     for (LogRecord record : records) {
@@ -211,6 +223,7 @@ public final class Journal {
    * {@link #recoverFromLog()}.
    */
   public Map<TransactionId, TransactionImage> recoverUnfinished() {
+    checkOpen();
     return recoverFromLog().unfinished(protocol);
   }
 
@@ -220,6 +233,7 @@ public final class Journal {
    * appends can drive it.
    */
   public LogScan recoverFromLog() {
+    checkOpen();
     LogScan scan = LogReplay.scan(log);
     Map<TransactionId, TransactionImage> unfinished = scan.unfinished(protocol);
     // Adopt the logged history of each unfinished transaction this instance does not track yet;

@@ -32,8 +32,8 @@ final class LogClaims {
                 + holder.owner()
                 + "); a log serves one coordinator per protocol, or two would recover each"
                 + " other's running transactions and log contradicting decisions. Give each"
-                + " coordinator its own log, reuse the one coordinator, or use a shared log built"
-                + " for several coordinators.");
+                + " coordinator its own log, reuse the one coordinator, close() it before building"
+                + " its successor, or use a shared log built for several coordinators.");
       }
       Held claim = new Held(log, protocol, owner);
       byProtocol.put(protocol, claim);

@@ -143,6 +143,11 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
   }
 
   @Override
+  public void close() {
+    journal.release();
+  }
+
+  @Override
   public List<Outcome> recover() {
     return RecoveryPass.run(journal, events, inFlight, this::recoverOne);
   }

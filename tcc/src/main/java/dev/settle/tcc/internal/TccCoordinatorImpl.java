@@ -118,6 +118,11 @@ public final class TccCoordinatorImpl implements TccCoordinator {
   }
 
   @Override
+  public void close() {
+    journal.release();
+  }
+
+  @Override
   public List<Outcome> recover() {
     return RecoveryPass.run(journal, events, inFlight, this::recoverOne);
   }

@@ -284,6 +284,11 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
   }
 
   @Override
+  public void close() {
+    journal.release();
+  }
+
+  @Override
   public List<Outcome> recover() {
     return RecoveryPass.run(journal, events, inFlight, this::recoverOne);
   }

@@ -7,6 +7,7 @@ import dev.settle.core.internal.Assert;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +49,7 @@ public final class FileTransactionLog implements TransactionLog {
   private final FileLock lock;
   private final Map<TransactionId, List<LogRecord>> unfinished = new LinkedHashMap<>();
   @SuppressWarnings("NullAway.Init") // set by recover(), which the constructor always runs
-  private FileChannel channel;
+  private SegmentFile channel;
   private long segmentNumber;
   /** Bytes in the current segment. */
   private long position;
@@ -78,6 +78,9 @@ public final class FileTransactionLog implements TransactionLog {
     FileLock acquired;
     try {
       acquired = lockChannel.tryLock();
+    } catch (ClosedByInterruptException e) {
+      // The lock channel is the one NIO channel left; an interrupt closes only it, not a log.
+      throw new TransactionLogException("opening the transaction log in " + directory + " was interrupted", e);
     } catch (OverlappingFileLockException | IOException e) {
       acquired = null;
     }
@@ -130,15 +133,14 @@ public final class FileTransactionLog implements TransactionLog {
       }
       segmentNumber = newest;
       Path file = segment(newest);
-      byte[] bytes = Files.readAllBytes(file);
+      byte[] bytes = SegmentFile.readAll(file, Long.MAX_VALUE);
       int end = scan(file, bytes, record -> index(record));
-      channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ);
+      channel = SegmentFile.open(file, end);
       if (end < bytes.length) {
         channel.truncate(end); // the torn tail of a write the crash interrupted
-        channel.force(true);
+        channel.sync();
       }
       position = end;
-      channel.position(end);
     } catch (IOException e) {
       throw new TransactionLogException("cannot open the transaction log in " + directory + ": " + e.getMessage(), e);
     }
@@ -201,12 +203,10 @@ public final class FileTransactionLog implements TransactionLog {
           compact();
         }
         for (LogRecord record : records) {
-          ByteBuffer frame = Frames.frame(record);
-          while (frame.hasRemaining()) {
-            int n = channel.write(frame);
-            position += n;
-            written += n;
-          }
+          byte[] frame = Frames.frame(record).array();
+          channel.write(frame);
+          position += frame.length;
+          written += frame.length;
           index(record);
         }
       } catch (IOException e) {
@@ -225,26 +225,50 @@ public final class FileTransactionLog implements TransactionLog {
     awaitForced(end);
   }
 
-  /** Group commit: wait until someone has forced past {@code end}, or force it ourselves. */
+  /**
+   * Group commit: waits until someone has forced past {@code end}, or forces it itself. Waiting
+   * ignores interrupts and restores the caller's flag before returning: the wait is bounded by
+   * one flush, and giving up early would leave the caller not knowing whether its records
+   * (perhaps a decision) are durable, which is worse than finishing the flush.
+   */
   private void awaitForced(long end) {
-    synchronized (this) {
-      while (forcedUpTo < end && forcing) {
-        waitQuietly();
+    boolean interrupted = false;
+    try {
+      while (true) {
+        synchronized (this) {
+          while (forcedUpTo < end && forcing) {
+            try {
+              wait();
+            } catch (InterruptedException e) {
+              interrupted = true;
+            }
+          }
+          if (forcedUpTo >= end) {
+            return;
+          }
+          forcing = true; // this thread leads the next flush for everyone written so far
+        }
+        leadFlush();
+        // loop: someone may have appended meanwhile and this flush may not cover us
       }
-      if (forcedUpTo >= end) {
-        return;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
-      forcing = true; // this thread leads the next flush for everyone written so far
     }
+  }
+
+  /** One group-commit flush, done outside the monitor so appends can go on meanwhile. */
+  private void leadFlush() {
     long target;
-    FileChannel leading;
+    SegmentFile leading;
     synchronized (this) {
       target = written;
       leading = channel;
     }
     IOException failure = null;
     try {
-      leading.force(false);
+      leading.sync();
     } catch (IOException e) {
       failure = e;
     }
@@ -261,31 +285,15 @@ public final class FileTransactionLog implements TransactionLog {
     if (failure != null) {
       throw new TransactionLogException("cannot force the transaction log in " + directory + ": " + failure.getMessage(), failure);
     }
-    boolean again;
-    synchronized (this) {
-      again = forcedUpTo < end; // someone appended meanwhile and this flush did not cover us
-    }
-    if (again) {
-      awaitForced(end);
-    }
   }
 
   private void forceNow() {
     try {
-      channel.force(false);
+      channel.sync();
       forces++;
       forcedUpTo = written;
     } catch (IOException e) {
       throw new TransactionLogException("cannot force the transaction log in " + directory + ": " + e.getMessage(), e);
-    }
-  }
-
-  private void waitQuietly() {
-    try {
-      wait();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TransactionLogException("interrupted while waiting for the log to reach the disk", e);
     }
   }
 
@@ -297,8 +305,8 @@ public final class FileTransactionLog implements TransactionLog {
     List<LogRecord> carried = new ArrayList<>();
     unfinished.values().forEach(carried::addAll);
     long previous = segmentNumber;
-    FileChannel old = channel;
-    old.force(false);
+    SegmentFile old = channel;
+    old.sync();
     startSegment(previous + 1, carried);
     old.close();
     Files.deleteIfExists(segment(previous));
@@ -307,17 +315,15 @@ public final class FileTransactionLog implements TransactionLog {
 
   private void startSegment(long number, List<LogRecord> carried) throws IOException {
     Path tmp = directory.resolve("segment-" + number + ".tmp");
-    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+    try (SegmentFile out = SegmentFile.open(tmp, 0)) {
+      out.truncate(0);
       ByteBuffer header = ByteBuffer.allocate(Frames.SEGMENT_HEADER);
-      header.putInt(Frames.SEGMENT_MAGIC).putInt(Frames.SEGMENT_VERSION).flip();
-      out.write(header);
+      header.putInt(Frames.SEGMENT_MAGIC).putInt(Frames.SEGMENT_VERSION);
+      out.write(header.array());
       for (LogRecord record : carried) {
-        ByteBuffer frame = Frames.frame(record);
-        while (frame.hasRemaining()) {
-          out.write(frame);
-        }
+        out.write(Frames.frame(record).array());
       }
-      out.force(true);
+      out.sync();
     }
     Path target = segment(number);
     try {
@@ -326,9 +332,8 @@ public final class FileTransactionLog implements TransactionLog {
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
     }
     segmentNumber = number;
-    channel = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.READ);
+    channel = SegmentFile.open(target, Files.size(target));
     position = channel.size();
-    channel.position(position);
   }
 
   @Override
@@ -340,8 +345,7 @@ public final class FileTransactionLog implements TransactionLog {
       end = position;
     }
     try {
-      byte[] bytes = Files.readAllBytes(file);
-      scan(file, Arrays.copyOf(bytes, (int) Math.min(bytes.length, end)), sink);
+      scan(file, SegmentFile.readAll(file, end), sink);
     } catch (IOException e) {
       throw new TransactionLogException("cannot read the transaction log " + file + ": " + e.getMessage(), e);
     }
@@ -365,7 +369,7 @@ public final class FileTransactionLog implements TransactionLog {
     closed = true;
     try {
       if (durability != Durability.NONE) {
-        channel.force(false);
+        channel.sync();
       }
       channel.close();
     } catch (IOException e) {

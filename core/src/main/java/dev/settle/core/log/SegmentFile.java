@@ -3,7 +3,9 @@ package dev.settle.core.log;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * One segment file, read and written with {@code java.io.RandomAccessFile} rather than NIO.
@@ -49,6 +51,41 @@ final class SegmentFile implements Closeable {
       byte[] bytes = new byte[(int) length];
       in.readFully(bytes);
       return bytes;
+    }
+  }
+
+  /**
+   * Makes renames and deletions in {@code directory} durable. A directory can only be synced
+   * through a channel, which a caller's interrupt would close mid-sync, and retrying under a
+   * stream of interrupts might never finish. So the sync runs on a short-lived thread of its own
+   * that nobody else can interrupt, and the caller waits for it ignoring interrupts (one sync, at
+   * a roll-over) and gets its flag back afterwards.
+   */
+  static void syncDirectory(Path directory) throws IOException {
+    IOException[] failure = new IOException[1];
+    Thread syncer = new Thread(() -> {
+      try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+        dir.force(true);
+      } catch (IOException e) {
+        failure[0] = e;
+      }
+    }, "settle-directory-sync");
+    syncer.setDaemon(true);
+    syncer.start();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        syncer.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (failure[0] != null) {
+      throw failure[0];
     }
   }
 

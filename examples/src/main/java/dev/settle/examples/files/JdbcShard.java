@@ -70,6 +70,19 @@ public final class JdbcShard {
     }
   }
 
+  /**
+   * Sets an account to {@code cents} with nothing reserved, creating it if missing: set-up runs
+   * this again after a crash, before any transfer, so it must not fail on an existing account.
+   */
+  public void reset(String account, long cents) throws SQLException {
+    try (Connection c = connect();
+        PreparedStatement ps = c.prepareStatement("MERGE INTO accounts (id, balance, reserved) KEY (id) VALUES (?, ?, 0)")) {
+      ps.setString(1, account);
+      ps.setLong(2, cents);
+      ps.executeUpdate();
+    }
+  }
+
   /** Opens an account. */
   public void open(String account, long cents) throws SQLException {
     try (Connection c = connect();

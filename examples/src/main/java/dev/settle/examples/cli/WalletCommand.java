@@ -107,6 +107,12 @@ public final class WalletCommand implements Callable<Integer> {
     }
   }
 
+  /** Injected faults in words rather than a record's toString. */
+  static String faults(dev.settle.testkit.FaultStats f) {
+    return String.format("faults: %d failed, %d timed out, %d duplicated, %d delayed, %d cancels before their try,"
+        + " %d participant restarts", f.failed(), f.timedOut(), f.duplicated(), f.delayed(), f.cancelBeforeTry(), f.restarts());
+  }
+
   private void unsupported(String flag, boolean differs) {
     if (given(flag) && differs) {
       throw new CommandLine.ParameterException(spec.commandLine(), flag + " is not supported with --data-dir"
@@ -155,7 +161,7 @@ public final class WalletCommand implements Callable<Integer> {
               + "%d negative balances, %d hanging reservations; %d crashes, %d recoveries; %s; %d ms%n",
           report.protocol(), report.transfers(), report.committed(), report.rolledBack(), report.inDoubt(),
           report.totalBefore(), report.totalAfter(), report.negativeBalances(), report.hangingReservations(),
-          report.crashes(), report.recoveries(), report.faults(), report.elapsedMillis());
+          report.crashes(), report.recoveries(), faults(report.faults()), report.elapsedMillis());
     }
     if (!report.invariantsHold()) {
       System.err.println("INVARIANT BROKEN: " + report.toJson());

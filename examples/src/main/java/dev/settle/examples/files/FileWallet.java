@@ -189,8 +189,15 @@ public final class FileWallet implements AutoCloseable {
       }
       FileWallet wallet = new FileWallet(directory, settings);
       try {
+        List<List<String>> byShard = new ArrayList<>();
+        for (int i = 0; i < settings.shards(); i++) {
+          byShard.add(new ArrayList<>());
+        }
         for (int a = 0; a < settings.accounts(); a++) {
-          wallet.shards.get(a % settings.shards()).reset("a" + a, settings.opening());
+          byShard.get(a % settings.shards()).add("a" + a);
+        }
+        for (int i = 0; i < settings.shards(); i++) {
+          wallet.shards.get(i).reset(byShard.get(i), settings.opening());
         }
         Files.move(setup, directory.resolve(SETTINGS), StandardCopyOption.ATOMIC_MOVE);
       } catch (SQLException | IOException | RuntimeException e) {

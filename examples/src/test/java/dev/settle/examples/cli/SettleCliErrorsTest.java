@@ -107,6 +107,13 @@ class SettleCliErrorsTest {
   }
 
   @Test
+  void aLoadRunsSummaryReadsAsWords() {
+    Run load = run("wallet", "--protocol", "saga", "--transfers", "200", "--accounts", "4");
+    assertThat(load.status()).as(load.err()).isZero();
+    assertThat(load.out()).contains("faults: ").contains(" timed out, ").doesNotContain("FaultStats[");
+  }
+
+  @Test
   void recoverPrintsWhatRecoveryDid() {
     Path data = wallet("tcc");
     Run recover = run("wallet", "recover", "--data-dir", data.toString());

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * fails changes no file. When a segment outgrows its limit, a new one is written with the records
  * of the still unfinished transactions, forced, renamed into place and the directory forced;
  * only then are older segments deleted, so disk use stays bounded and no step deletes data that
- * is not already durable elsewhere. An exclusive lock on the directory keeps a second coordinator
+ * is not already durable elsewhere. A small marker file names the newest durable segment, so a
+ * deleted newest segment is refused rather than taken for the end of the log. An exclusive lock on the directory keeps a second coordinator
  * out. A caller's interrupt never disables the log (see {@link SegmentFile}).
  *
  * <pre>{@code
@@ -138,6 +139,14 @@ public final class FileTransactionLog implements TransactionLog {
    */
   private void open() {
     List<Long> numbers = segmentNumbers();
+    java.util.OptionalLong marked = NewestMarker.read(directory);
+    long found = numbers.isEmpty() ? 0 : numbers.get(numbers.size() - 1);
+    if (marked.isPresent() && found < marked.getAsLong()) {
+      throw new CorruptLogException(
+          "the transaction log in " + directory + " has made segment " + segment(marked.getAsLong()).getFileName()
+              + " durable, but " + (numbers.isEmpty() ? "no segment is there" : "the newest there is " + segment(found).getFileName())
+              + "; no file was changed: restore the missing segment from a backup", -1);
+    }
     if (numbers.isEmpty()) {
       try {
         startSegment(1, List.of());
@@ -180,6 +189,15 @@ public final class FileTransactionLog implements TransactionLog {
     } catch (IOException e) {
       closeQuietly(opened);
       throw new TransactionLogException("cannot cut the torn tail off " + file + ": " + e.getMessage(), e);
+    }
+    if (marked.isEmpty()) {
+      try { // a log written before the marker existed: start keeping it
+        NewestMarker.write(directory, newest);
+        SegmentFile.syncDirectory(directory);
+      } catch (IOException e) {
+        closeQuietly(opened);
+        throw new TransactionLogException("cannot write " + directory.resolve(NewestMarker.NAME) + ": " + e.getMessage(), e);
+      }
     }
     channel = opened;
     segmentNumber = newest;
@@ -376,6 +394,8 @@ public final class FileTransactionLog implements TransactionLog {
     }
     Path target = segment(number);
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    SegmentFile.syncDirectory(directory);
+    NewestMarker.write(directory, number); // only now: the segment it names is durable
     SegmentFile.syncDirectory(directory);
     channel = SegmentFile.open(target, size);
     segmentNumber = number;

@@ -127,6 +127,27 @@ class FileTransactionLogCorruptionMatrixTest {
   }
 
   @Test
+  void aMissingNewestSegmentIsRefusedNotTakenForTheEndOfTheLog() throws IOException {
+    Files.move(dir.resolve(FIRST), dir.resolve("moved-away"));
+    assertThat(openAfterDamage().refusal()).contains("no segment is there", "restore the missing segment");
+    Files.move(dir.resolve("moved-away"), dir.resolve(FIRST));
+    try (FileTransactionLog log = FileTransactionLog.builder(dir).segmentBytes(1024).open()) {
+      for (int i = 0; log.sizeOnDisk() < 1024 || i < 2; i++) {
+        log.append(history("fill" + i, true), true);
+      }
+      log.append(history("rolls-over", false), true); // segment 2 is now the newest; 1 is deleted
+    }
+    assertThat(dir.resolve(FIRST)).doesNotExist();
+    Files.write(dir.resolve(FIRST), full); // a stale older copy comes back...
+    Files.move(dir.resolve(SECOND), dir.resolve("moved-away")); // ...and the newest goes missing
+    assertThat(openAfterDamage().refusal()).contains("the newest there is " + FIRST);
+    Files.move(dir.resolve("moved-away"), dir.resolve(SECOND));
+    assertThat(openAfterDamage().kept()).containsAll(records.subList(5, records.size())); // b, unfinished
+    Files.writeString(dir.resolve(NewestMarker.NAME), "scribbled over");
+    assertThat(openAfterDamage().refusal()).contains("newest-segment is damaged");
+  }
+
+  @Test
   void aDirectoryInPlaceOfTheNewestSegmentIsRefused() throws IOException {
     Files.createDirectory(dir.resolve(SECOND));
     assertThat(openAfterDamage().refusal()).contains(SECOND);

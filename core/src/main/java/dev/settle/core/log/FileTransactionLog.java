@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -139,7 +140,7 @@ public final class FileTransactionLog implements TransactionLog {
    */
   private void open() {
     List<Long> numbers = segmentNumbers();
-    java.util.OptionalLong marked = NewestMarker.read(directory);
+    OptionalLong marked = NewestMarker.read(directory);
     long found = numbers.isEmpty() ? 0 : numbers.get(numbers.size() - 1);
     if (marked.isPresent() && found < marked.getAsLong()) {
       throw new CorruptLogException(
@@ -252,15 +253,8 @@ public final class FileTransactionLog implements TransactionLog {
    * middle of the log. If even that fails, the log refuses further appends.
    */
   private void write(List<LogRecord> records) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    int sequence = nextSequence;
-    int previous = lastChecksum;
-    for (LogRecord record : records) {
-      byte[] frame = Frames.frame(salt, sequence++, previous, LogCodec.encode(record));
-      previous = Frames.checksum(frame, 0);
-      out.writeBytes(frame);
-    }
-    byte[] frames = out.toByteArray();
+    Frames.Encoded encoded = Frames.frames(salt, nextSequence, lastChecksum, records);
+    byte[] frames = encoded.bytes();
     try {
       channel.write(frames);
     } catch (IOException e) {
@@ -276,8 +270,8 @@ public final class FileTransactionLog implements TransactionLog {
     }
     position += frames.length;
     written += frames.length;
-    nextSequence = sequence;
-    lastChecksum = previous;
+    nextSequence = encoded.nextSequence();
+    lastChecksum = encoded.lastChecksum();
     records.forEach(this::index);
   }
 
@@ -374,21 +368,13 @@ public final class FileTransactionLog implements TransactionLog {
   private void startSegment(long number, List<LogRecord> carried) throws IOException {
     Path tmp = directory.resolve("segment-" + number + ".tmp");
     long newSalt = SALTS.nextLong();
-    int sequence = 0;
-    int previous;
+    byte[] header = Frames.segmentHeader(number, newSalt);
+    Frames.Encoded frames = Frames.frames(newSalt, 0, Frames.headerChecksum(header), carried);
     long size;
     try (SegmentFile out = SegmentFile.open(tmp, 0)) {
       out.truncate(0); // a leftover of a compaction that crashed
-      byte[] header = Frames.segmentHeader(number, newSalt);
-      previous = java.nio.ByteBuffer.wrap(header, Frames.SEGMENT_HEADER - 4, 4).getInt();
-      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-      bytes.writeBytes(header);
-      for (LogRecord record : carried) {
-        byte[] frame = Frames.frame(newSalt, sequence++, previous, LogCodec.encode(record));
-        previous = Frames.checksum(frame, 0);
-        bytes.writeBytes(frame);
-      }
-      out.write(bytes.toByteArray());
+      out.write(header);
+      out.write(frames.bytes());
       out.sync();
       size = out.size();
     }
@@ -400,8 +386,8 @@ public final class FileTransactionLog implements TransactionLog {
     channel = SegmentFile.open(target, size);
     segmentNumber = number;
     salt = newSalt;
-    nextSequence = sequence;
-    lastChecksum = previous;
+    nextSequence = frames.nextSequence();
+    lastChecksum = frames.lastChecksum();
     position = size;
   }
 
@@ -544,11 +530,13 @@ public final class FileTransactionLog implements TransactionLog {
     }
 
     /**
-     * Opens the log, recovering its newest segment.
+     * Opens the log, recovering its newest segment: a torn tail is cut off (logged at WARN);
+     * anything else wrong is refused, in a one-line message naming the file, and no file changed.
      *
-     * @throws TransactionLogException if the directory is missing or not writable, or another
-     *     coordinator holds it
-     * @throws CorruptLogException if a record in the middle of the log is corrupt
+     * @throws TransactionLogException if the directory is missing or not writable, a segment
+     *     cannot be read or written, or another coordinator holds the log
+     * @throws CorruptLogException if a record in the middle of the log is damaged, the newest
+     *     segment is empty, foreign, misnamed, of an unknown format version or missing
      */
     public FileTransactionLog open() {
       return new FileTransactionLog(directory, durability, segmentBytes);

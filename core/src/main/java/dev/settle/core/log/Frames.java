@@ -1,8 +1,10 @@
 package dev.settle.core.log;
 
 import dev.settle.core.CorruptLogException;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 
@@ -99,6 +101,30 @@ final class Frames {
     out.putInt(crc(salt, sequence, previous, body.length, body, 0));
     out.put(body);
     return out.array();
+  }
+
+  /**
+   * Frames {@code records} in order, continuing a chain.
+   *
+   * @param bytes the frames
+   * @param nextSequence the sequence number of the frame after them
+   * @param lastChecksum the checksum the frame after them chains from
+   */
+  record Encoded(byte[] bytes, int nextSequence, int lastChecksum) {}
+
+  static Encoded frames(long salt, int sequence, int previous, List<LogRecord> records) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (LogRecord record : records) {
+      byte[] frame = frame(salt, sequence++, previous, LogCodec.encode(record));
+      previous = checksum(frame, 0);
+      out.writeBytes(frame);
+    }
+    return new Encoded(out.toByteArray(), sequence, previous);
+  }
+
+  /** The checksum a segment's first frame chains from: the header's own. */
+  static int headerChecksum(byte[] header) {
+    return ByteBuffer.wrap(header, SEGMENT_HEADER - 4, 4).getInt();
   }
 
   /** The checksum stored in the frame starting at {@code offset}. */

@@ -4,36 +4,44 @@ import dev.settle.core.CorruptLogException;
 import dev.settle.core.TransactionId;
 import dev.settle.core.TransactionLogException;
 import dev.settle.core.internal.Assert;
+import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A durable transaction log in a directory of segment files. Each record is framed with its
- * length, type and a CRC32C checksum; forced appends reach the disk before they return (one flush
- * per append, or one per group of concurrent appends, see {@link Durability}).
+ * length, sequence number and a CRC32C checksum chained over the one before it and salted per
+ * segment ({@link Frames}); forced appends reach the disk before they return (one flush per
+ * append, or one per group of concurrent appends, see {@link Durability}).
  *
- * <p>On open, the newest segment is scanned: a torn or corrupt tail (a crash in the middle of a
- * write) is cut off and everything before it kept; a bad record followed by good ones is
- * corruption in the middle, reported with its offset and never skipped. When a segment outgrows
- * its limit, a new one is started with the records of the still unfinished transactions and the
- * old one deleted, so disk use stays bounded however long the log runs. An exclusive lock on the
- * directory keeps a second coordinator out.
+ * <p>On open, the newest segment is scanned: a torn or damaged tail (a crash in the middle of a
+ * write) is cut off and everything before it kept; a bad record followed by valid ones is damage
+ * in the middle, refused with its offset and never skipped. Damage to the very last record cannot
+ * be told from a torn write, so it is cut off like one. Opening deletes nothing, and an open that
+ * fails changes no file. When a segment outgrows its limit, a new one is written with the records
+ * of the still unfinished transactions, forced, renamed into place and the directory forced;
+ * only then are older segments deleted, so disk use stays bounded and no step deletes data that
+ * is not already durable elsewhere. A small marker file names the newest durable segment, so a
+ * deleted newest segment is refused rather than taken for the end of the log. An exclusive lock on the directory keeps a second coordinator
+ * out. A caller's interrupt never disables the log (see {@link SegmentFile}).
  *
  * <pre>{@code
  * try (FileTransactionLog log = FileTransactionLog.builder(Path.of("/var/lib/app/settle")).open()) {
@@ -42,15 +50,23 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class FileTransactionLog implements TransactionLog {
+  private static final Logger LOG = LoggerFactory.getLogger(FileTransactionLog.class);
+  private static final SecureRandom SALTS = new SecureRandom();
+  /** Segments are read whole into memory; beyond this a roll-over is overdue anyway. */
+  static final long MAX_SEGMENT_BYTES = 1L << 30;
+
   private final Path directory;
   private final Durability durability;
   private final long segmentBytes;
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final Map<TransactionId, List<LogRecord>> unfinished = new LinkedHashMap<>();
-  @SuppressWarnings("NullAway.Init") // set by recover(), which the constructor always runs
-  private FileChannel channel;
+  @SuppressWarnings("NullAway.Init") // set by open(), which the constructor always runs
+  private SegmentFile channel;
   private long segmentNumber;
+  private long salt;
+  private int nextSequence;
+  private int lastChecksum;
   /** Bytes in the current segment. */
   private long position;
   /**
@@ -63,6 +79,8 @@ public final class FileTransactionLog implements TransactionLog {
   private boolean forcing;
   private long forces;
   private boolean closed;
+  /** Why appends are refused after a write could not be undone, or null. */
+  private @Nullable String broken;
 
   private FileTransactionLog(Path directory, Durability durability, long segmentBytes) {
     this.directory = directory;
@@ -78,6 +96,10 @@ public final class FileTransactionLog implements TransactionLog {
     FileLock acquired;
     try {
       acquired = lockChannel.tryLock();
+    } catch (ClosedByInterruptException e) {
+      // The lock channel is the one NIO channel left; an interrupt closes only it, not a log.
+      closeQuietly(lockChannel);
+      throw new TransactionLogException("opening the transaction log in " + directory + " was interrupted", e);
     } catch (OverlappingFileLockException | IOException e) {
       acquired = null;
     }
@@ -88,7 +110,7 @@ public final class FileTransactionLog implements TransactionLog {
     }
     this.lock = acquired;
     try {
-      recover();
+      open();
     } catch (RuntimeException e) {
       release();
       throw e;
@@ -112,73 +134,78 @@ public final class FileTransactionLog implements TransactionLog {
     }
   }
 
-  /** Finds the newest segment, drops older ones it supersedes, and scans it. */
-  private void recover() {
+  /**
+   * Scans the newest segment and cuts off its torn tail. Everything is read and checked before
+   * anything is written, and nothing is deleted: a refusal leaves every file as it was.
+   */
+  private void open() {
     List<Long> numbers = segmentNumbers();
-    try {
-      for (Path tmp : tmpFiles()) {
-        Files.deleteIfExists(tmp); // a compaction that crashed before it was complete
-      }
-      if (numbers.isEmpty()) {
-        segmentNumber = 0;
+    OptionalLong marked = NewestMarker.read(directory);
+    long found = numbers.isEmpty() ? 0 : numbers.get(numbers.size() - 1);
+    if (marked.isPresent() && found < marked.getAsLong()) {
+      throw new CorruptLogException(
+          "the transaction log in " + directory + " has made segment " + segment(marked.getAsLong()).getFileName()
+              + " durable, but " + (numbers.isEmpty() ? "no segment is there" : "the newest there is " + segment(found).getFileName())
+              + "; no file was changed: restore the missing segment from a backup", -1);
+    }
+    if (numbers.isEmpty()) {
+      try {
         startSegment(1, List.of());
-        return;
+      } catch (IOException e) {
+        throw new TransactionLogException("cannot create the transaction log in " + directory + ": " + e.getMessage(), e);
       }
-      long newest = numbers.get(numbers.size() - 1);
-      for (long older : numbers.subList(0, numbers.size() - 1)) {
-        Files.deleteIfExists(segment(older)); // every segment carries all it needs from older ones
-      }
-      segmentNumber = newest;
-      Path file = segment(newest);
-      byte[] bytes = Files.readAllBytes(file);
-      int end = scan(file, bytes, record -> index(record));
-      channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ);
-      if (end < bytes.length) {
-        channel.truncate(end); // the torn tail of a write the crash interrupted
-        channel.force(true);
-      }
-      position = end;
-      channel.position(end);
+      return;
+    }
+    long newest = numbers.get(numbers.size() - 1);
+    Path file = segment(newest);
+    byte[] bytes;
+    try {
+      bytes = SegmentFile.readAll(file, MAX_SEGMENT_BYTES + 1);
     } catch (IOException e) {
-      throw new TransactionLogException("cannot open the transaction log in " + directory + ": " + e.getMessage(), e);
+      throw new TransactionLogException(
+          "cannot read the transaction log segment " + file + ": " + e.getMessage() + "; no file was changed", e);
     }
-  }
-
-  /** Scans a segment's frames; returns where the valid records end. */
-  private static int scan(Path file, byte[] bytes, Consumer<LogRecord> sink) {
-    if (bytes.length < Frames.SEGMENT_HEADER) {
-      return fail(file, "segment header is missing", 0);
+    if (bytes.length > MAX_SEGMENT_BYTES) {
+      throw new TransactionLogException(
+          "transaction log segment " + file + " is larger than " + MAX_SEGMENT_BYTES + " bytes, so it was not written by"
+              + " Settle; no file was changed: move it away", null);
     }
-    ByteBuffer header = ByteBuffer.wrap(bytes, 0, Frames.SEGMENT_HEADER);
-    if (header.getInt() != Frames.SEGMENT_MAGIC || header.getInt() != Frames.SEGMENT_VERSION) {
-      return fail(file, "not a Settle log segment (bad magic or version)", 0);
+    SegmentScan scan = SegmentScan.of(file, newest, bytes, this::index);
+    SegmentFile opened;
+    try {
+      opened = SegmentFile.open(file, scan.end());
+    } catch (IOException e) {
+      throw new TransactionLogException(
+          "cannot open the transaction log segment " + file + " for writing: " + e.getMessage()
+              + "; no file was changed: make it writable",
+          e);
     }
-    int offset = Frames.SEGMENT_HEADER;
-    while (offset < bytes.length) {
-      Frames.Read read = Frames.read(bytes, offset, bytes.length);
-      if (read == null) {
-        if (anyValidFrameAfter(bytes, offset)) {
-          return fail(file, "corrupt record in the middle of the log; later records follow it", offset);
-        }
-        return offset; // a torn or corrupt tail: nothing valid follows
+    try {
+      if (scan.end() < bytes.length) {
+        opened.truncate(scan.end()); // the torn tail of a write the crash interrupted
+        opened.sync();
+        LOG.warn("cut off a torn tail of {} bytes at offset {} of {}: the write a crash interrupted",
+            bytes.length - scan.end(), scan.end(), file);
       }
-      sink.accept(read.record());
-      offset = read.next();
+    } catch (IOException e) {
+      closeQuietly(opened);
+      throw new TransactionLogException("cannot cut the torn tail off " + file + ": " + e.getMessage(), e);
     }
-    return offset;
-  }
-
-  private static boolean anyValidFrameAfter(byte[] bytes, int bad) {
-    for (int offset = bad + 1; offset + Frames.HEADER <= bytes.length; offset++) {
-      if (Frames.read(bytes, offset, bytes.length) != null) {
-        return true;
+    if (marked.isEmpty()) {
+      try { // a log written before the marker existed: start keeping it
+        NewestMarker.write(directory, newest);
+        SegmentFile.syncDirectory(directory);
+      } catch (IOException e) {
+        closeQuietly(opened);
+        throw new TransactionLogException("cannot write " + directory.resolve(NewestMarker.NAME) + ": " + e.getMessage(), e);
       }
     }
-    return false;
-  }
-
-  private static int fail(Path file, String why, long offset) {
-    throw new CorruptLogException(file + ": " + why, offset);
+    channel = opened;
+    segmentNumber = newest;
+    salt = scan.header().salt();
+    nextSequence = scan.nextSequence();
+    lastChecksum = scan.lastChecksum();
+    position = scan.end();
   }
 
   private void index(LogRecord record) {
@@ -196,23 +223,18 @@ public final class FileTransactionLog implements TransactionLog {
       if (closed) {
         throw new TransactionLogException("the transaction log in " + directory + " is closed", null);
       }
+      if (broken != null) {
+        throw new TransactionLogException(broken, null);
+      }
       try {
         if (position >= segmentBytes) {
           compact();
         }
-        for (LogRecord record : records) {
-          ByteBuffer frame = Frames.frame(record);
-          while (frame.hasRemaining()) {
-            int n = channel.write(frame);
-            position += n;
-            written += n;
-          }
-          index(record);
-        }
       } catch (IOException e) {
         throw new TransactionLogException(
-            "cannot write the transaction log in " + directory + " (is the disk full?): " + e.getMessage(), e);
+            "cannot start a new segment of the transaction log in " + directory + ": " + e.getMessage(), e);
       }
+      write(records);
       end = written;
       if (!force || durability == Durability.NONE) {
         return;
@@ -225,26 +247,78 @@ public final class FileTransactionLog implements TransactionLog {
     awaitForced(end);
   }
 
-  /** Group commit: wait until someone has forced past {@code end}, or force it ourselves. */
-  private void awaitForced(long end) {
-    synchronized (this) {
-      while (forcedUpTo < end && forcing) {
-        waitQuietly();
+  /**
+   * Writes the records' frames in one call. If that fails part-way, the partial frames are cut
+   * off again: left in place they would sit in front of later records and read as damage in the
+   * middle of the log. If even that fails, the log refuses further appends.
+   */
+  private void write(List<LogRecord> records) {
+    Frames.Encoded encoded = Frames.frames(salt, nextSequence, lastChecksum, records);
+    byte[] frames = encoded.bytes();
+    try {
+      channel.write(frames);
+    } catch (IOException e) {
+      try {
+        channel.truncate(position);
+      } catch (IOException undo) {
+        e.addSuppressed(undo);
+        broken = "the transaction log in " + directory + " could not undo a failed write (" + e.getMessage()
+            + "); close it and open it again";
       }
-      if (forcedUpTo >= end) {
-        return;
-      }
-      forcing = true; // this thread leads the next flush for everyone written so far
+      throw new TransactionLogException(
+          "cannot write the transaction log in " + directory + " (is the disk full?): " + e.getMessage(), e);
     }
+    position += frames.length;
+    written += frames.length;
+    nextSequence = encoded.nextSequence();
+    lastChecksum = encoded.lastChecksum();
+    records.forEach(this::index);
+  }
+
+  /**
+   * Group commit: waits until someone has forced past {@code end}, or forces it itself. Waiting
+   * ignores interrupts and restores the caller's flag before returning: the wait is bounded by
+   * one flush, and giving up early would leave the caller not knowing whether its records
+   * (perhaps a decision) are durable, which is worse than finishing the flush.
+   */
+  private void awaitForced(long end) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        synchronized (this) {
+          while (forcedUpTo < end && forcing) {
+            try {
+              wait();
+            } catch (InterruptedException e) {
+              interrupted = true;
+            }
+          }
+          if (forcedUpTo >= end) {
+            return;
+          }
+          forcing = true; // this thread leads the next flush for everyone written so far
+        }
+        leadFlush();
+        // loop: someone may have appended meanwhile and this flush may not cover us
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** One group-commit flush, done outside the monitor so appends can go on meanwhile. */
+  private void leadFlush() {
     long target;
-    FileChannel leading;
+    SegmentFile leading;
     synchronized (this) {
       target = written;
       leading = channel;
     }
     IOException failure = null;
     try {
-      leading.force(false);
+      leading.sync();
     } catch (IOException e) {
       failure = e;
     }
@@ -261,18 +335,11 @@ public final class FileTransactionLog implements TransactionLog {
     if (failure != null) {
       throw new TransactionLogException("cannot force the transaction log in " + directory + ": " + failure.getMessage(), failure);
     }
-    boolean again;
-    synchronized (this) {
-      again = forcedUpTo < end; // someone appended meanwhile and this flush did not cover us
-    }
-    if (again) {
-      awaitForced(end);
-    }
   }
 
   private void forceNow() {
     try {
-      channel.force(false);
+      channel.sync();
       forces++;
       forcedUpTo = written;
     } catch (IOException e) {
@@ -280,70 +347,97 @@ public final class FileTransactionLog implements TransactionLog {
     }
   }
 
-  private void waitQuietly() {
-    try {
-      wait();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TransactionLogException("interrupted while waiting for the log to reach the disk", e);
-    }
-  }
-
   /**
-   * Starts a new segment holding the records of every unfinished transaction, makes it durable,
-   * and only then deletes the old one: a crash at any point leaves one complete newest segment.
+   * Starts a new segment holding the records of every unfinished transaction. The old segment is
+   * forced first (it covers every waiting group commit), and it is deleted only once the new one
+   * is forced, renamed into place and the rename itself forced: a crash at any point leaves a
+   * complete newest segment, and the older one is deleted only once it is redundant.
    */
   private void compact() throws IOException {
     List<LogRecord> carried = new ArrayList<>();
     unfinished.values().forEach(carried::addAll);
-    long previous = segmentNumber;
-    FileChannel old = channel;
-    old.force(false);
-    startSegment(previous + 1, carried);
-    old.close();
-    Files.deleteIfExists(segment(previous));
+    SegmentFile old = channel;
+    old.sync();
+    startSegment(segmentNumber + 1, carried);
     forcedUpTo = written; // the old segment was forced above and the new one on creation
+    closeQuietly(old);
+    dropSuperseded();
   }
 
+  /** Writes, forces and renames a new segment into place, then makes it the current one. */
   private void startSegment(long number, List<LogRecord> carried) throws IOException {
     Path tmp = directory.resolve("segment-" + number + ".tmp");
-    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      ByteBuffer header = ByteBuffer.allocate(Frames.SEGMENT_HEADER);
-      header.putInt(Frames.SEGMENT_MAGIC).putInt(Frames.SEGMENT_VERSION).flip();
+    long newSalt = SALTS.nextLong();
+    byte[] header = Frames.segmentHeader(number, newSalt);
+    Frames.Encoded frames = Frames.frames(newSalt, 0, Frames.headerChecksum(header), carried);
+    long size;
+    try (SegmentFile out = SegmentFile.open(tmp, 0)) {
+      out.truncate(0); // a leftover of a compaction that crashed
       out.write(header);
-      for (LogRecord record : carried) {
-        ByteBuffer frame = Frames.frame(record);
-        while (frame.hasRemaining()) {
-          out.write(frame);
-        }
-      }
-      out.force(true);
+      out.write(frames.bytes());
+      out.sync();
+      size = out.size();
     }
     Path target = segment(number);
-    try {
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-    }
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    SegmentFile.syncDirectory(directory);
+    NewestMarker.write(directory, number); // only now: the segment it names is durable
+    SegmentFile.syncDirectory(directory);
+    channel = SegmentFile.open(target, size);
     segmentNumber = number;
-    channel = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.READ);
-    position = channel.size();
-    channel.position(position);
+    salt = newSalt;
+    nextSequence = frames.nextSequence();
+    lastChecksum = frames.lastChecksum();
+    position = size;
+  }
+
+  /**
+   * Deletes segments older than the current one and leftovers of crashed compactions. Called only
+   * once the current segment is durable; a failure here costs disk space, never data.
+   */
+  private void dropSuperseded() {
+    try (Stream<Path> files = Files.list(directory)) {
+      for (Path file : files.toList()) {
+        String name = file.getFileName().toString();
+        boolean older = name.matches("segment-\\d{12}\\.log") && Long.parseLong(name.substring(8, 20)) < segmentNumber;
+        if (older || name.matches("segment-\\d+\\.tmp")) {
+          Files.deleteIfExists(file);
+        }
+      }
+      SegmentFile.syncDirectory(directory);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not delete superseded segments in {}: {}", directory, e.toString());
+    }
   }
 
   @Override
   public void replay(Consumer<LogRecord> sink) {
-    Path file;
-    long end;
-    synchronized (this) {
-      file = segment(segmentNumber);
-      end = position;
-    }
-    try {
-      byte[] bytes = Files.readAllBytes(file);
-      scan(file, Arrays.copyOf(bytes, (int) Math.min(bytes.length, end)), sink);
-    } catch (IOException e) {
-      throw new TransactionLogException("cannot read the transaction log " + file + ": " + e.getMessage(), e);
+    // Read without holding the monitor, so appends go on; a roll-over meanwhile deletes the file
+    // read, so read again from the new one (it carries every unfinished transaction).
+    for (int attempt = 1; ; attempt++) {
+      Path file;
+      long number;
+      long end;
+      synchronized (this) {
+        number = segmentNumber;
+        file = segment(number);
+        end = position;
+      }
+      try {
+        byte[] bytes = SegmentFile.readAll(file, end);
+        List<LogRecord> records = new ArrayList<>();
+        SegmentScan.of(file, number, bytes, records::add);
+        records.forEach(sink);
+        return;
+      } catch (IOException e) {
+        boolean rolledOver;
+        synchronized (this) {
+          rolledOver = segmentNumber != number;
+        }
+        if (!rolledOver || attempt == 10) {
+          throw new TransactionLogException("cannot read the transaction log " + file + ": " + e.getMessage(), e);
+        }
+      }
     }
   }
 
@@ -364,13 +458,13 @@ public final class FileTransactionLog implements TransactionLog {
     }
     closed = true;
     try {
-      if (durability != Durability.NONE) {
-        channel.force(false);
+      if (durability != Durability.NONE && broken == null) {
+        channel.sync();
       }
-      channel.close();
     } catch (IOException e) {
-      throw new TransactionLogException("cannot close the transaction log in " + directory + ": " + e.getMessage(), e);
+      throw new TransactionLogException("cannot force the transaction log in " + directory + " on close: " + e.getMessage(), e);
     } finally {
+      closeQuietly(channel);
       release();
     }
   }
@@ -384,7 +478,7 @@ public final class FileTransactionLog implements TransactionLog {
     closeQuietly(lockChannel);
   }
 
-  private static void closeQuietly(@Nullable FileChannel c) {
+  private static void closeQuietly(@Nullable Closeable c) {
     try {
       if (c != null) {
         c.close();
@@ -411,12 +505,6 @@ public final class FileTransactionLog implements TransactionLog {
     }
   }
 
-  private List<Path> tmpFiles() throws IOException {
-    try (Stream<Path> files = Files.list(directory)) {
-      return files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList();
-    }
-  }
-
   /** Builds a {@link FileTransactionLog}. */
   public static final class Builder {
     private final Path directory;
@@ -435,17 +523,20 @@ public final class FileTransactionLog implements TransactionLog {
 
     /** Roll over (and compact) once a segment reaches this size (default 64 MiB). */
     public Builder segmentBytes(long segmentBytes) {
-      Assert.isTrue(segmentBytes >= 1024, "segmentBytes must be at least 1024, was " + segmentBytes);
+      Assert.isTrue(segmentBytes >= 1024 && segmentBytes <= MAX_SEGMENT_BYTES / 2,
+          "segmentBytes must be between 1024 and " + MAX_SEGMENT_BYTES / 2 + ", was " + segmentBytes);
       this.segmentBytes = segmentBytes;
       return this;
     }
 
     /**
-     * Opens the log, recovering its newest segment.
+     * Opens the log, recovering its newest segment: a torn tail is cut off (logged at WARN);
+     * anything else wrong is refused, in a one-line message naming the file, and no file changed.
      *
-     * @throws TransactionLogException if the directory is missing or not writable, or another
-     *     coordinator holds it
-     * @throws CorruptLogException if a record in the middle of the log is corrupt
+     * @throws TransactionLogException if the directory is missing or not writable, a segment
+     *     cannot be read or written, or another coordinator holds the log
+     * @throws CorruptLogException if a record in the middle of the log is damaged, the newest
+     *     segment is empty, foreign, misnamed, of an unknown format version or missing
      */
     public FileTransactionLog open() {
       return new FileTransactionLog(directory, durability, segmentBytes);

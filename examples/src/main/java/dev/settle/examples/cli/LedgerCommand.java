@@ -32,9 +32,19 @@ public final class LedgerCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the summary as one JSON line.")
   boolean json;
 
+  private void bound(String flag, long value, long max) {
+    if (value > max) {
+      throw new CommandLine.ParameterException(spec.commandLine(), flag + " must be at most " + max + ", was " + value);
+    }
+  }
+
   @Override
   public Integer call() {
     LedgerRun.Report report;
+    // The ledger keeps every event in memory: bound the inputs so a typo fails at once with a
+    // sentence, not minutes later with an OutOfMemoryError.
+    bound("--accounts", accounts, 1_000_000);
+    bound("--commands", commands, 5_000_000);
     try {
       report = LedgerRun.run(accounts, commands, snapshotEvery, seed);
     } catch (IllegalArgumentException bad) {

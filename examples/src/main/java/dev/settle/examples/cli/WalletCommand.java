@@ -60,6 +60,7 @@ public final class WalletCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    checkBounds();
     if (dataDir != null) {
       return onFiles();
     }
@@ -85,23 +86,82 @@ public final class WalletCommand implements Callable<Integer> {
     } catch (IllegalArgumentException bad) {
       throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage());
     }
+    if (dataDir.toString().isBlank()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--data-dir must name a directory, was empty");
+    }
+    // The run on files is single-threaded and its crashes are real: refuse what it cannot honour
+    // rather than ignore it.
+    unsupported("--threads", threads != 1);
+    unsupported("--fault-rate", faultRate != 0);
+    unsupported("--crash-every", crashEvery != 0);
+    java.util.Optional<FileWallet.Settings> existing = FileWallet.settings(dataDir);
+    if (existing.isPresent()) {
+      FileWallet.Settings was = existing.get();
+      mismatch("--protocol", chosen.flag(), was.protocol().flag());
+      mismatch("--shards", Integer.toString(shards), Integer.toString(was.shards()));
+      mismatch("--accounts", Integer.toString(accounts), Integer.toString(was.accounts()));
+    }
     try (FileWallet wallet = FileWallet.open(dataDir, chosen, shards, accounts, WalletConfig.OPENING_CENTS)) {
       wallet.recover(); // finish whatever an earlier, killed run left
       return print(wallet.run(transfers, seed, line -> System.err.println(line)), json);
     }
   }
 
+  /** Injected faults in words rather than a record's toString. */
+  static String faults(dev.settle.testkit.FaultStats f) {
+    return String.format("faults: %d failed, %d timed out, %d duplicated, %d delayed, %d cancels before their try,"
+        + " %d participant restarts", f.failed(), f.timedOut(), f.duplicated(), f.delayed(), f.cancelBeforeTry(), f.restarts());
+  }
+
+  private void unsupported(String flag, boolean differs) {
+    if (given(flag) && differs) {
+      throw new CommandLine.ParameterException(spec.commandLine(), flag + " is not supported with --data-dir"
+          + " (the run on files uses one thread, injects no faults and crashes only when you kill it)");
+    }
+  }
+
+  private boolean given(String flag) {
+    return spec.commandLine().getParseResult().hasMatchedOption(flag);
+  }
+
+  /** An existing directory keeps its settings; a flag that asks for others is refused. */
+  private void mismatch(String flag, String asked, String was) {
+    if (given(flag) && !asked.equals(was)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "data directory " + dataDir + " holds a wallet with "
+          + flag + " " + was + "; omit " + flag + " or choose another --data-dir (asked for " + asked + ")");
+    }
+  }
+
+  /** Sane upper bounds, so a typo fails at once instead of running for hours or out of memory. */
+  private void checkBounds() {
+    bound("--shards", shards, 64);
+    bound("--accounts", accounts, 1_000_000);
+    bound("--transfers", transfers, 100_000_000);
+    bound("--threads", threads, 1_024);
+  }
+
+  private void bound(String flag, long value, long max) {
+    if (value > max) {
+      throw new CommandLine.ParameterException(spec.commandLine(), flag + " must be at most " + max + ", was " + value);
+    }
+  }
+
   /** Prints a report and returns the exit status: 1 if an invariant broke. */
   static int print(WalletReport report, boolean json) {
+    return print(report, json, true);
+  }
+
+  /** As {@link #print(WalletReport, boolean)}, printing the human summary only if {@code summary}. */
+  static int print(WalletReport report, boolean json, boolean summary) {
     if (json) {
       System.out.println(report.toJson());
-    } else {
+    } else if (summary) {
       System.out.printf(
           "%s: %d transfers, %d committed, %d rolled back, %d in doubt; total %d -> %d cents; "
               + "%d negative balances, %d hanging reservations; %d crashes, %d recoveries; %s; %d ms%n",
           report.protocol(), report.transfers(), report.committed(), report.rolledBack(), report.inDoubt(),
           report.totalBefore(), report.totalAfter(), report.negativeBalances(), report.hangingReservations(),
-          report.crashes(), report.recoveries(), report.faults(), report.elapsedMillis());
+          report.crashes(), report.recoveries(), faults(report.faults()), report.elapsedMillis());
     }
     if (!report.invariantsHold()) {
       System.err.println("INVARIANT BROKEN: " + report.toJson());

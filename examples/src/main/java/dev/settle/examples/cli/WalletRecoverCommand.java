@@ -1,6 +1,7 @@
 package dev.settle.examples.cli;
 
 import dev.settle.examples.files.FileWallet;
+import dev.settle.examples.wallet.WalletReport;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -27,14 +28,24 @@ public final class WalletRecoverCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    FileWallet wallet;
-    try {
-      wallet = FileWallet.reopen(dataDir);
-    } catch (IllegalArgumentException bad) {
-      throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage());
+    try (FileWallet wallet = FileWallet.reopen(dataDir)) {
+      WalletReport report = wallet.recover();
+      if (json) {
+        return WalletCommand.print(report, true);
+      }
+      System.out.println(summary(report, dataDir));
+      return WalletCommand.print(report, json, false);
     }
-    try (wallet) {
-      return WalletCommand.print(wallet.recover(), json);
-    }
+  }
+
+  /** What recovery did, for a person: no transfer counts (it runs none), no fault statistics. */
+  static String summary(WalletReport report, Path dataDir) {
+    long finished = report.recovered();
+    return String.format(
+        "recovered the %s wallet in %s: finished %d unfinished transaction%s, %d still unfinished;"
+            + " total %d cents before, %d after; %d negative balances, %d hanging reservations; %s (%d ms)",
+        report.protocol(), dataDir, finished, finished == 1 ? "" : "s", report.inDoubt(),
+        report.totalBefore(), report.totalAfter(), report.negativeBalances(), report.hangingReservations(),
+        report.invariantsHold() ? "every invariant holds" : "AN INVARIANT IS BROKEN", report.elapsedMillis());
   }
 }

@@ -2,6 +2,7 @@ package dev.settle.examples.files;
 
 import dev.settle.core.Coordinator;
 import dev.settle.core.Outcome;
+import dev.settle.core.TransactionLogException;
 import dev.settle.core.log.FileTransactionLog;
 import dev.settle.core.log.LogReplay;
 import dev.settle.examples.wallet.Change;
@@ -26,10 +27,10 @@ import dev.settle.twopc.xa.XaParticipant;
 import dev.settle.twopc.xa.XaRecovery;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,24 +66,105 @@ public final class FileWallet implements AutoCloseable {
   private final Coordinator<?> coordinator;
   private SagaDefinition saga;
 
-  private FileWallet(Path directory, Protocol protocol, int shardCount, int accounts, long opening) throws SQLException {
+  private FileWallet(Path directory, Settings settings) throws SQLException {
     this.directory = directory;
-    this.protocol = protocol;
-    this.accounts = accounts;
-    this.opening = opening;
-    for (int i = 0; i < shardCount; i++) {
-      JdbcShard shard = new JdbcShard("shard-" + i, directory);
-      shard.createTables();
-      shards.add(shard);
-    }
+    this.protocol = settings.protocol();
+    this.accounts = settings.accounts();
+    this.opening = settings.opening();
+    // The log first: its lock is what keeps a second process out, and its message says so
+    // clearly, where H2 would only say "database may be already in use".
     Path logDir = directory.resolve("log");
     try {
       Files.createDirectories(logDir);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + logDir, e);
+      throw new DataDirectoryException("cannot create " + logDir + ": " + DataDirectoryException.describe(e) + "; check the --data-dir path", e);
     }
-    this.log = FileTransactionLog.builder(logDir).open();
-    this.coordinator = buildCoordinator();
+    try {
+      this.log = FileTransactionLog.builder(logDir).open();
+    } catch (TransactionLogException e) {
+      throw new DataDirectoryException(e.getMessage() + (e.getMessage().contains("another coordinator")
+          ? " (another wallet process is using " + directory + "; wait for it or stop it)" : ""), e);
+    }
+    try {
+      for (int i = 0; i < settings.shards(); i++) {
+        JdbcShard shard = new JdbcShard("shard-" + i, directory);
+        shard.createTables();
+        shards.add(shard);
+      }
+      this.coordinator = buildCoordinator();
+    } catch (SQLException | RuntimeException e) {
+      log.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The settings a wallet directory was created with.
+   *
+   * @param protocol how money moves
+   * @param shards the number of H2 shard databases
+   * @param accounts the number of accounts
+   * @param opening each account's opening balance in cents
+   */
+  public record Settings(Protocol protocol, int shards, int accounts, long opening) {
+    private Properties toProperties() {
+      Properties p = new Properties();
+      p.setProperty("protocol", protocol.flag());
+      p.setProperty("shards", Integer.toString(shards));
+      p.setProperty("accounts", Integer.toString(accounts));
+      p.setProperty("opening", Long.toString(opening));
+      return p;
+    }
+
+    private static Settings read(Path file) {
+      Properties p = new Properties();
+      try (Reader in = Files.newBufferedReader(file)) {
+        p.load(in);
+        return new Settings(
+            Protocol.of(p.getProperty("protocol", "")),
+            Integer.parseInt(p.getProperty("shards", "")),
+            Integer.parseInt(p.getProperty("accounts", "")),
+            Long.parseLong(p.getProperty("opening", "")));
+      } catch (IOException | RuntimeException e) {
+        throw new DataDirectoryException(file + " is unreadable or damaged (" + e.getMessage()
+            + "); restore it or choose another --data-dir", e);
+      }
+    }
+  }
+
+  /**
+   * The settings of the wallet in {@code directory}, if it holds one (complete, or with its
+   * set-up interrupted, which the next open finishes).
+   */
+  public static java.util.Optional<Settings> settings(Path directory) {
+    for (String name : new String[] {SETTINGS, SETUP}) {
+      if (Files.exists(directory.resolve(name))) {
+        return java.util.Optional.of(Settings.read(directory.resolve(name)));
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  private static final String SETTINGS = "wallet.properties";
+  /** Written before set-up starts, renamed to {@link #SETTINGS} once it is complete. */
+  private static final String SETUP = "wallet.setup";
+
+  /** Refuses a path that cannot hold a wallet, in one sentence that names it. */
+  private static void checkUsable(Path directory) {
+    if (directory.toString().isEmpty()) {
+      throw new DataDirectoryException("the data directory path is empty; name a directory with --data-dir", null);
+    }
+    if (Files.exists(directory) && !Files.isDirectory(directory)) {
+      throw new DataDirectoryException("data directory " + directory + " is a file, not a directory; choose another --data-dir", null);
+    }
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new DataDirectoryException("cannot create data directory " + directory + ": " + DataDirectoryException.describe(e) + "; check the path and its permissions", e);
+    }
+    if (!Files.isWritable(directory)) {
+      throw new DataDirectoryException("data directory " + directory + " is not writable; fix its permissions or choose another --data-dir", null);
+    }
   }
 
   /**
@@ -91,46 +173,62 @@ public final class FileWallet implements AutoCloseable {
    */
   public static FileWallet open(Path directory, Protocol protocol, int shards, int accounts, long opening)
       throws SQLException {
-    Path settings = directory.resolve("wallet.properties");
+    checkUsable(directory);
+    if (Files.exists(directory.resolve(SETTINGS))) {
+      return new FileWallet(directory, Settings.read(directory.resolve(SETTINGS)));
+    }
+    // Set-up is resumable: the settings go to wallet.setup first, so a run killed during set-up
+    // is finished with the same settings by the next one, and wallet.properties appears (by an
+    // atomic rename) only once every account exists. Until then no transfer has run, so setting
+    // each account to its opening balance again is safe.
+    Path setup = directory.resolve(SETUP);
+    Settings settings = Files.exists(setup) ? Settings.read(setup) : new Settings(protocol, shards, accounts, opening);
     try {
-      Files.createDirectories(directory);
-      if (Files.exists(settings)) {
-        Properties p = new Properties();
-        try (Reader in = Files.newBufferedReader(settings)) {
-          p.load(in);
+      if (!Files.exists(setup)) {
+        writeDurably(directory, setup, settings.toProperties());
+      }
+      FileWallet wallet = new FileWallet(directory, settings);
+      try {
+        List<List<String>> byShard = new ArrayList<>();
+        for (int i = 0; i < settings.shards(); i++) {
+          byShard.add(new ArrayList<>());
         }
-        return new FileWallet(
-            directory,
-            Protocol.of(p.getProperty("protocol")),
-            Integer.parseInt(p.getProperty("shards")),
-            Integer.parseInt(p.getProperty("accounts")),
-            Long.parseLong(p.getProperty("opening")));
-      }
-      FileWallet wallet = new FileWallet(directory, protocol, shards, accounts, opening);
-      for (int a = 0; a < accounts; a++) {
-        wallet.shards.get(a % shards).open("a" + a, opening);
-      }
-      Properties p = new Properties();
-      p.setProperty("protocol", protocol.flag());
-      p.setProperty("shards", Integer.toString(shards));
-      p.setProperty("accounts", Integer.toString(accounts));
-      p.setProperty("opening", Long.toString(opening));
-      // Written last: a directory without it was never set up and is set up again.
-      try (Writer out = Files.newBufferedWriter(settings)) {
-        p.store(out, "Settle wallet data directory");
+        for (int a = 0; a < settings.accounts(); a++) {
+          byShard.get(a % settings.shards()).add("a" + a);
+        }
+        for (int i = 0; i < settings.shards(); i++) {
+          wallet.shards.get(i).reset(byShard.get(i), settings.opening());
+        }
+        Files.move(setup, directory.resolve(SETTINGS), StandardCopyOption.ATOMIC_MOVE);
+      } catch (SQLException | IOException | RuntimeException e) {
+        wallet.close();
+        throw e;
       }
       return wallet;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot use data directory " + directory + ": " + e.getMessage(), e);
+      throw new DataDirectoryException("cannot set up the wallet in " + directory + ": " + DataDirectoryException.describe(e) + "; check the disk and run again", e);
     }
+  }
+
+  private static void writeDurably(Path directory, Path file, Properties p) throws IOException {
+    Path tmp = directory.resolve(file.getFileName() + ".tmp");
+    try (Writer out = Files.newBufferedWriter(tmp)) {
+      p.store(out, "Settle wallet data directory");
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Opens an existing wallet directory, as {@code wallet recover} does. */
   public static FileWallet reopen(Path directory) throws SQLException {
-    if (!Files.exists(directory.resolve("wallet.properties"))) {
-      throw new IllegalArgumentException("no wallet in " + directory + " (wallet.properties is missing)");
-    }
-    return open(directory, Protocol.TCC, 1, 2, 0);
+    checkUsable(directory);
+    Settings settings = settings(directory).orElseThrow(() -> new DataDirectoryException(
+        "no wallet in " + directory + " (wallet.properties is missing); create one with 'wallet --data-dir " + directory + "'", null));
+    return open(directory, settings.protocol(), settings.shards(), settings.accounts(), settings.opening());
+  }
+
+  /** What the wallet was created with. */
+  public Settings settings() {
+    return new Settings(protocol, shards.size(), accounts, opening);
   }
 
   private JdbcShard shardOf(String account) {

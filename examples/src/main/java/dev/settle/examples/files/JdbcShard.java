@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import javax.sql.XADataSource;
 import org.h2.jdbcx.JdbcDataSource;
@@ -67,6 +68,25 @@ public final class JdbcShard {
           }
         }
       }
+    }
+  }
+
+  /**
+   * Sets each account to {@code cents} with nothing reserved, creating it if missing, in one local
+   * transaction: set-up runs this again after a crash, before any transfer, so it must not fail
+   * on accounts that already exist.
+   */
+  public void reset(List<String> accounts, long cents) throws SQLException {
+    try (Connection c = connect();
+        PreparedStatement ps = c.prepareStatement("MERGE INTO accounts (id, balance, reserved) KEY (id) VALUES (?, ?, 0)")) {
+      c.setAutoCommit(false);
+      for (String account : accounts) {
+        ps.setString(1, account);
+        ps.setLong(2, cents);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+      c.commit();
     }
   }
 

@@ -1,11 +1,13 @@
 package dev.settle.examples.wallet;
 
 import dev.settle.core.Coordinator;
+import dev.settle.core.Decision;
 import dev.settle.core.Outcome;
 import dev.settle.core.TransactionId;
 import dev.settle.core.event.TransactionListener;
 import dev.settle.core.log.InMemoryTransactionLog;
 import dev.settle.core.log.LogReplay;
+import dev.settle.core.log.TransactionImage;
 import dev.settle.testkit.CrashingTransactionLog;
 import dev.settle.testkit.FaultPlan;
 import dev.settle.testkit.SimulatedCrash;
@@ -85,9 +87,25 @@ public final class WalletRun {
     world.faults().flushDelayed();
     log.disarm();
     restart(protocol, quiet);
-    long unfinished = LogReplay.all(log).values().stream().filter(i -> !i.ended()).count();
-    long committed = outcomes.values().stream().filter(o -> o instanceof Outcome.Committed).count();
-    long inDoubt = outcomes.values().stream().filter(o -> !o.isClean()).count();
+    // Count what the log says, not what a pass returned: a recovery pass that finished a
+    // transaction and then crashed on a later one never returned the finished outcome, and the
+    // in-doubt answer of the crashed attempt was left standing.
+    Map<TransactionId, TransactionImage> images = LogReplay.all(log);
+    long unfinished = images.values().stream().filter(i -> !i.ended()).count();
+    long committed = 0;
+    long inDoubt = 0;
+    for (Outcome outcome : outcomes.values()) {
+      TransactionImage image = images.get(outcome.transactionId());
+      if (outcome instanceof Outcome.InDoubt doubt && (image == null || image.ended())) {
+        // Finished since (an ended transaction's records may be compacted away): by the decision
+        // the in-doubt answer already carried, which recovery drove to the end.
+        committed += doubt.decision() == Decision.COMMIT ? 1 : 0;
+      } else if (outcome instanceof Outcome.Committed) {
+        committed++;
+      } else if (!outcome.isClean()) {
+        inDoubt++;
+      }
+    }
     return new WalletReport(
         config.protocol().flag(),
         config.transfers(),

@@ -2,6 +2,7 @@ package dev.settle.tcc;
 
 import dev.settle.core.BranchId;
 import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.ParticipantNames;
 
 /**
  * One branch of a TCC transaction: who serves it and what it is about.

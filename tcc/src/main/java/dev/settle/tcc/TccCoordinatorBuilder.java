@@ -2,6 +2,7 @@ package dev.settle.tcc;
 
 import dev.settle.core.CoordinatorBuilder;
 import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.ParticipantNames;
 import dev.settle.tcc.internal.TccCoordinatorImpl;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -2,6 +2,7 @@ package dev.settle.twopc;
 
 import dev.settle.core.CoordinatorBuilder;
 import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.ParticipantNames;
 import dev.settle.twopc.internal.TwoPhaseCoordinatorImpl;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -3,6 +3,7 @@ package dev.settle.twopc;
 import dev.settle.core.BranchId;
 import dev.settle.core.TransactionId;
 import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.ParticipantNames;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.settle.twopc;
+package dev.settle.core.internal;
 
 import dev.settle.core.Participant;
 import org.jspecify.annotations.Nullable;
@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * whose {@link Participant#name()} returns null or blank is reported by who it is and where it was
  * used, instead of failing later, deep in a map or the log, as "NullPointerException: null".
  */
-final class ParticipantNames {
+public final class ParticipantNames {
   private ParticipantNames() {}
 
   /**
@@ -18,7 +18,7 @@ final class ParticipantNames {
    * @throws NullPointerException if the name is null
    * @throws IllegalArgumentException if the name is blank
    */
-  static String of(Participant participant, String where) {
+  public static String of(Participant participant, String where) {
     @Nullable String name = participant.name();
     if (name == null) {
       throw new NullPointerException(message(participant, where, "a null name"));

@@ -2,22 +2,37 @@ package dev.settle.testkit;
 
 import dev.settle.core.Coordinator;
 import dev.settle.core.Outcome;
+import dev.settle.core.SettleException;
 import dev.settle.core.TransactionId;
 import dev.settle.core.log.InMemoryTransactionLog;
 import dev.settle.core.log.LogReplay;
 import dev.settle.core.log.TransactionImage;
+import dev.settle.core.log.TransactionLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs many transactions of a {@link Scenario} in one thread from one seed, with faults in every
  * participant call and coordinator crashes at log appends; then stops the faults, delivers every
  * held call, recovers, and checks that every transaction reached a clean end and that the
  * scenario's invariants hold. The same seed replays the same run, byte for byte.
+ *
+ * <p>Besides the scenario's own invariants, every run checks: termination (every transaction
+ * ends committed, rolled back or, after a heuristic answer, mixed); truthful outcomes, when the
+ * scenario records into {@link World#applied()} ({@link Invariants#truthfulOutcome}, for every
+ * outcome {@code execute} and {@code recover} reported); no re-run (no branch applied twice, no
+ * phase-one call for a finished transaction); bounded calls ({@link Invariants#boundedCall}, each
+ * {@code execute} within its {@link CallBudget}); one decision per transaction in the log; that an
+ * interrupted caller keeps its interrupt flag; that no listener error escapes; that a second
+ * coordinator recovering on the same log is refused with a {@link SettleException} if at all; and,
+ * {@linkplain #onFileLog on the file log}, that every forced record survives a crash and the
+ * damage after it.
  *
  * <pre>{@code
  * SimulationResult result = Simulation.withSeed(42)
@@ -41,6 +56,9 @@ public final class Simulation {
   private FaultPlan plan = FaultPlan.none();
   private int crashEvery;
   private int transactions = 1_000;
+  private CallBudget budget = CallBudget.defaults();
+  /** Negative: the in-memory log; else the file log, damaged at this share of crashes. */
+  private double fileLogDamage = -1;
 
   private Simulation(long seed) {
     this.seed = seed;
@@ -51,6 +69,13 @@ public final class Simulation {
     this.plan = plan;
     this.crashEvery = crashEvery;
     this.transactions = transactions;
+  }
+
+  private Simulation copy(FaultPlan plan, int crashEvery, int transactions) {
+    Simulation s = new Simulation(seed, plan, crashEvery, transactions);
+    s.budget = budget;
+    s.fileLogDamage = fileLogDamage;
+    return s;
   }
 
   /** A simulation of the run with this seed. */
@@ -76,6 +101,31 @@ public final class Simulation {
     return this;
   }
 
+  /** The timeouts the world's coordinators run with, and execute's bound (default {@link CallBudget#defaults()}). */
+  public Simulation budget(CallBudget budget) {
+    if (budget == null) {
+      throw new NullPointerException("budget must not be null");
+    }
+    this.budget = budget;
+    return this;
+  }
+
+  /**
+   * Runs on a real {@link dev.settle.core.log.FileTransactionLog} in a temporary directory instead
+   * of the in-memory log. At each coordinator crash the files are closed and, at {@code
+   * damageRate} of crashes, damaged before the restart: the unforced tail torn off or a bit in it
+   * flipped, or an empty newer segment added. The reopened log must keep every forced record, or
+   * refuse to open with a {@link dev.settle.core.TransactionLogException} (the damage is then
+   * undone, as an operator would, and the log opened again).
+   */
+  public Simulation onFileLog(double damageRate) {
+    if (!(damageRate >= 0 && damageRate <= 1)) {
+      throw new IllegalArgumentException("damageRate must be between 0 and 1, was " + damageRate);
+    }
+    this.fileLogDamage = damageRate;
+    return this;
+  }
+
   /** How many transactions to start (default 1,000). */
   public Simulation transactions(int count) {
     if (count < 0) {
@@ -92,49 +142,213 @@ public final class Simulation {
    */
   public <T> SimulationResult run(Function<World, Scenario<T>> scenario) {
     long started = System.nanoTime();
-    World world = new World(seed, plan);
+    World world = new World(seed, plan, budget);
     Scenario<T> s = scenario.apply(world);
-    CrashingTransactionLog log =
-        new CrashingTransactionLog(new InMemoryTransactionLog(), crashEvery);
-    Map<TransactionId, Outcome> last = new HashMap<>();
-    long[] recoveries = {0};
+    DamagedFileLog fileLog =
+        fileLogDamage < 0 ? null : new DamagedFileLog(new Random(seed * 23 + 9), fileLogDamage);
+    TransactionLog base = fileLog == null ? new InMemoryTransactionLog() : fileLog;
+    DecisionWatch decisions = new DecisionWatch(base);
+    CrashingTransactionLog log = new CrashingTransactionLog(decisions, crashEvery);
+    Run<T> run = new Run<>(s, world, log, fileLog, new Random(seed * 41 + 29));
     try {
-      Coordinator<T> coordinator = restart(s, world, log, last, recoveries);
+      run.coordinator = run.restart(false);
       for (int i = 0; i < transactions; i++) {
-        T transaction = s.nextTransaction(world);
-        try {
-          Outcome outcome = coordinator.execute(transaction);
-          last.put(outcome.transactionId(), outcome);
-        } catch (SimulatedCrash crash) {
-          coordinator = restart(s, world, log, last, recoveries);
-        }
+        run.execute(s.nextTransaction(world));
         world.tick(Duration.ofMillis(1 + world.random().nextInt(5)));
       }
       // Quiesce: faults stop, the network delivers what it held, recovery finishes the rest.
       world.faults().stop();
       world.faults().flushDelayed();
       log.disarm();
-      restart(s, world, log, last, recoveries);
-      checkTermination(log, last);
+      run.restart(false);
+      checkTermination(log, run.last);
       s.checkInvariants(world);
+      run.checkAll(decisions);
     } catch (AssertionError | RuntimeException e) {
       if (e instanceof SimulationFailure failure) {
         throw failure;
       }
       throw new SimulationFailure(seed, replayLine(), e);
+    } finally {
+      Thread.interrupted();
+      if (fileLog != null) {
+        fileLog.delete();
+      }
     }
-    long committed = last.values().stream().filter(o -> o instanceof Outcome.Committed).count();
-    long rolledBack = last.values().stream().filter(o -> o instanceof Outcome.RolledBack).count();
+    long committed = run.last.values().stream().filter(o -> o instanceof Outcome.Committed).count();
+    long rolledBack = run.last.values().stream().filter(o -> o instanceof Outcome.RolledBack).count();
+    long mixed = run.last.values().stream().filter(o -> o instanceof Outcome.Mixed).count();
     return new SimulationResult(
         seed,
         transactions,
         committed,
         rolledBack,
-        last.size() - committed - rolledBack,
+        run.last.size() - committed - rolledBack - mixed,
         log.crashes(),
-        recoveries[0],
+        run.recoveries,
         world.faults().stats(),
-        System.nanoTime() - started);
+        System.nanoTime() - started,
+        mixed,
+        new WorldStats(
+            run.interrupts,
+            world.listenerErrors(),
+            world.reusedIds(),
+            run.refusals,
+            run.rivals,
+            run.rivalsRefused,
+            fileLog == null ? 0 : fileLog.damages(),
+            fileLog == null ? 0 : fileLog.refusedOpens()));
+  }
+
+  /** One run's moving parts: the live coordinator, what it reported, the hazards around it. */
+  private static final class Run<T> {
+    final Scenario<T> s;
+    final World world;
+    final CrashingTransactionLog log;
+    final @Nullable DamagedFileLog fileLog;
+    final Random hazards;
+    final Map<TransactionId, Outcome> last = new HashMap<>();
+    final List<Outcome> reported = new ArrayList<>();
+    final List<String> problems = new ArrayList<>();
+    @Nullable Coordinator<T> coordinator;
+    long recoveries;
+    long interrupts;
+    long refusals;
+    long rivals;
+    long rivalsRefused;
+
+    Run(Scenario<T> s, World world, CrashingTransactionLog log, @Nullable DamagedFileLog fileLog, Random hazards) {
+      this.s = s;
+      this.world = world;
+      this.log = log;
+      this.fileLog = fileLog;
+      this.hazards = hazards;
+    }
+
+    void execute(T transaction) {
+      FaultPlan plan = world.plan();
+      Faults faults = world.faults();
+      boolean interrupted = plan.interrupt() > 0 && hazards.nextDouble() < plan.interrupt();
+      if (interrupted) {
+        interrupts++;
+        if (hazards.nextBoolean()) {
+          Thread.currentThread().interrupt();
+        } else {
+          faults.interruptNextCall();
+        }
+      }
+      if (plan.rivalRecovery() > 0 && hazards.nextDouble() < plan.rivalRecovery()) {
+        faults.beforeNextCall(this::rivalRecovers);
+      }
+      world.takeReusedId();
+      long start = world.clock().millis();
+      try {
+        Outcome outcome = coordinator.execute(transaction);
+        report(outcome, true);
+        Invariants.boundedCall(
+            outcome.transactionId(),
+            Duration.ofMillis(world.clock().millis() - start),
+            world.budget().bound(outcome.branches().size()));
+        checkInterruptKept(interrupted);
+      } catch (SimulatedCrash crash) {
+        Thread.interrupted();
+        faults.disarm();
+        coordinator = restart(true);
+      } catch (InjectedListenerError e) {
+        throw new AssertionError("listener isolation: a listener's error escaped execute", e);
+      } catch (SettleException e) {
+        boolean reused = world.takeReusedId();
+        if (!(reused || Thread.currentThread().isInterrupted())) {
+          throw e;
+        }
+        checkInterruptKept(interrupted);
+        refusals++; // a clear refusal: of a reused id, or of an interrupted caller
+      } finally {
+        Thread.interrupted();
+        faults.disarm();
+      }
+    }
+
+    private void checkInterruptKept(boolean interrupted) {
+      if (interrupted && !Thread.currentThread().isInterrupted()) {
+        throw new AssertionError("interrupts: execute cleared its interrupted caller's interrupt flag");
+      }
+    }
+
+    /** A second coordinator on the same log recovers while a transaction is in flight. */
+    private void rivalRecovers() {
+      rivals++;
+      try {
+        Coordinator<T> rival = s.coordinator(world, log);
+        for (Outcome outcome : rival.recover()) {
+          report(outcome, false);
+        }
+      } catch (SettleException refused) {
+        rivalsRefused++;
+      } catch (RuntimeException unclear) {
+        problems.add("a second coordinator on the log failed with " + unclear + " instead of a clear refusal");
+      } catch (InjectedListenerError e) {
+        problems.add("listener isolation: a listener's error escaped a second coordinator's recover: " + e);
+      }
+    }
+
+    private void report(Outcome outcome, boolean last) {
+      reported.add(outcome);
+      if (last) {
+        this.last.put(outcome.transactionId(), outcome);
+      }
+      if (outcome instanceof Outcome.Committed
+          || outcome instanceof Outcome.RolledBack
+          || outcome instanceof Outcome.Mixed) {
+        world.faults().finished(outcome.transactionId());
+      }
+    }
+
+    /** A fresh coordinator on the same log, recovered; a crash during recovery starts over. */
+    Coordinator<T> restart(boolean crashed) {
+      for (int attempt = 1; ; attempt++) {
+        if (crashed && fileLog != null) {
+          fileLog.crashAndReopen();
+        }
+        log.revive();
+        Coordinator<T> c = s.coordinator(world, log);
+        try {
+          recoveries++;
+          for (Outcome outcome : c.recover()) {
+            report(outcome, true);
+          }
+          coordinator = c;
+          return c;
+        } catch (SimulatedCrash crash) {
+          crashed = true;
+          // crashed while recovering: a new process tries again, but not forever
+          if (attempt >= MAX_RESTARTS) {
+            throw new AssertionError(
+                "termination: recovery crashed " + attempt + " times in a row and never finished", crash);
+          }
+        } catch (InjectedListenerError e) {
+          throw new AssertionError("listener isolation: a listener's error escaped recover", e);
+        }
+      }
+    }
+
+    void checkAll(DecisionWatch decisions) {
+      decisions.check();
+      if (!problems.isEmpty()) {
+        throw new AssertionError(problems.get(0) + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
+      }
+      List<String> reruns = world.faults().reruns();
+      if (!reruns.isEmpty()) {
+        throw new AssertionError("no re-run: phase-one calls for transactions that had already ended: " + reruns);
+      }
+      if (world.ledgerUsed()) {
+        AppliedLedger applied = world.applied();
+        Invariants.noRerun(applied);
+        for (Outcome outcome : reported) {
+          Invariants.truthfulOutcome(outcome, applied);
+        }
+      }
+    }
   }
 
   /**
@@ -188,9 +402,9 @@ public final class Simulation {
   List<Simulation> smaller() {
     List<Simulation> variants = new ArrayList<>();
     if (crashEvery != 0) {
-      variants.add(new Simulation(seed, plan, 0, transactions));
+      variants.add(copy(plan, 0, transactions));
     }
-    double[] rates = {plan.fail(), plan.timeout(), plan.duplicate(), plan.delay(), plan.restart()};
+    double[] rates = plan.rates();
     for (int i = 0; i < rates.length; i++) {
       if (rates[i] > 0) {
         variants.add(withRate(i, rates, 0));
@@ -205,7 +419,7 @@ public final class Simulation {
     }
     if (transactions > 1) {
       // The same seed runs the same prefix, so a failure early in the run survives this.
-      variants.add(new Simulation(seed, plan, crashEvery, transactions / 2));
+      variants.add(copy(plan, crashEvery, transactions / 2));
     }
     return variants;
   }
@@ -213,39 +427,13 @@ public final class Simulation {
   private Simulation withRate(int index, double[] rates, double rate) {
     double[] r = rates.clone();
     r[index] = rate;
-    return new Simulation(seed, new FaultPlan(r[0], r[1], r[2], r[3], r[4]), crashEvery, transactions);
+    return copy(FaultPlan.of(r), crashEvery, transactions);
   }
 
   /** The line that replays this run, as a failure reports it. */
   @Override
   public String toString() {
     return replayLine();
-  }
-
-  /** A fresh coordinator on the same log, recovered; a crash during recovery starts over. */
-  private static <T> Coordinator<T> restart(
-      Scenario<T> s,
-      World world,
-      CrashingTransactionLog log,
-      Map<TransactionId, Outcome> last,
-      long[] recoveries) {
-    for (int attempt = 1; ; attempt++) {
-      log.revive();
-      Coordinator<T> coordinator = s.coordinator(world, log);
-      try {
-        recoveries[0]++;
-        for (Outcome outcome : coordinator.recover()) {
-          last.put(outcome.transactionId(), outcome);
-        }
-        return coordinator;
-      } catch (SimulatedCrash crash) {
-        // crashed while recovering: a new process tries again, but not forever
-        if (attempt >= MAX_RESTARTS) {
-          throw new AssertionError(
-              "termination: recovery crashed " + attempt + " times in a row and never finished", crash);
-        }
-      }
-    }
   }
 
   private static void checkTermination(CrashingTransactionLog log, Map<TransactionId, Outcome> last) {
@@ -257,15 +445,22 @@ public final class Simulation {
       }
     }
     for (Outcome outcome : last.values()) {
-      if (!outcome.isClean()) {
-        throw new AssertionError("termination: " + outcome + " is not clean after recovery");
+      if (!outcome.isClean() && !(outcome instanceof Outcome.Mixed)) {
+        throw new AssertionError("termination: " + outcome + " is not final after recovery");
       }
     }
   }
 
   private String replayLine() {
-    return "Simulation.withSeed(" + seed + "L).faults(new FaultPlan(" + plan.fail() + ", "
-        + plan.timeout() + ", " + plan.duplicate() + ", " + plan.delay() + ", " + plan.restart()
-        + ")).crashEvery(" + crashEvery + ").transactions(" + transactions + ").run(...)";
+    CallBudget b = budget;
+    String budgetCall = b.equals(CallBudget.defaults())
+        ? ""
+        : ".budget(new CallBudget(Duration.ofMillis(" + b.phaseOne().toMillis() + "), Duration.ofMillis("
+            + b.call().toMillis() + "), " + b.attempts() + ", Duration.ofMillis(" + b.retryDuration().toMillis()
+            + "), Duration.ofMillis(" + b.maxDelay().toMillis() + "), Duration.ofMillis("
+            + b.overshoot().toMillis() + ")))";
+    return "Simulation.withSeed(" + seed + "L).faults(" + plan.toJava() + ").crashEvery(" + crashEvery
+        + ")" + budgetCall + (fileLogDamage < 0 ? "" : ".onFileLog(" + fileLogDamage + ")")
+        + ".transactions(" + transactions + ").run(...)";
   }
 }

@@ -10,22 +10,28 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A real {@link FileTransactionLog} in a temporary directory whose process can die and whose files
- * can be damaged before the restart, as a crash leaves them: the tail written since the last
- * forced append torn off or with a flipped bit, or an empty newer segment (a crash while starting
- * one). The log runs without flushing ({@link Durability#NONE}); what counts as durable is what a
- * forced append covered, as the coordinator was told.
+ * A file log in a temporary directory (a real {@link FileTransactionLog} unless another opener is
+ * given; another log must name its files as that one does, {@code segment-<12 digits>.log}) whose
+ * process can die and whose files can be damaged before the restart, as a crash leaves them. The
+ * crash interrupts an append: the damage is either a torn tail (that append's records written,
+ * then cut off somewhere inside them), a flipped bit inside them, or an empty newer segment (a
+ * crash while starting one). The log runs without flushing ({@link Durability#NONE}): a process
+ * crash keeps what earlier appends wrote.
  *
- * <p>After each restart the reopened log must hold every record a forced append covered, in
- * order; or it may refuse to open with a {@link TransactionLogException}, and then, as an
- * operator would, the harness puts the damaged files back as they were and opens again.
+ * <p>After each restart the reopened log must hold every record of every append that returned,
+ * in order, followed by at most an intact prefix of the interrupted append; or it may refuse to
+ * open with a {@link TransactionLogException}, and then, as an operator would, the harness puts
+ * the files back as they were before the interrupted append and opens again.
  */
 final class DamagedFileLog implements TransactionLog {
   private static final String SEGMENT = "segment-\\d{12}\\.log";
@@ -33,16 +39,16 @@ final class DamagedFileLog implements TransactionLog {
   private final Path directory;
   private final Random random;
   private final double damageRate;
-  private FileTransactionLog log;
+  private final Function<Path, TransactionLog> opener;
+  private TransactionLog log;
   private final List<LogRecord> appended = new ArrayList<>();
-  private int forcedRecords;
-  private long forcedBytes;
   private long damages;
   private long refusedOpens;
 
-  DamagedFileLog(Random random, double damageRate) {
+  DamagedFileLog(Random random, double damageRate, Function<Path, TransactionLog> opener) {
     this.random = random;
     this.damageRate = damageRate;
+    this.opener = opener;
     try {
       this.directory = Files.createTempDirectory("settle-sim-log");
     } catch (IOException e) {
@@ -55,10 +61,6 @@ final class DamagedFileLog implements TransactionLog {
   public synchronized void append(List<LogRecord> records, boolean force) {
     log.append(records, force);
     appended.addAll(records);
-    if (force) {
-      forcedRecords = appended.size();
-      forcedBytes = log.sizeOnDisk();
-    }
   }
 
   @Override
@@ -66,7 +68,7 @@ final class DamagedFileLog implements TransactionLog {
     current().replay(sink);
   }
 
-  private synchronized FileTransactionLog current() {
+  private synchronized TransactionLog current() {
     return log;
   }
 
@@ -75,18 +77,32 @@ final class DamagedFileLog implements TransactionLog {
     log.close();
   }
 
-  /** The process died: close the files, maybe damage them, open again and check what survived. */
-  synchronized void crashAndReopen() {
+  /**
+   * The process died during the append of {@code interrupted} (empty if it died elsewhere): close
+   * the files, maybe damage them, open again and check what survived.
+   */
+  synchronized void crashAndReopen(List<LogRecord> interrupted) {
+    Snapshot before = null;
+    int kind = -1;
+    if (damageRate > 0 && random.nextDouble() < damageRate) {
+      before = Snapshot.of(directory);
+      kind = interrupted.isEmpty() ? 2 : random.nextInt(3);
+      damages++;
+    }
+    long start = newestSize();
+    List<LogRecord> written = List.of();
+    if (kind == 0 || kind == 1) {
+      log.append(interrupted, false); // the interrupted append got this far: its bytes are there
+      written = interrupted;
+    }
+    long end = newestSize();
     try {
       log.close();
     } catch (TransactionLogException alreadyBroken) {
       // a dying process closes nothing cleanly
     }
-    Snapshot before = null;
-    if (damageRate > 0 && random.nextDouble() < damageRate) {
-      before = Snapshot.of(directory);
-      damage();
-      damages++;
+    if (kind >= 0) {
+      damage(kind, start, end);
     }
     try {
       log = open();
@@ -96,25 +112,32 @@ final class DamagedFileLog implements TransactionLog {
       }
       refusedOpens++;
       before.restore(directory);
+      written = List.of();
       log = open();
     }
     List<LogRecord> kept = new ArrayList<>();
     log.replay(kept::add);
-    List<LogRecord> forced = appended.subList(0, forcedRecords);
-    if (kept.size() < forced.size() || !kept.subList(0, forced.size()).equals(forced)) {
-      int at = 0;
-      while (at < Math.min(kept.size(), forced.size()) && kept.get(at).equals(forced.get(at))) {
-        at++;
-      }
-      throw new AssertionError(
-          "durability: after a crash" + (before == null ? "" : " and log damage") + " the log lost"
-              + " or changed forced record " + at + " of " + forced.size() + " ("
-              + forced.get(Math.min(at, forced.size() - 1)) + "); it holds " + kept.size() + " records");
-    }
+    check(kept, written, before != null);
     appended.clear();
     appended.addAll(kept);
-    forcedRecords = kept.size();
-    forcedBytes = log.sizeOnDisk();
+  }
+
+  /** Every acknowledged record kept, in order, then at most an intact prefix of {@code written}. */
+  private void check(List<LogRecord> kept, List<LogRecord> written, boolean damaged) {
+    int at = 0;
+    while (at < Math.min(kept.size(), appended.size()) && kept.get(at).equals(appended.get(at))) {
+      at++;
+    }
+    boolean ok = at == appended.size();
+    List<LogRecord> extra = ok ? kept.subList(at, kept.size()) : List.of();
+    ok &= extra.size() <= written.size() && extra.equals(written.subList(0, extra.size()));
+    if (!ok) {
+      throw new AssertionError(
+          "durability: after a crash" + (damaged ? " and damage to the log" : "") + " the reopened log"
+              + " holds " + kept.size() + " records; of the " + appended.size() + " acknowledged ones it"
+              + " kept the first " + at + (at < appended.size() ? ", then lost or changed " + appended.get(at) : "")
+              + (written.isEmpty() ? "" : "; the interrupted append had " + written.size() + " records"));
+    }
   }
 
   /** Deletes the directory; the log must be closed. */
@@ -141,27 +164,40 @@ final class DamagedFileLog implements TransactionLog {
     return refusedOpens;
   }
 
-  private FileTransactionLog open() {
+  private TransactionLog open() {
+    return opener.apply(directory);
+  }
+
+  /** The default opener: the real file log, without flushing (a process crash loses nothing written). */
+  static TransactionLog openFileLog(Path directory) {
     return FileTransactionLog.builder(directory).durability(Durability.NONE).open();
   }
 
-  private void damage() {
+  private long newestSize() {
     try {
       Path newest = newestSegment();
-      long size = newest == null ? 0 : Files.size(newest);
-      int kind = random.nextInt(3);
-      if (kind == 2 || newest == null || size <= forcedBytes) {
+      return newest == null ? 0 : Files.size(newest);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Damage of kind 0 (torn), 1 (flipped bit) in bytes [start, end) of the newest segment, or 2. */
+  private void damage(int kind, long start, long end) {
+    try {
+      Path newest = newestSegment();
+      if (kind == 2 || newest == null || end <= start) {
         long number = newest == null ? 1 : number(newest) + 1;
         Files.createFile(directory.resolve(String.format("segment-%012d.log", number)));
         return;
       }
       byte[] bytes = Files.readAllBytes(newest);
-      int from = (int) forcedBytes;
-      if (kind == 0) { // a torn tail: the unforced bytes cut off somewhere
-        int keep = from + random.nextInt(bytes.length - from);
-        Files.write(newest, java.util.Arrays.copyOf(bytes, keep));
-      } else { // a flipped bit in the unforced tail
-        int at = from + random.nextInt(bytes.length - from);
+      int from = (int) start;
+      int span = (int) (end - start);
+      if (kind == 0) { // torn: the interrupted append's bytes cut off somewhere inside them
+        Files.write(newest, Arrays.copyOf(bytes, from + random.nextInt(span)));
+      } else { // a flipped bit among them
+        int at = from + random.nextInt(span);
         bytes[at] ^= (byte) (1 << random.nextInt(8));
         Files.write(newest, bytes);
       }
@@ -170,7 +206,7 @@ final class DamagedFileLog implements TransactionLog {
     }
   }
 
-  private Path newestSegment() throws IOException {
+  private @Nullable Path newestSegment() throws IOException {
     try (Stream<Path> files = Files.list(directory)) {
       return files
           .filter(p -> p.getFileName().toString().matches(SEGMENT))

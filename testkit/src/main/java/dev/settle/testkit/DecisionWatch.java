@@ -12,12 +12,13 @@ import java.util.function.Consumer;
 
 /**
  * Wraps a log and watches the one-decision invariant: no transaction is ever given two different
- * decisions, by any coordinator on the log. Notes each contradiction; the records are stored all
- * the same, as the wrapped log would.
+ * decisions, nor ended twice, by any coordinator on the log. Notes each contradiction; the records
+ * are stored all the same, as the wrapped log would.
  */
 final class DecisionWatch implements TransactionLog {
   private final TransactionLog log;
   private final Map<TransactionId, Decision> decided = new HashMap<>();
+  private final java.util.Set<TransactionId> ended = new java.util.HashSet<>();
   private final List<String> contradictions = new ArrayList<>();
 
   DecisionWatch(TransactionLog log) {
@@ -28,14 +29,18 @@ final class DecisionWatch implements TransactionLog {
   public void append(List<LogRecord> records, boolean force) {
     log.append(records, force);
     synchronized (this) {
-      for (LogRecord record : records) {
-        if (record instanceof LogRecord.Decided d) {
-          Decision before = decided.putIfAbsent(d.transactionId(), d.decision());
-          if (before != null && before != d.decision()) {
-            contradictions.add(d.transactionId() + ": " + before + " then " + d.decision());
-          }
-        }
+      records.forEach(r -> watch(r, ""));
+    }
+  }
+
+  private void watch(LogRecord record, String where) {
+    if (record instanceof LogRecord.Decided d) {
+      Decision before = decided.putIfAbsent(d.transactionId(), d.decision());
+      if (before != null && before != d.decision()) {
+        contradictions.add(d.transactionId() + ": " + before + " then " + d.decision() + where);
       }
+    } else if (record instanceof LogRecord.End e && !ended.add(e.transactionId())) {
+      contradictions.add(e.transactionId() + ": ended twice" + where);
     }
   }
 
@@ -49,10 +54,21 @@ final class DecisionWatch implements TransactionLog {
     log.close();
   }
 
+  /**
+   * Forgets the decisions seen and reads them again from the log, after a restart on a log that
+   * may have kept less, or more, than the appends that returned.
+   */
+  synchronized void rebuild() {
+    decided.clear();
+    ended.clear();
+    log.replay(r -> watch(r, " (in the reopened log)"));
+  }
+
   /** Fails when a transaction was given two different decisions. */
   synchronized void check() {
     if (!contradictions.isEmpty()) {
-      throw new AssertionError("one decision: transactions decided both ways in the log: " + contradictions);
+      throw new AssertionError(
+          "one decision: transactions decided both ways, or ended twice, in the log: " + contradictions);
     }
   }
 }

@@ -24,7 +24,8 @@ package dev.settle.testkit;
  *     execute}; the flag is cleared afterwards
  * @param listenerError per event: the world's listener throws an {@link AssertionError}
  * @param duplicateId per transaction: the id generator hands out an id it handed out before
- * @param rivalRecovery per transaction: while it is in flight, a second coordinator built on the
+ * @param rivalRecovery per transaction: while it is in flight (at one of its participant calls, or
+ *     just before one of its log appends is stored), a second coordinator built on the
  *     same log runs {@code recover()}
  */
 public record FaultPlan(

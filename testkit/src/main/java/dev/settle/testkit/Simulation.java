@@ -8,6 +8,7 @@ import dev.settle.core.log.InMemoryTransactionLog;
 import dev.settle.core.log.LogReplay;
 import dev.settle.core.log.TransactionImage;
 import dev.settle.core.log.TransactionLog;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,8 +32,8 @@ import org.jspecify.annotations.Nullable;
  * {@code execute} within its {@link CallBudget}); one decision per transaction in the log; that an
  * interrupted caller keeps its interrupt flag; that no listener error escapes; that a second
  * coordinator recovering on the same log is refused with a {@link SettleException} if at all; and,
- * {@linkplain #onFileLog on the file log}, that every forced record survives a crash and the
- * damage after it.
+ * {@linkplain #onFileLog on the file log}, that every acknowledged record survives a crash and
+ * the damage after it.
  *
  * <pre>{@code
  * SimulationResult result = Simulation.withSeed(42)
@@ -59,6 +60,8 @@ public final class Simulation {
   private CallBudget budget = CallBudget.defaults();
   /** Negative: the in-memory log; else the file log, damaged at this share of crashes. */
   private double fileLogDamage = -1;
+  private Function<Path, TransactionLog> fileLogOpener = DamagedFileLog::openFileLog;
+  private boolean ownFileLog;
 
   private Simulation(long seed) {
     this.seed = seed;
@@ -75,6 +78,8 @@ public final class Simulation {
     Simulation s = new Simulation(seed, plan, crashEvery, transactions);
     s.budget = budget;
     s.fileLogDamage = fileLogDamage;
+    s.fileLogOpener = fileLogOpener;
+    s.ownFileLog = ownFileLog;
     return s;
   }
 
@@ -113,16 +118,34 @@ public final class Simulation {
   /**
    * Runs on a real {@link dev.settle.core.log.FileTransactionLog} in a temporary directory instead
    * of the in-memory log. At each coordinator crash the files are closed and, at {@code
-   * damageRate} of crashes, damaged before the restart: the unforced tail torn off or a bit in it
-   * flipped, or an empty newer segment added. The reopened log must keep every forced record, or
-   * refuse to open with a {@link dev.settle.core.TransactionLogException} (the damage is then
-   * undone, as an operator would, and the log opened again).
+   * damageRate} of crashes, damaged before the restart: the append the crash interrupted written
+   * and then torn somewhere inside, or a bit in it flipped, or an empty newer segment added. The
+   * reopened log must keep every record of every append that returned, followed by at most an
+   * intact prefix of the interrupted one, or refuse to open with a {@link
+   * dev.settle.core.TransactionLogException} (the damage is then undone, as an operator would, and
+   * the log opened again).
    */
   public Simulation onFileLog(double damageRate) {
     if (!(damageRate >= 0 && damageRate <= 1)) {
       throw new IllegalArgumentException("damageRate must be between 0 and 1, was " + damageRate);
     }
     this.fileLogDamage = damageRate;
+    return this;
+  }
+
+  /**
+   * Like {@link #onFileLog(double)}, on a file log of your own: {@code opener} opens it in a
+   * directory (a fresh one per run, and again after every crash, once the previous instance is
+   * closed). The damage targets files named as the Settle file log names its segments, {@code
+   * segment-<12 digits>.log}.
+   */
+  public Simulation onFileLog(double damageRate, Function<Path, TransactionLog> opener) {
+    onFileLog(damageRate);
+    if (opener == null) {
+      throw new NullPointerException("opener must not be null");
+    }
+    this.fileLogOpener = opener;
+    this.ownFileLog = true;
     return this;
   }
 
@@ -145,11 +168,13 @@ public final class Simulation {
     World world = new World(seed, plan, budget);
     Scenario<T> s = scenario.apply(world);
     DamagedFileLog fileLog =
-        fileLogDamage < 0 ? null : new DamagedFileLog(new Random(seed * 23 + 9), fileLogDamage);
+        fileLogDamage < 0
+            ? null
+            : new DamagedFileLog(new Random(seed * 23 + 9), fileLogDamage, fileLogOpener);
     TransactionLog base = fileLog == null ? new InMemoryTransactionLog() : fileLog;
     DecisionWatch decisions = new DecisionWatch(base);
     CrashingTransactionLog log = new CrashingTransactionLog(decisions, crashEvery);
-    Run<T> run = new Run<>(s, world, log, fileLog, new Random(seed * 41 + 29));
+    Run<T> run = new Run<>(s, world, log, decisions, fileLog, new Random(seed * 41 + 29));
     try {
       run.coordinator = run.restart(false);
       for (int i = 0; i < transactions; i++) {
@@ -161,6 +186,7 @@ public final class Simulation {
       world.faults().flushDelayed();
       log.disarm();
       run.restart(false);
+      decisions.check();
       checkTermination(log, run.last);
       s.checkInvariants(world);
       run.checkAll(decisions);
@@ -168,7 +194,14 @@ public final class Simulation {
       if (e instanceof SimulationFailure failure) {
         throw failure;
       }
-      throw new SimulationFailure(seed, replayLine(), e);
+      Throwable cause = e;
+      try {
+        decisions.check(); // two decisions are the root of whatever else broke
+      } catch (AssertionError contradiction) {
+        contradiction.addSuppressed(e);
+        cause = contradiction;
+      }
+      throw new SimulationFailure(seed, replayLine(), cause);
     } finally {
       Thread.interrupted();
       if (fileLog != null) {
@@ -205,6 +238,7 @@ public final class Simulation {
     final Scenario<T> s;
     final World world;
     final CrashingTransactionLog log;
+    final DecisionWatch decisions;
     final @Nullable DamagedFileLog fileLog;
     final Random hazards;
     final Map<TransactionId, Outcome> last = new HashMap<>();
@@ -217,10 +251,17 @@ public final class Simulation {
     long rivals;
     long rivalsRefused;
 
-    Run(Scenario<T> s, World world, CrashingTransactionLog log, @Nullable DamagedFileLog fileLog, Random hazards) {
+    Run(
+        Scenario<T> s,
+        World world,
+        CrashingTransactionLog log,
+        DecisionWatch decisions,
+        @Nullable DamagedFileLog fileLog,
+        Random hazards) {
       this.s = s;
       this.world = world;
       this.log = log;
+      this.decisions = decisions;
       this.fileLog = fileLog;
       this.hazards = hazards;
     }
@@ -238,7 +279,13 @@ public final class Simulation {
         }
       }
       if (plan.rivalRecovery() > 0 && hazards.nextDouble() < plan.rivalRecovery()) {
-        faults.beforeNextCall(this::rivalRecovers);
+        // While this transaction is on its way: at a participant call, or just before one of its
+        // log appends (its decision, perhaps) is stored.
+        if (hazards.nextBoolean()) {
+          faults.beforeNextCall(this::rivalRecovers);
+        } else {
+          log.beforeAppend(1 + hazards.nextInt(4), this::rivalRecovers);
+        }
       }
       world.takeReusedId();
       long start = world.clock().millis();
@@ -253,6 +300,7 @@ public final class Simulation {
       } catch (SimulatedCrash crash) {
         Thread.interrupted();
         faults.disarm();
+        log.disarmHook();
         coordinator = restart(true);
       } catch (InjectedListenerError e) {
         throw new AssertionError("listener isolation: a listener's error escaped execute", e);
@@ -266,6 +314,7 @@ public final class Simulation {
       } finally {
         Thread.interrupted();
         faults.disarm();
+        log.disarmHook();
       }
     }
 
@@ -307,8 +356,10 @@ public final class Simulation {
     /** A fresh coordinator on the same log, recovered; a crash during recovery starts over. */
     Coordinator<T> restart(boolean crashed) {
       for (int attempt = 1; ; attempt++) {
+        List<dev.settle.core.log.LogRecord> interrupted = log.takeInterrupted();
         if (crashed && fileLog != null) {
-          fileLog.crashAndReopen();
+          fileLog.crashAndReopen(interrupted);
+          decisions.rebuild();
         }
         log.revive();
         Coordinator<T> c = s.coordinator(world, log);
@@ -460,7 +511,8 @@ public final class Simulation {
             + "), Duration.ofMillis(" + b.maxDelay().toMillis() + "), Duration.ofMillis("
             + b.overshoot().toMillis() + ")))";
     return "Simulation.withSeed(" + seed + "L).faults(" + plan.toJava() + ").crashEvery(" + crashEvery
-        + ")" + budgetCall + (fileLogDamage < 0 ? "" : ".onFileLog(" + fileLogDamage + ")")
+        + ")" + budgetCall
+        + (fileLogDamage < 0 ? "" : ".onFileLog(" + fileLogDamage + (ownFileLog ? ", yourOpener" : "") + ")")
         + ".transactions(" + transactions + ").run(...)";
   }
 }

@@ -23,7 +23,7 @@ class TccSimulationTest {
   void keepsEveryInvariantUnderFaultsAndCrashes() {
     SimulationResult result =
         Simulation.withSeed(2026)
-            .faults(new FaultPlan(0.03, 0.03, 0.03, 0.03, 0))
+            .faults(new FaultPlan(0.03, 0.03, 0.03, 0.03, 0).withBlock(0.02).withInterrupt(0.02))
             .crashEvery(37)
             .transactions(TRANSACTIONS)
             .run(TccScenario::fenced);

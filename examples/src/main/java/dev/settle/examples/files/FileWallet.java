@@ -258,7 +258,7 @@ public final class FileWallet implements AutoCloseable {
     AtomicLong recovered = new AtomicLong(coordinator.recover().size());
     if (protocol == Protocol.TWO_PC) {
       for (XAConnection c : recoveryConnections) {
-        XaRecovery.Report orphans = XaRecovery.resolve(c.getXAResource(), coordinator);
+        XaRecovery.Report orphans = XaRecovery.resolve(c.getXAResource(), (TwoPhaseCoordinator) coordinator);
         recovered.addAndGet(orphans.committed().size() + orphans.rolledBack().size());
       }
     }

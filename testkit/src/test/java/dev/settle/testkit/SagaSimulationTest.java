@@ -106,6 +106,7 @@ class SagaSimulationTest {
     assertThat(result.committed()).isPositive();
     assertThat(result.rolledBack()).isPositive();
     assertThat(result.crashes()).isPositive();
+    assertThat(result.faults().blocked()).as("calls blocked past their timeout").isPositive();
     System.err.printf(
         "Saga simulation: %d transactions, %.0f/s, %d crashes, faults %s%n",
         result.transactions(), result.transactionsPerSecond(), result.crashes(), result.faults());

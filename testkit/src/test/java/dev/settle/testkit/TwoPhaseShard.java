@@ -23,6 +23,8 @@ class TwoPhaseShard implements TwoPhaseParticipant, Restartable {
   final Map<String, Long> balances = new HashMap<>();
   /** Net change applied per transaction, for conservation where a heuristic split one. */
   final Map<TransactionId, Long> appliedByTransaction = new HashMap<>();
+  /** One-phase commits applied. */
+  long onePhaseCommits;
   private final AppliedLedger ledger;
   private final Map<String, Map<String, Long>> staged = new HashMap<>();
   private final Map<String, Map<String, Long>> prepared = new HashMap<>();
@@ -104,6 +106,9 @@ class TwoPhaseShard implements TwoPhaseParticipant, Restartable {
     });
     finished.add(key);
     committed.add(key);
+    if (onePhase) {
+      onePhaseCommits++;
+    }
     ledger.forward(ctx.transactionId(), ctx.branchId());
   }
 

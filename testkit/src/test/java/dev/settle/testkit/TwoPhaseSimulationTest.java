@@ -103,19 +103,26 @@ class TwoPhaseSimulationTest {
 
   @Test
   void keepsEveryInvariantUnderFaultsCrashesAndRestarts() {
+    TwoPhaseScenario[] built = new TwoPhaseScenario[1];
     SimulationResult result =
         Simulation.withSeed(1979)
             .faults(FaultPlan.uniform(0.02).withBlock(0.02).withHeuristic(0.01).withInterrupt(0.02))
             .crashEvery(29)
             .transactions(TccSimulationTest.TRANSACTIONS)
-            .run(world -> new TwoPhaseScenario(world, false));
+            .run(world -> built[0] = new TwoPhaseScenario(world, false));
     assertThat(result.committed()).isPositive();
+    assertThat(built[0].shards.stream().mapToLong(s -> s.onePhaseCommits).sum()).as("one-phase commits").isPositive();
     assertThat(result.rolledBack()).isPositive();
     assertThat(result.crashes()).isPositive();
     assertThat(result.faults().restarts()).isPositive();
+    assertThat(result.faults().blocked()).as("calls blocked past their timeout").isPositive();
+    assertThat(result.faults().heuristics()).as("heuristic answers").isPositive();
+    assertThat(result.mixed()).as("transactions reported Mixed").isPositive();
+    assertThat(result.world().interrupts()).as("interrupted callers").isPositive();
     System.err.printf(
-        "2PC simulation: %d transactions, %.0f/s, %d crashes, faults %s%n",
-        result.transactions(), result.transactionsPerSecond(), result.crashes(), result.faults());
+        "2PC simulation: %d transactions, %.0f/s, %d crashes, %d mixed, faults %s, world %s%n",
+        result.transactions(), result.transactionsPerSecond(), result.crashes(), result.mixed(), result.faults(),
+        result.world());
   }
 
   @Test

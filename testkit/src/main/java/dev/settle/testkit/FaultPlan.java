@@ -18,8 +18,9 @@ package dev.settle.testkit;
  *     or call timeout): virtual time runs on beyond it, then the call is either applied (and
  *     answers late) or lost
  * @param heuristic a 2PC phase-two call is answered heuristically, as an XA resource may: the
- *     participant applies the opposite of what was asked (or, as a hazard, either side) and says
- *     so with a {@link dev.settle.core.HeuristicBranchException}
+ *     participant applies the opposite of what was asked (or, as a hazard, either side; or, when
+ *     it is {@link PartlyApplicable}, part of the branch) and says so with a {@link
+ *     dev.settle.core.HeuristicBranchException}
  * @param interrupt per transaction: the caller's thread is interrupted before or during {@code
  *     execute}; the flag is cleared afterwards
  * @param listenerError per event: the world's listener throws an {@link AssertionError}

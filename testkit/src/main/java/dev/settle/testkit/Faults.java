@@ -31,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Calls that {@linkplain FaultPlan#block() block} advance the world's virtual clock past their
  * timeout in the {@link CallBudget}; {@linkplain FaultPlan#heuristic() heuristic} answers are
- * given to 2PC commits and rollbacks of prepared branches. The layer also watches for a
+ * given to 2PC commits and rollbacks of prepared branches, and repeated to every later commit or
+ * rollback of the branch until the coordinator calls {@code forget}. The layer also watches for a
  * transaction that runs again: a phase-one call for a transaction {@linkplain #finished finished}
  * before is noted in {@link #reruns()}.
  */
@@ -45,6 +46,8 @@ public final class Faults {
   private final Map<Key, List<Runnable>> held = new HashMap<>();
   private final Set<TransactionId> finished = new HashSet<>();
   private final Set<TransactionId> heuristicTransactions = new HashSet<>();
+  /** Heuristic answers the resources remember until told to forget them, as XA resources do. */
+  private final Map<Key, BranchState> heuristicMemory = new HashMap<>();
   private final List<String> reruns = new ArrayList<>();
   private @Nullable Runnable beforeNextCall;
   private boolean interruptNextCall;
@@ -194,7 +197,7 @@ public final class Faults {
 
       @Override
       public void commit(TwoPhaseContext ctx, boolean onePhase) {
-        Heuristic rolledBack = new Heuristic(BranchState.ROLLED_BACK, () -> participant.rollback(ctx));
+        Heuristic rolledBack = new Heuristic(BranchState.ROLLED_BACK, () -> participant.rollback(ctx), mix(participant, ctx));
         call(participant, ctx.transactionId(), ctx.branchId(), false, onePhase ? null : rolledBack, () -> {
           participant.commit(ctx, onePhase);
           return null;
@@ -203,7 +206,7 @@ public final class Faults {
 
       @Override
       public void rollback(TwoPhaseContext ctx) {
-        Heuristic committed = new Heuristic(BranchState.COMMITTED, () -> participant.commit(ctx, false));
+        Heuristic committed = new Heuristic(BranchState.COMMITTED, () -> participant.commit(ctx, false), mix(participant, ctx));
         call(participant, ctx.transactionId(), ctx.branchId(), false, committed, () -> {
           participant.rollback(ctx);
           return null;
@@ -212,6 +215,9 @@ public final class Faults {
 
       @Override
       public void forget(TwoPhaseContext ctx) {
+        synchronized (Faults.this) {
+          heuristicMemory.remove(new Key(ctx.transactionId(), ctx.branchId()));
+        }
         participant.forget(ctx);
       }
 
@@ -257,8 +263,13 @@ public final class Faults {
    * @param state what the branch then applied
    * @param apply applies it; throws when the participant cannot (a rollback of a branch that was
    *     never prepared cannot be committed instead), and the call is then delivered as asked
+   * @param mix applies part of the branch, for a participant that is {@link PartlyApplicable}
    */
-  private record Heuristic(BranchState state, Runnable apply) {}
+  private record Heuristic(BranchState state, Runnable apply, @Nullable Runnable mix) {}
+
+  private static @Nullable Runnable mix(TwoPhaseParticipant participant, TwoPhaseContext ctx) {
+    return participant instanceof PartlyApplicable p ? () -> p.applyPart(ctx) : null;
+  }
 
   /** Draws the call's fate; synchronized so that runs with several threads stay consistent. */
   private synchronized Fate draw(Object target, boolean phaseOne, boolean heuristicAllowed) {
@@ -312,6 +323,16 @@ public final class Faults {
       Supplier<V> delivery) {
     Key key = new Key(tx, branch);
     beforeCall(tx, branch, phaseOne);
+    if (heuristic != null) {
+      BranchState remembered;
+      synchronized (this) {
+        remembered = heuristicMemory.get(key);
+      }
+      if (remembered != null) { // asked again before forget: the same heuristic answer
+        throw new HeuristicBranchException(
+            tx, branch, remembered, "injected heuristic answer, again: the resource applied " + remembered, null);
+      }
+    }
     Fate fate = draw(target, phaseOne, heuristic != null);
     switch (fate) {
       case FAIL ->
@@ -400,11 +421,20 @@ public final class Faults {
       return false;
     }
     boolean asAsked;
+    boolean mixed;
     synchronized (this) {
       asAsked = hazard && random.nextBoolean();
+      mixed = !hazard && heuristic.mix() != null && random.nextInt(3) == 0;
     }
     BranchState applied;
-    if (asAsked) {
+    if (mixed) {
+      try {
+        heuristic.mix().run();
+      } catch (RuntimeException cannot) {
+        return false;
+      }
+      applied = BranchState.HEURISTIC_MIXED;
+    } else if (asAsked) {
       delivery.get();
       applied = BranchState.HEURISTIC_HAZARD;
     } else {
@@ -418,6 +448,7 @@ public final class Faults {
     synchronized (this) {
       heuristics++;
       heuristicTransactions.add(tx);
+      heuristicMemory.put(new Key(tx, branch), applied);
     }
     throw new HeuristicBranchException(
         tx, branch, applied, "injected heuristic answer: the resource applied " + applied, null);

@@ -17,7 +17,7 @@ import java.util.Set;
  * A restart loses staged work and keeps what was prepared, unless {@code forgetsPrepared} plants
  * the bug of keeping prepared state only in memory.
  */
-class TwoPhaseShard implements TwoPhaseParticipant, Restartable {
+class TwoPhaseShard implements TwoPhaseParticipant, Restartable, PartlyApplicable {
   final String name;
   final boolean forgetsPrepared;
   final Map<String, Long> balances = new HashMap<>();
@@ -110,6 +110,24 @@ class TwoPhaseShard implements TwoPhaseParticipant, Restartable {
       onePhaseCommits++;
     }
     ledger.forward(ctx.transactionId(), ctx.branchId());
+  }
+
+  /** A heuristic mix: applies the first of the branch's changes (by account) and drops the rest. */
+  @Override
+  public void applyPart(TwoPhaseContext ctx) {
+    String key = key(ctx);
+    Map<String, Long> change = prepared.get(key);
+    if (change == null || finished.contains(key)) {
+      throw new IllegalStateException(name + ": nothing prepared to apply part of: " + key);
+    }
+    prepared.remove(key);
+    String first = new java.util.TreeSet<>(change.keySet()).first();
+    balances.merge(first, change.get(first), Long::sum);
+    appliedByTransaction.merge(ctx.transactionId(), change.get(first), Long::sum);
+    change.keySet().forEach(account -> locks.remove(account, key));
+    finished.add(key);
+    committed.add(key); // as far as later calls go, it is done
+    ledger.mixed(ctx.transactionId(), ctx.branchId());
   }
 
   /**

@@ -302,6 +302,9 @@ public final class Faults {
       restarts++;
       return Fate.RESTART;
     }
+    if (draw < edge) {
+      return Fate.DELIVER; // a fault that does not apply to this call (as before the newer faults)
+    }
     edge += plan.block();
     if (draw < edge) {
       blocked++;

@@ -20,8 +20,8 @@ class FileLogDamageSimulationTest {
             Simulation.withSeed(1066)
                 .faults(new FaultPlan(0.02, 0.02, 0.02, 0.02, 0))
                 .onFileLog(0.3)
-                .crashEvery(23)
-                .transactions(1_000));
+                .crashEvery(17)
+                .transactions(400));
     assertThat(result.world().logDamages()).isPositive();
   }
 }

@@ -20,7 +20,7 @@ class FileLogInterruptSimulationTest {
                 .faults(new FaultPlan(0.02, 0.02, 0.02, 0.02, 0).withInterrupt(0.05))
                 .onFileLog(0)
                 .crashEvery(41)
-                .transactions(1_000));
+                .transactions(600));
     assertThat(result.world().interrupts()).isPositive();
   }
 }

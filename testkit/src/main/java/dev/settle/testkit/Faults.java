@@ -51,6 +51,7 @@ public final class Faults {
   private final List<String> reruns = new ArrayList<>();
   private @Nullable Runnable beforeNextCall;
   private boolean interruptNextCall;
+  private boolean interruptDelivered;
   private boolean active = true;
   private long failed;
   private long timedOut;
@@ -103,7 +104,15 @@ public final class Faults {
   /** Drops an interrupt or action armed for the next call that never came. */
   synchronized void disarm() {
     interruptNextCall = false;
+    interruptDelivered = false;
     beforeNextCall = null;
+  }
+
+  /** Whether an interrupt armed with {@link #interruptNextCall} was delivered; clears the answer. */
+  synchronized boolean takeInterruptDelivered() {
+    boolean delivered = interruptDelivered;
+    interruptDelivered = false;
+    return delivered;
   }
 
   /** Runs {@code action} at the start of the next participant call, while its transaction is in flight. */
@@ -387,6 +396,7 @@ public final class Faults {
       }
       if (interruptNextCall) {
         interruptNextCall = false;
+        interruptDelivered = true;
         Thread.currentThread().interrupt();
       }
       action = beforeNextCall;

@@ -52,13 +52,14 @@ final class SimulatedRun<T> {
   void execute(T transaction) {
     FaultPlan plan = world.plan();
     Faults faults = world.faults();
-    boolean interrupted = plan.interrupt() > 0 && hazards.nextDouble() < plan.interrupt();
-    if (interrupted) {
+    boolean interruptedBefore = false;
+    if (plan.interrupt() > 0 && hazards.nextDouble() < plan.interrupt()) {
       interrupts++;
-      if (hazards.nextBoolean()) {
+      interruptedBefore = hazards.nextBoolean();
+      if (interruptedBefore) {
         Thread.currentThread().interrupt();
       } else {
-        faults.interruptNextCall();
+        faults.interruptNextCall(); // during execute, if it calls a participant at all
       }
     }
     if (plan.rivalRecovery() > 0 && hazards.nextDouble() < plan.rivalRecovery()) {
@@ -79,7 +80,7 @@ final class SimulatedRun<T> {
           outcome.transactionId(),
           Duration.ofMillis(world.clock().millis() - start),
           world.budget().bound(outcome.branches().size()));
-      checkInterruptKept(interrupted);
+      checkInterruptKept(interruptedBefore || faults.takeInterruptDelivered());
     } catch (SimulatedCrash crash) {
       Thread.interrupted();
       faults.disarm();
@@ -92,7 +93,7 @@ final class SimulatedRun<T> {
       if (!(reused || Thread.currentThread().isInterrupted())) {
         throw e;
       }
-      checkInterruptKept(interrupted);
+      checkInterruptKept(interruptedBefore || faults.takeInterruptDelivered());
       refusals++; // a clear refusal: of a reused id, or of an interrupted caller
     } finally {
       Thread.interrupted();

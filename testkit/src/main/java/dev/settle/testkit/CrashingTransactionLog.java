@@ -6,6 +6,7 @@ import dev.settle.core.log.TransactionLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Wraps a log so that the coordinator process dies at every K-th append, before the record is
@@ -25,6 +26,9 @@ public final class CrashingTransactionLog implements TransactionLog {
   private boolean armed = true;
   private boolean dead;
   private final List<LogClaim> claims = new ArrayList<>();
+  private int appendsUntilHook;
+  private @Nullable Runnable hook;
+  private List<LogRecord> interrupted = List.of();
 
   /**
    * A log that crashes its coordinator at every {@code crashEvery}-th append; 0 never crashes.
@@ -42,11 +46,17 @@ public final class CrashingTransactionLog implements TransactionLog {
     if (dead) {
       throw new SimulatedCrash(appends);
     }
+    if (hook != null && --appendsUntilHook <= 0) {
+      Runnable run = hook;
+      hook = null;
+      run.run(); // before this append is stored: what happens while it is on its way
+    }
     appends++;
     if (armed && crashEvery > 0 && appends % crashEvery == 0) {
       crashes++;
       dead = true;
       releaseClaims();
+      interrupted = List.copyOf(records);
       throw new SimulatedCrash(appends);
     }
     log.append(records, force);
@@ -76,6 +86,24 @@ public final class CrashingTransactionLog implements TransactionLog {
   private void releaseClaims() {
     claims.forEach(LogClaim::release);
     claims.clear();
+  }
+
+  /** Runs {@code action} at the {@code appends}-th append from now, before it is stored. */
+  synchronized void beforeAppend(int appends, Runnable action) {
+    this.appendsUntilHook = appends;
+    this.hook = action;
+  }
+
+  /** The records of the append the last crash interrupted, once; empty when already taken. */
+  synchronized List<LogRecord> takeInterrupted() {
+    List<LogRecord> r = interrupted;
+    interrupted = List.of();
+    return r;
+  }
+
+  /** Drops an action armed with {@link #beforeAppend} that has not run. */
+  synchronized void disarmHook() {
+    hook = null;
   }
 
   /** The process restarted: appends work again (until the next crash). */

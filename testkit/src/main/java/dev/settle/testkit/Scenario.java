@@ -5,7 +5,9 @@ import dev.settle.core.log.TransactionLog;
 
 /**
  * What a simulation runs: your participants, wrapped in the world's {@link Faults}; a coordinator
- * built on a given log; a workload; and the invariants your resources must keep.
+ * built on a given log; a workload; and the invariants your resources must keep. Have your
+ * participants record what they apply in {@link World#applied()}, and the run also checks that
+ * every reported outcome tells the truth ({@link Invariants#truthfulOutcome}).
  *
  * @param <T> the coordinator's transaction type
  */

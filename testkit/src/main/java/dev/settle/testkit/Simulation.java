@@ -1,16 +1,18 @@
 package dev.settle.testkit;
 
-import dev.settle.core.Coordinator;
 import dev.settle.core.Outcome;
+import dev.settle.core.SettleException;
 import dev.settle.core.TransactionId;
 import dev.settle.core.log.InMemoryTransactionLog;
 import dev.settle.core.log.LogReplay;
 import dev.settle.core.log.TransactionImage;
+import dev.settle.core.log.TransactionLog;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.function.Function;
 
 /**
@@ -18,6 +20,17 @@ import java.util.function.Function;
  * participant call and coordinator crashes at log appends; then stops the faults, delivers every
  * held call, recovers, and checks that every transaction reached a clean end and that the
  * scenario's invariants hold. The same seed replays the same run, byte for byte.
+ *
+ * <p>Besides the scenario's own invariants, every run checks: termination (every transaction
+ * ends committed, rolled back or, after a heuristic answer, mixed); truthful outcomes, when the
+ * scenario records into {@link World#applied()} ({@link Invariants#truthfulOutcome}, for every
+ * outcome {@code execute} and {@code recover} reported); no re-run (no branch applied twice, no
+ * phase-one call for a finished transaction); bounded calls ({@link Invariants#boundedCall}, each
+ * {@code execute} within its {@link CallBudget}); one decision per transaction in the log; that an
+ * interrupted caller keeps its interrupt flag; that no listener error escapes; that a second
+ * coordinator recovering on the same log is refused with a {@link SettleException} if at all; and,
+ * {@linkplain #onFileLog on the file log}, that every acknowledged record survives a crash and
+ * the damage after it.
  *
  * <pre>{@code
  * SimulationResult result = Simulation.withSeed(42)
@@ -32,7 +45,7 @@ import java.util.function.Function;
  */
 public final class Simulation {
   /** Consecutive crashed recoveries after which a run counts as never terminating. */
-  private static final int MAX_RESTARTS = 1_000;
+  static final int MAX_RESTARTS = 1_000;
 
   /** Reruns a shrink may spend; each is a whole simulation, so the search stays bounded. */
   private static final int MAX_SHRINK_RUNS = 200;
@@ -41,6 +54,11 @@ public final class Simulation {
   private FaultPlan plan = FaultPlan.none();
   private int crashEvery;
   private int transactions = 1_000;
+  private CallBudget budget = CallBudget.defaults();
+  /** Negative: the in-memory log; else the file log, damaged at this share of crashes. */
+  private double fileLogDamage = -1;
+  private Function<Path, TransactionLog> fileLogOpener = DamagedFileLog::openFileLog;
+  private boolean ownFileLog;
 
   private Simulation(long seed) {
     this.seed = seed;
@@ -51,6 +69,15 @@ public final class Simulation {
     this.plan = plan;
     this.crashEvery = crashEvery;
     this.transactions = transactions;
+  }
+
+  private Simulation copy(FaultPlan plan, int crashEvery, int transactions) {
+    Simulation s = new Simulation(seed, plan, crashEvery, transactions);
+    s.budget = budget;
+    s.fileLogDamage = fileLogDamage;
+    s.fileLogOpener = fileLogOpener;
+    s.ownFileLog = ownFileLog;
+    return s;
   }
 
   /** A simulation of the run with this seed. */
@@ -76,6 +103,49 @@ public final class Simulation {
     return this;
   }
 
+  /** The timeouts the world's coordinators run with, and execute's bound (default {@link CallBudget#defaults()}). */
+  public Simulation budget(CallBudget budget) {
+    if (budget == null) {
+      throw new NullPointerException("budget must not be null");
+    }
+    this.budget = budget;
+    return this;
+  }
+
+  /**
+   * Runs on a real {@link dev.settle.core.log.FileTransactionLog} in a temporary directory instead
+   * of the in-memory log. At each coordinator crash the files are closed and, at {@code
+   * damageRate} of crashes, damaged before the restart: the append the crash interrupted written
+   * and then torn somewhere inside, or a bit in it flipped, or an empty newer segment added. The
+   * reopened log must keep every record of every append that returned, followed by at most an
+   * intact prefix of the interrupted one, or refuse to open with a {@link
+   * dev.settle.core.TransactionLogException} (the damage is then undone, as an operator would, and
+   * the log opened again).
+   */
+  public Simulation onFileLog(double damageRate) {
+    if (!(damageRate >= 0 && damageRate <= 1)) {
+      throw new IllegalArgumentException("damageRate must be between 0 and 1, was " + damageRate);
+    }
+    this.fileLogDamage = damageRate;
+    return this;
+  }
+
+  /**
+   * Like {@link #onFileLog(double)}, on a file log of your own: {@code opener} opens it in a
+   * directory (a fresh one per run, and again after every crash, once the previous instance is
+   * closed). The damage targets files named as the Settle file log names its segments, {@code
+   * segment-<12 digits>.log}.
+   */
+  public Simulation onFileLog(double damageRate, Function<Path, TransactionLog> opener) {
+    onFileLog(damageRate);
+    if (opener == null) {
+      throw new NullPointerException("opener must not be null");
+    }
+    this.fileLogOpener = opener;
+    this.ownFileLog = true;
+    return this;
+  }
+
   /** How many transactions to start (default 1,000). */
   public Simulation transactions(int count) {
     if (count < 0) {
@@ -92,49 +162,72 @@ public final class Simulation {
    */
   public <T> SimulationResult run(Function<World, Scenario<T>> scenario) {
     long started = System.nanoTime();
-    World world = new World(seed, plan);
+    World world = new World(seed, plan, budget);
     Scenario<T> s = scenario.apply(world);
-    CrashingTransactionLog log =
-        new CrashingTransactionLog(new InMemoryTransactionLog(), crashEvery);
-    Map<TransactionId, Outcome> last = new HashMap<>();
-    long[] recoveries = {0};
+    DamagedFileLog fileLog =
+        fileLogDamage < 0
+            ? null
+            : new DamagedFileLog(new Random(seed * 23 + 9), fileLogDamage, fileLogOpener);
+    TransactionLog base = fileLog == null ? new InMemoryTransactionLog() : fileLog;
+    DecisionWatch decisions = new DecisionWatch(base);
+    CrashingTransactionLog log = new CrashingTransactionLog(decisions, crashEvery);
+    SimulatedRun<T> run = new SimulatedRun<>(s, world, log, decisions, fileLog, new Random(seed * 41 + 29));
     try {
-      Coordinator<T> coordinator = restart(s, world, log, last, recoveries);
+      run.coordinator = run.restart(false);
       for (int i = 0; i < transactions; i++) {
-        T transaction = s.nextTransaction(world);
-        try {
-          Outcome outcome = coordinator.execute(transaction);
-          last.put(outcome.transactionId(), outcome);
-        } catch (SimulatedCrash crash) {
-          coordinator = restart(s, world, log, last, recoveries);
-        }
+        run.execute(s.nextTransaction(world));
         world.tick(Duration.ofMillis(1 + world.random().nextInt(5)));
       }
       // Quiesce: faults stop, the network delivers what it held, recovery finishes the rest.
       world.faults().stop();
       world.faults().flushDelayed();
       log.disarm();
-      restart(s, world, log, last, recoveries);
-      checkTermination(log, last);
+      run.restart(false);
+      decisions.check();
+      checkTermination(log, run.last);
       s.checkInvariants(world);
+      run.checkAll(decisions);
     } catch (AssertionError | RuntimeException e) {
       if (e instanceof SimulationFailure failure) {
         throw failure;
       }
-      throw new SimulationFailure(seed, replayLine(), e);
+      Throwable cause = e;
+      try {
+        decisions.check(); // two decisions are the root of whatever else broke
+      } catch (AssertionError contradiction) {
+        contradiction.addSuppressed(e);
+        cause = contradiction;
+      }
+      throw new SimulationFailure(seed, replayLine(), cause);
+    } finally {
+      Thread.interrupted();
+      if (fileLog != null) {
+        fileLog.delete();
+      }
     }
-    long committed = last.values().stream().filter(o -> o instanceof Outcome.Committed).count();
-    long rolledBack = last.values().stream().filter(o -> o instanceof Outcome.RolledBack).count();
+    long committed = run.last.values().stream().filter(o -> o instanceof Outcome.Committed).count();
+    long rolledBack = run.last.values().stream().filter(o -> o instanceof Outcome.RolledBack).count();
+    long mixed = run.last.values().stream().filter(o -> o instanceof Outcome.Mixed).count();
     return new SimulationResult(
         seed,
         transactions,
         committed,
         rolledBack,
-        last.size() - committed - rolledBack,
+        run.last.size() - committed - rolledBack - mixed,
         log.crashes(),
-        recoveries[0],
+        run.recoveries,
         world.faults().stats(),
-        System.nanoTime() - started);
+        System.nanoTime() - started,
+        mixed,
+        new WorldStats(
+            run.interrupts,
+            world.listenerErrors(),
+            world.reusedIds(),
+            run.refusals,
+            run.rivals,
+            run.rivalsRefused,
+            fileLog == null ? 0 : fileLog.damages(),
+            fileLog == null ? 0 : fileLog.refusedOpens()));
   }
 
   /**
@@ -188,9 +281,9 @@ public final class Simulation {
   List<Simulation> smaller() {
     List<Simulation> variants = new ArrayList<>();
     if (crashEvery != 0) {
-      variants.add(new Simulation(seed, plan, 0, transactions));
+      variants.add(copy(plan, 0, transactions));
     }
-    double[] rates = {plan.fail(), plan.timeout(), plan.duplicate(), plan.delay(), plan.restart()};
+    double[] rates = plan.rates();
     for (int i = 0; i < rates.length; i++) {
       if (rates[i] > 0) {
         variants.add(withRate(i, rates, 0));
@@ -205,7 +298,7 @@ public final class Simulation {
     }
     if (transactions > 1) {
       // The same seed runs the same prefix, so a failure early in the run survives this.
-      variants.add(new Simulation(seed, plan, crashEvery, transactions / 2));
+      variants.add(copy(plan, crashEvery, transactions / 2));
     }
     return variants;
   }
@@ -213,39 +306,13 @@ public final class Simulation {
   private Simulation withRate(int index, double[] rates, double rate) {
     double[] r = rates.clone();
     r[index] = rate;
-    return new Simulation(seed, new FaultPlan(r[0], r[1], r[2], r[3], r[4]), crashEvery, transactions);
+    return copy(FaultPlan.of(r), crashEvery, transactions);
   }
 
   /** The line that replays this run, as a failure reports it. */
   @Override
   public String toString() {
     return replayLine();
-  }
-
-  /** A fresh coordinator on the same log, recovered; a crash during recovery starts over. */
-  private static <T> Coordinator<T> restart(
-      Scenario<T> s,
-      World world,
-      CrashingTransactionLog log,
-      Map<TransactionId, Outcome> last,
-      long[] recoveries) {
-    for (int attempt = 1; ; attempt++) {
-      log.revive();
-      Coordinator<T> coordinator = s.coordinator(world, log);
-      try {
-        recoveries[0]++;
-        for (Outcome outcome : coordinator.recover()) {
-          last.put(outcome.transactionId(), outcome);
-        }
-        return coordinator;
-      } catch (SimulatedCrash crash) {
-        // crashed while recovering: a new process tries again, but not forever
-        if (attempt >= MAX_RESTARTS) {
-          throw new AssertionError(
-              "termination: recovery crashed " + attempt + " times in a row and never finished", crash);
-        }
-      }
-    }
   }
 
   private static void checkTermination(CrashingTransactionLog log, Map<TransactionId, Outcome> last) {
@@ -257,15 +324,23 @@ public final class Simulation {
       }
     }
     for (Outcome outcome : last.values()) {
-      if (!outcome.isClean()) {
-        throw new AssertionError("termination: " + outcome + " is not clean after recovery");
+      if (!outcome.isClean() && !(outcome instanceof Outcome.Mixed)) {
+        throw new AssertionError("termination: " + outcome + " is not final after recovery");
       }
     }
   }
 
   private String replayLine() {
-    return "Simulation.withSeed(" + seed + "L).faults(new FaultPlan(" + plan.fail() + ", "
-        + plan.timeout() + ", " + plan.duplicate() + ", " + plan.delay() + ", " + plan.restart()
-        + ")).crashEvery(" + crashEvery + ").transactions(" + transactions + ").run(...)";
+    CallBudget b = budget;
+    String budgetCall = b.equals(CallBudget.defaults())
+        ? ""
+        : ".budget(new CallBudget(Duration.ofMillis(" + b.phaseOne().toMillis() + "), Duration.ofMillis("
+            + b.call().toMillis() + "), " + b.attempts() + ", Duration.ofMillis(" + b.retryDuration().toMillis()
+            + "), Duration.ofMillis(" + b.maxDelay().toMillis() + "), Duration.ofMillis("
+            + b.overshoot().toMillis() + ")))";
+    return "Simulation.withSeed(" + seed + "L).faults(" + plan.toJava() + ").crashEvery(" + crashEvery
+        + ")" + budgetCall
+        + (fileLogDamage < 0 ? "" : ".onFileLog(" + fileLogDamage + (ownFileLog ? ", yourOpener" : "") + ")")
+        + ".transactions(" + transactions + ").run(...)";
   }
 }

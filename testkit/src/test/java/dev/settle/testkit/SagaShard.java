@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * An in-memory storage node for sagas with a barrier per (transaction, step), the saga
  * counterpart of the TCC fence: a repeated action or compensation is a no-op, and a compensation
- * that arrives before its action leaves a mark that makes the late action a no-op.
+ * that arrives before its action leaves a mark that makes the late action a no-op. Applied and
+ * compensated steps are recorded in the world's {@link AppliedLedger}.
  */
 class SagaShard {
   enum Mark {
@@ -23,10 +24,12 @@ class SagaShard {
   final Map<String, Mark> barrier = new HashMap<>();
   /** Compensations in the order they took effect, as "tx/index". */
   final List<String> compensations;
+  private final AppliedLedger ledger;
 
-  SagaShard(String name, List<String> compensations) {
+  SagaShard(String name, List<String> compensations, AppliedLedger ledger) {
     this.name = name;
     this.compensations = compensations;
+    this.ledger = ledger;
   }
 
   private static String key(SagaContext ctx) {
@@ -42,6 +45,7 @@ class SagaShard {
     }
     balances.merge(account, delta, Long::sum);
     barrier.put(key(ctx), Mark.APPLIED);
+    ledger.forward(ctx.transactionId(), ctx.step());
   }
 
   void compensate(SagaContext ctx, String account, long delta, int stepIndex) {
@@ -52,6 +56,7 @@ class SagaShard {
     if (mark == Mark.APPLIED) {
       balances.merge(account, -delta, Long::sum);
       barrier.put(key(ctx), Mark.COMPENSATED);
+      ledger.undone(ctx.transactionId(), ctx.step());
     } else {
       barrier.put(key(ctx), Mark.COMPENSATED_FIRST); // the action never happened (yet)
     }

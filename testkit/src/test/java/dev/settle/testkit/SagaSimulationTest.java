@@ -35,7 +35,7 @@ class SagaSimulationTest {
 
     SagaScenario(World world) {
       for (int s = 0; s < SHARDS; s++) {
-        shards.add(new SagaShard("shard-" + s, compensations));
+        shards.add(new SagaShard("shard-" + s, compensations, world.applied()));
       }
       for (int a = 0; a < ACCOUNTS; a++) {
         shards.get(a % SHARDS).balances.put("acct" + a, OPENING);
@@ -98,13 +98,15 @@ class SagaSimulationTest {
   void keepsEveryInvariantUnderFaultsAndCrashes() {
     SimulationResult result =
         Simulation.withSeed(1453)
-            .faults(new FaultPlan(0.03, 0.03, 0.03, 0.03, 0))
+            // Interrupts: see SagaInterruptSimulationTest.
+            .faults(new FaultPlan(0.03, 0.03, 0.03, 0.03, 0).withBlock(0.02))
             .crashEvery(31)
             .transactions(TccSimulationTest.TRANSACTIONS)
             .run(SagaScenario::new);
     assertThat(result.committed()).isPositive();
     assertThat(result.rolledBack()).isPositive();
     assertThat(result.crashes()).isPositive();
+    assertThat(result.faults().blocked()).as("calls blocked past their timeout").isPositive();
     System.err.printf(
         "Saga simulation: %d transactions, %.0f/s, %d crashes, faults %s%n",
         result.transactions(), result.transactionsPerSecond(), result.crashes(), result.faults());

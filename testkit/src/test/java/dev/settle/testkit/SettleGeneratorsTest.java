@@ -99,7 +99,7 @@ class SettleGeneratorsTest {
     assertThat(failure).as("the unfenced scenario fails").isNotNull();
     assertThat(failure.seed()).isEqualTo(1);
     assertThat(failure.replay())
-        .contains("new FaultPlan(0.0, 0.0, 0.0, 0.0, 0.0)).crashEvery(0)")
+        .contains("new FaultPlan(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)).crashEvery(0)")
         .doesNotContain("transactions(200)");
     assertThat(failure).hasMessageContaining("replay: " + failure.replay())
         .hasMessageContaining("shrunk in ")
@@ -126,7 +126,7 @@ class SettleGeneratorsTest {
       }
     }
     assertThat(failure).as("a failing seed within 50").isNotNull();
-    assertThat(failure.replay()).contains(".crashEvery(0)").doesNotContain("new FaultPlan(0.0, 0.0, 0.0, 0.0, 0.0)");
+    assertThat(failure.replay()).contains(".crashEvery(0)").doesNotContain("new FaultPlan(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)");
     Simulation smallest = replay(failure.replay());
     assertThatThrownBy(() -> smallest.run(scenario)).isInstanceOf(SimulationFailure.class);
     long seed = failure.seed();
@@ -170,12 +170,13 @@ class SettleGeneratorsTest {
     while (m.find()) {
       n.add(m.group());
     }
+    double[] rates = new double[11];
+    for (int i = 0; i < rates.length; i++) {
+      rates[i] = Double.parseDouble(n.get(1 + i));
+    }
     return Simulation.withSeed(Long.parseLong(n.get(0)))
-        .faults(
-            new FaultPlan(
-                Double.parseDouble(n.get(1)), Double.parseDouble(n.get(2)), Double.parseDouble(n.get(3)),
-                Double.parseDouble(n.get(4)), Double.parseDouble(n.get(5))))
-        .crashEvery(Integer.parseInt(n.get(6)))
-        .transactions(Integer.parseInt(n.get(7)));
+        .faults(FaultPlan.of(rates))
+        .crashEvery(Integer.parseInt(n.get(12)))
+        .transactions(Integer.parseInt(n.get(13)));
   }
 }

@@ -28,10 +28,15 @@ class TccScenario implements Scenario<TccTransaction> {
   private int next;
 
   TccScenario(World world, UnaryOperator<TccParticipant> protect) {
+    this(world, protect, p -> p);
+  }
+
+  /** {@code client} stands between the coordinator and the fault layer (the network). */
+  TccScenario(World world, UnaryOperator<TccParticipant> protect, UnaryOperator<TccParticipant> client) {
     for (int s = 0; s < SHARDS; s++) {
-      TccShard shard = new TccShard("shard-" + s);
+      TccShard shard = new TccShard("shard-" + s, world.applied());
       shards.add(shard);
-      wired.add(world.faults().tcc(protect.apply(shard)));
+      wired.add(client.apply(world.faults().tcc(protect.apply(shard))));
     }
     for (int a = 0; a < ACCOUNTS; a++) {
       shards.get(a % SHARDS).available.put("acct" + a, OPENING);
@@ -40,14 +45,19 @@ class TccScenario implements Scenario<TccTransaction> {
 
   /** The real fence: what a correct participant looks like. */
   static TccScenario fenced(World world) {
+    return fenced(world, p -> p);
+  }
+
+  /** The real fence, with {@code client} between the coordinator and the network. */
+  static TccScenario fenced(World world, UnaryOperator<TccParticipant> client) {
     InMemoryTccFence fence = new InMemoryTccFence(world.clock(), Duration.ofMinutes(10));
-    return new TccScenario(world, fence::protect);
+    return new TccScenario(world, fence::protect, client);
   }
 
   @Override
   public Coordinator<TccTransaction> coordinator(World world, TransactionLog log) {
     TccCoordinatorBuilder b =
-        world.configure(TccCoordinator.builder()).log(log).tryTimeout(Duration.ofSeconds(1));
+        world.configure(TccCoordinator.builder()).log(log).tryTimeout(world.budget().phaseOne());
     wired.forEach(b::participant);
     return b.build();
   }

@@ -10,8 +10,9 @@ import java.util.Set;
 
 /**
  * An in-memory storage node for TCC tests. Payload "account:delta". Try moves a debit into a
- * reservation and notes a credit as incoming; Confirm finalises; Cancel puts back. No fence of its
- * own: tests wrap it in one (or deliberately do not).
+ * reservation and notes a credit as incoming; Confirm finalises (and records it in the world's
+ * {@link AppliedLedger}); Cancel puts back. No fence of its own: tests wrap it in one (or
+ * deliberately do not).
  */
 class TccShard implements TccParticipant {
   final String name;
@@ -19,9 +20,11 @@ class TccShard implements TccParticipant {
   final Map<String, Long> reserved = new HashMap<>();
   final Map<String, Long> incoming = new HashMap<>();
   final Set<String> confirmed = new HashSet<>();
+  private final AppliedLedger ledger;
 
-  TccShard(String name) {
+  TccShard(String name, AppliedLedger ledger) {
     this.name = name;
+    this.ledger = ledger;
   }
 
   @Override
@@ -63,6 +66,7 @@ class TccShard implements TccParticipant {
       available.merge(a, d, Long::sum);
     }
     confirmed.add(ctx.transactionId() + "/" + ctx.branchId());
+    ledger.forward(ctx.transactionId(), ctx.branchId());
   }
 
   @Override
@@ -75,6 +79,7 @@ class TccShard implements TccParticipant {
     } else {
       incoming.merge(a, -d, Long::sum);
     }
+    ledger.undone(ctx.transactionId(), ctx.branchId());
   }
 
   long held() {

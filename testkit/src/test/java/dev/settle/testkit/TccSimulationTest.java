@@ -23,7 +23,7 @@ class TccSimulationTest {
   void keepsEveryInvariantUnderFaultsAndCrashes() {
     SimulationResult result =
         Simulation.withSeed(2026)
-            .faults(new FaultPlan(0.03, 0.03, 0.03, 0.03, 0))
+            .faults(new FaultPlan(0.03, 0.03, 0.03, 0.03, 0).withBlock(0.02).withInterrupt(0.02))
             .crashEvery(37)
             .transactions(TRANSACTIONS)
             .run(TccScenario::fenced);
@@ -33,9 +33,11 @@ class TccSimulationTest {
     assertThat(result.crashes()).isPositive();
     assertThat(result.faults().cancelBeforeTry()).as("cancels that overtook their try").isPositive();
     assertThat(result.inDoubt()).isZero();
+    assertThat(result.faults().blocked()).as("calls blocked past their timeout").isPositive();
+    assertThat(result.world().interrupts()).as("interrupted callers").isPositive();
     System.err.printf(
-        "TCC simulation: %d transactions, %.0f/s, %d crashes, faults %s%n",
-        result.transactions(), result.transactionsPerSecond(), result.crashes(), result.faults());
+        "TCC simulation: %d transactions, %.0f/s, %d crashes, faults %s, world %s%n",
+        result.transactions(), result.transactionsPerSecond(), result.crashes(), result.faults(), result.world());
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.settle.testkit;
 
+import dev.settle.core.BranchState;
+import dev.settle.core.TransactionId;
 import dev.settle.twopc.TwoPhaseContext;
 import dev.settle.twopc.TwoPhaseParticipant;
 import dev.settle.twopc.Vote;
@@ -9,26 +11,31 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * An in-memory storage node for 2PC: the work stages a change per branch; prepare checks it,
- * locks the account and persists it; commit applies; rollback drops it and leaves a tombstone so
- * that a late prepare votes abort. A restart loses staged work and keeps what was prepared,
- * unless {@code forgetsPrepared} plants the bug of keeping prepared state only in memory.
+ * An in-memory storage node for 2PC: the work stages changes per branch; prepare checks them,
+ * locks the accounts and persists them; commit applies (and records it in the world's {@link
+ * AppliedLedger}); rollback drops them and leaves a tombstone so that a late prepare votes abort.
+ * A restart loses staged work and keeps what was prepared, unless {@code forgetsPrepared} plants
+ * the bug of keeping prepared state only in memory.
  */
-class TwoPhaseShard implements TwoPhaseParticipant, Restartable {
-  record Change(String account, long delta) {}
-
+class TwoPhaseShard implements TwoPhaseParticipant, Restartable, PartlyApplicable {
   final String name;
   final boolean forgetsPrepared;
   final Map<String, Long> balances = new HashMap<>();
-  private final Map<String, Change> staged = new HashMap<>();
-  private final Map<String, Change> prepared = new HashMap<>();
+  /** Net change applied per transaction, for conservation where a heuristic split one. */
+  final Map<TransactionId, Long> appliedByTransaction = new HashMap<>();
+  /** One-phase commits applied. */
+  long onePhaseCommits;
+  private final AppliedLedger ledger;
+  private final Map<String, Map<String, Long>> staged = new HashMap<>();
+  private final Map<String, Map<String, Long>> prepared = new HashMap<>();
   private final Map<String, String> locks = new HashMap<>();
   private final Set<String> finished = new HashSet<>();
   private final Set<String> committed = new HashSet<>();
 
-  TwoPhaseShard(String name, boolean forgetsPrepared) {
+  TwoPhaseShard(String name, boolean forgetsPrepared, AppliedLedger ledger) {
     this.name = name;
     this.forgetsPrepared = forgetsPrepared;
+    this.ledger = ledger;
   }
 
   @Override
@@ -40,9 +47,9 @@ class TwoPhaseShard implements TwoPhaseParticipant, Restartable {
     return ctx.transactionId() + "/" + ctx.branchId();
   }
 
-  /** The caller's work: stage a change on this node within branch {@code key}. */
+  /** The caller's work: stage a change of {@code account} on this node within branch {@code key}. */
   void stage(String key, String account, long delta) {
-    staged.put(key, new Change(account, delta));
+    staged.computeIfAbsent(key, k -> new HashMap<>()).merge(account, delta, Long::sum);
   }
 
   @Override
@@ -54,18 +61,20 @@ class TwoPhaseShard implements TwoPhaseParticipant, Restartable {
     if (prepared.containsKey(key)) {
       return Vote.PREPARED;
     }
-    Change change = staged.remove(key);
+    Map<String, Long> change = staged.remove(key);
     if (change == null) {
       return Vote.ABORT; // the work was lost (a restart) or never happened
     }
-    String holder = locks.get(change.account());
-    if (holder != null && !holder.equals(key)) {
-      return Vote.ABORT; // locked by another prepared branch: refuse rather than wait
+    for (Map.Entry<String, Long> e : change.entrySet()) {
+      String holder = locks.get(e.getKey());
+      if (holder != null && !holder.equals(key)) {
+        return Vote.ABORT; // locked by another prepared branch: refuse rather than wait
+      }
+      if (balances.get(e.getKey()) + e.getValue() < 0) {
+        return Vote.ABORT;
+      }
     }
-    if (balances.get(change.account()) + change.delta() < 0) {
-      return Vote.ABORT;
-    }
-    locks.put(change.account(), key);
+    change.keySet().forEach(account -> locks.put(account, key));
     prepared.put(key, change);
     return Vote.PREPARED;
   }
@@ -74,12 +83,15 @@ class TwoPhaseShard implements TwoPhaseParticipant, Restartable {
   public void commit(TwoPhaseContext ctx, boolean onePhase) {
     String key = key(ctx);
     if (finished.contains(key)) {
-      return;
+      if (committed.contains(key) || forgetsPrepared) {
+        return;
+      }
+      throw new IllegalStateException(name + ": commit after rollback: " + key);
     }
     if (onePhase && prepare(ctx) != Vote.PREPARED) {
       throw new IllegalStateException("one-phase commit refused");
     }
-    Change change = prepared.remove(key);
+    Map<String, Long> change = prepared.remove(key);
     if (change == null) {
       if (forgetsPrepared) {
         finished.add(key);
@@ -87,10 +99,36 @@ class TwoPhaseShard implements TwoPhaseParticipant, Restartable {
       }
       throw new IllegalStateException(name + ": commit of a branch never prepared: " + key);
     }
-    balances.merge(change.account(), change.delta(), Long::sum);
-    locks.remove(change.account(), key);
+    change.forEach((account, delta) -> {
+      balances.merge(account, delta, Long::sum);
+      appliedByTransaction.merge(ctx.transactionId(), delta, Long::sum);
+      locks.remove(account, key);
+    });
     finished.add(key);
     committed.add(key);
+    if (onePhase) {
+      onePhaseCommits++;
+    }
+    ledger.forward(ctx.transactionId(), ctx.branchId());
+  }
+
+  /** A heuristic mix: applies half of each of the branch's changes and drops the rest. */
+  @Override
+  public void applyPart(TwoPhaseContext ctx) {
+    String key = key(ctx);
+    Map<String, Long> change = prepared.get(key);
+    if (change == null || finished.contains(key)) {
+      throw new IllegalStateException(name + ": nothing prepared to apply part of: " + key);
+    }
+    prepared.remove(key);
+    change.forEach((account, delta) -> {
+      balances.merge(account, delta / 2, Long::sum);
+      appliedByTransaction.merge(ctx.transactionId(), delta / 2, Long::sum);
+      locks.remove(account, key);
+    });
+    finished.add(key);
+    committed.add(key); // as far as later calls go, it is done
+    ledger.mixed(ctx.transactionId(), ctx.branchId());
   }
 
   /**
@@ -98,12 +136,12 @@ class TwoPhaseShard implements TwoPhaseParticipant, Restartable {
    * never arrived, and this answer fences it off (a late one finds the branch finished).
    */
   @Override
-  public dev.settle.core.BranchState inquire(TwoPhaseContext ctx) {
+  public BranchState inquire(TwoPhaseContext ctx) {
     if (committed.contains(key(ctx))) {
-      return dev.settle.core.BranchState.COMMITTED;
+      return BranchState.COMMITTED;
     }
     rollback(ctx);
-    return dev.settle.core.BranchState.ROLLED_BACK;
+    return BranchState.ROLLED_BACK;
   }
 
   @Override
@@ -114,10 +152,13 @@ class TwoPhaseShard implements TwoPhaseParticipant, Restartable {
   @Override
   public void rollback(TwoPhaseContext ctx) {
     String key = key(ctx);
+    if (committed.contains(key)) {
+      throw new IllegalStateException(name + ": rollback after commit: " + key);
+    }
     staged.remove(key);
-    Change change = prepared.remove(key);
+    Map<String, Long> change = prepared.remove(key);
     if (change != null) {
-      locks.remove(change.account(), key);
+      change.keySet().forEach(account -> locks.remove(account, key));
     }
     finished.add(key);
   }
@@ -126,7 +167,7 @@ class TwoPhaseShard implements TwoPhaseParticipant, Restartable {
   public void restart() {
     staged.clear(); // uncommitted work dies with the process
     if (forgetsPrepared) {
-      prepared.values().forEach(c -> locks.remove(c.account()));
+      prepared.values().forEach(c -> c.keySet().forEach(locks::remove));
       prepared.clear();
     }
   }

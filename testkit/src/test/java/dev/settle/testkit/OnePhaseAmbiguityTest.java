@@ -40,6 +40,11 @@ class OnePhaseAmbiguityTest {
       public BranchState inquire(TwoPhaseContext ctx) {
         return BranchState.ROLLED_BACK;
       }
+
+      @Override
+      public boolean answersInquiry() {
+        return true; // claims it can tell, so it gets one-phase commits
+      }
     };
   }
 

@@ -105,6 +105,34 @@ public final class PhaseTwo {
   }
 
   /**
+   * Like {@link #drive}, but strictly one after another: once a branch is left in doubt, the
+   * branches after it are not sent anything (they stay as logged, reported {@link
+   * BranchState#IN_DOUBT}), so that recovery resumes from that branch and the order holds. For a
+   * saga's compensations, which must run in reverse order of the steps.
+   */
+  public Outcome driveInOrder(
+      TransactionId tx,
+      Decision decision,
+      List<Branch> branches,
+      Map<BranchId, BranchState> settled,
+      String reason) {
+    Map<Branch, Driven> driven = new LinkedHashMap<>();
+    Map<BranchId, BranchState> states = new LinkedHashMap<>(settled);
+    boolean blocked = false;
+    for (Branch branch : branches) {
+      if (blocked) {
+        states.put(branch.id(), BranchState.IN_DOUBT);
+        events.publish(tx, branch.id(), EventType.BRANCH_IN_DOUBT, "waits for an earlier branch left in doubt");
+        continue;
+      }
+      Driven d = driveOne(tx, decision, branch);
+      driven.put(branch, d);
+      blocked = d.state() == BranchState.IN_DOUBT;
+    }
+    return finish(tx, decision, states, driven, reason);
+  }
+
+  /**
    * Like {@link #drive}, but every branch at once on {@code executor}: for compensations the
    * caller declared independent of each other.
    */

@@ -134,7 +134,7 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
     }
     return definition.parallelCompensation()
         ? compensations.driveInParallel(tx, Decision.ROLLBACK, undo, settled, reason, settings.executor())
-        : compensations.drive(tx, Decision.ROLLBACK, undo, settled, reason);
+        : compensations.driveInOrder(tx, Decision.ROLLBACK, undo, settled, reason);
   }
 
   private static boolean needsCompensation(BranchState state) {
@@ -158,6 +158,18 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
     String name = branches.isEmpty() ? "?" : branches.get(0).participant();
     SagaDefinition definition = definitions.get(name);
     events.publish(tx, EventType.TRANSACTION_RECOVERING, "saga " + name + ", decision " + image.decision());
+    if (image.decision() == null
+        && branches.stream().allMatch(b -> b.state() == BranchState.REGISTERED)) {
+      // The opening append (Begin, every step, the first step's start) ends with that start;
+      // without it the append was torn by the crash, and no action can have run.
+      String reason = "the saga's opening log append was cut short by a crash; no step ran";
+      journal.append(List.of(new LogRecord.Decided(tx, Decision.ROLLBACK), new LogRecord.End(tx)), false);
+      events.publish(tx, EventType.DECIDED_ROLLBACK, reason);
+      events.publish(tx, EventType.TRANSACTION_ROLLED_BACK, reason);
+      Map<BranchId, BranchState> states = new LinkedHashMap<>();
+      branches.forEach(b -> states.put(b.branchId(), BranchState.ROLLED_BACK));
+      return new Outcome.RolledBack(tx, states, reason);
+    }
     if (definition == null || definition.steps().size() != branches.size()) {
       String why = definition == null
           ? "no saga definition named \"" + name + "\" is registered with this coordinator"

@@ -5,6 +5,7 @@ import dev.settle.core.log.LogRecord;
 import dev.settle.core.log.TransactionLog;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +24,8 @@ public final class CrashingTransactionLog implements TransactionLog {
   private final int crashEvery;
   private long appends;
   private long crashes;
+  private final double crashRate;
+  private final @Nullable Random random;
   private boolean armed = true;
   private boolean dead;
   private final List<LogClaim> claims = new ArrayList<>();
@@ -39,6 +42,32 @@ public final class CrashingTransactionLog implements TransactionLog {
     }
     this.log = log;
     this.crashEvery = crashEvery;
+    this.crashRate = 0;
+    this.random = null;
+  }
+
+  private CrashingTransactionLog(TransactionLog log, double crashRate, Random random) {
+    this.log = log;
+    this.crashEvery = 0;
+    this.crashRate = crashRate;
+    this.random = random;
+  }
+
+  /**
+   * A log that crashes its coordinator at each append with probability {@code crashRate}, drawn
+   * from {@code random}: unlike a fixed interval, which always strikes the same record of a
+   * protocol's fixed sequence of appends, this covers every append position.
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= crashRate < 1}
+   */
+  public static CrashingTransactionLog randomly(TransactionLog log, double crashRate, Random random) {
+    if (!(crashRate >= 0 && crashRate < 1)) {
+      throw new IllegalArgumentException("crashRate must be at least 0 and below 1, was " + crashRate);
+    }
+    if (log == null || random == null) {
+      throw new NullPointerException("log and random must not be null");
+    }
+    return new CrashingTransactionLog(log, crashRate, random);
   }
 
   @Override
@@ -52,7 +81,9 @@ public final class CrashingTransactionLog implements TransactionLog {
       run.run(); // before this append is stored: what happens while it is on its way
     }
     appends++;
-    if (armed && crashEvery > 0 && appends % crashEvery == 0) {
+    boolean crashNow =
+        crashEvery > 0 ? appends % crashEvery == 0 : random != null && random.nextDouble() < crashRate;
+    if (armed && crashNow) {
       crashes++;
       dead = true;
       releaseClaims();

@@ -45,6 +45,13 @@ public final class WalletCommand implements Callable<Integer> {
   @Option(names = "--crash-every", defaultValue = "0", description = "Crash the coordinator at every K-th log append; 0 never (default: ${DEFAULT-VALUE}).")
   int crashEvery;
 
+  @Option(
+      names = "--crash-rate",
+      defaultValue = "0",
+      description = "Crash the coordinator at each log append with this probability, 0 to 0.5, drawn"
+          + " from the seed, so crashes strike every append position (default: ${DEFAULT-VALUE}).")
+  double crashRate;
+
   @Option(names = "--seed", defaultValue = "1", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -70,7 +77,7 @@ public final class WalletCommand implements Callable<Integer> {
     }
     WalletConfig config;
     try {
-      config = new WalletConfig(Protocol.of(protocol), shards, accounts, transfers, threads, faultRate, crashEvery, seed);
+      config = new WalletConfig(Protocol.of(protocol), shards, accounts, transfers, threads, faultRate, crashEvery, crashRate, seed);
     } catch (IllegalArgumentException bad) {
       throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage());
     }
@@ -94,6 +101,7 @@ public final class WalletCommand implements Callable<Integer> {
     unsupported("--threads", threads != 1);
     unsupported("--fault-rate", faultRate != 0);
     unsupported("--crash-every", crashEvery != 0);
+    unsupported("--crash-rate", crashRate != 0);
     java.util.Optional<FileWallet.Settings> existing = FileWallet.settings(dataDir);
     if (existing.isPresent()) {
       FileWallet.Settings was = existing.get();

@@ -51,7 +51,11 @@ public final class WalletRun {
     this.world = new World(config.seed(), new FaultPlan(r, r, r, r, r));
     this.bank = Bank.of(config.shards(), config.accounts(), WalletConfig.OPENING_CENTS);
     this.transfers = Transfers.of(config.protocol(), bank, world.faults(), world);
-    this.log = new CrashingTransactionLog(new InMemoryTransactionLog(), config.crashEvery());
+    this.log =
+        config.crashRate() > 0
+            ? CrashingTransactionLog.randomly(
+                new InMemoryTransactionLog(), config.crashRate(), new java.util.Random(config.seed() * 13 + 5))
+            : new CrashingTransactionLog(new InMemoryTransactionLog(), config.crashEvery());
   }
 
   /** Transfers finished so far, for a progress line. */

@@ -28,7 +28,11 @@ public interface Coordinator<T> {
   /**
    * Reads unfinished transactions from the log and drives each to its final state: a logged
    * decision is re-sent to every unfinished branch; a transaction with no logged decision is
-   * rolled back. Safe to call at any time and more than once.
+   * rolled back. Safe to call at any time and more than once. A transaction whose logged records
+   * contradict each other is quarantined: reported by a {@link
+   * dev.settle.core.event.EventType#TRANSACTION_QUARANTINED} event and a WARN, never driven, and
+   * it does not stop the recovery of the others ({@link dev.settle.core.log.LogReplay#scan} lists
+   * them).
    *
    * @return the outcome of every transaction this pass touched
    */
@@ -37,6 +41,9 @@ public interface Coordinator<T> {
   /**
    * The logged decision for a transaction, for a participant that woke up in doubt. Empty means
    * no decision is logged, which under presumed abort means roll back.
+   *
+   * @throws CorruptLogException if the transaction is quarantined: its records do not say one
+   *     thing, so no answer would be truthful
    */
   Optional<Decision> decisionFor(TransactionId transactionId);
 }

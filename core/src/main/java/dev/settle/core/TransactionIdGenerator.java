@@ -8,11 +8,18 @@ import java.util.Random;
 
 /**
  * Makes new transaction ids. Plug in your own to reuse ids from an upstream system (an order
- * number, a request id); the generator must never return the same id twice.
+ * number, a request id); the generator must never return the same id twice. A coordinator refuses
+ * an id its log already holds with a {@link DuplicateTransactionIdException}, before anything runs:
+ * a reused id never re-runs a transaction (see that exception for how far back ids are checked).
  */
 @FunctionalInterface
 public interface TransactionIdGenerator {
-  /** Returns an id never returned before. */
+  /**
+   * Returns an id never returned before.
+   *
+   * <p>An id that is already in the coordinator's log makes {@code execute} throw {@link
+   * DuplicateTransactionIdException}.
+   */
   TransactionId next();
 
   /**

@@ -1,7 +1,9 @@
 package dev.settle.testkit;
 
+import dev.settle.core.log.LogClaim;
 import dev.settle.core.log.LogRecord;
 import dev.settle.core.log.TransactionLog;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -10,6 +12,10 @@ import java.util.function.Consumer;
  * stored. From then on every append fails too, in every thread, until the process is restarted
  * with {@link #revive()}: a crash takes down every transaction in flight, not just one. The log
  * keeps what earlier appends stored, and recovery runs on it.
+ *
+ * <p>The coordinators' claims on the log ({@link TransactionLog#claim}) die with the process: after
+ * a crash, {@link #revive()} or {@link #disarm()}, a coordinator built on this log is the
+ * restarted process's, not a second owner beside a live one.
  */
 public final class CrashingTransactionLog implements TransactionLog {
   private final TransactionLog log;
@@ -18,6 +24,7 @@ public final class CrashingTransactionLog implements TransactionLog {
   private long crashes;
   private boolean armed = true;
   private boolean dead;
+  private final List<LogClaim> claims = new ArrayList<>();
 
   /**
    * A log that crashes its coordinator at every {@code crashEvery}-th append; 0 never crashes.
@@ -39,6 +46,7 @@ public final class CrashingTransactionLog implements TransactionLog {
     if (armed && crashEvery > 0 && appends % crashEvery == 0) {
       crashes++;
       dead = true;
+      releaseClaims();
       throw new SimulatedCrash(appends);
     }
     log.append(records, force);
@@ -54,15 +62,33 @@ public final class CrashingTransactionLog implements TransactionLog {
     log.close();
   }
 
+  /**
+   * Claims the wrapped log, and remembers the claim so that a crash can drop it: a dead process
+   * holds nothing.
+   */
+  @Override
+  public synchronized LogClaim claim(String protocol, String owner) {
+    LogClaim claim = log.claim(protocol, owner);
+    claims.add(claim);
+    return claim;
+  }
+
+  private void releaseClaims() {
+    claims.forEach(LogClaim::release);
+    claims.clear();
+  }
+
   /** The process restarted: appends work again (until the next crash). */
   public synchronized void revive() {
     dead = false;
+    releaseClaims();
   }
 
-  /** Stops crashing for good: faults are over. */
+  /** Stops crashing for good: faults are over, and the process restarts. */
   public synchronized void disarm() {
     armed = false;
     dead = false;
+    releaseClaims();
   }
 
   /** Crashes caused so far. */

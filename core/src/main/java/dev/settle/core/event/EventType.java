@@ -42,5 +42,12 @@ public enum EventType {
   /** The transaction ended heuristic or in doubt. */
   TRANSACTION_HEURISTIC,
   /** Recovery picked up an unfinished transaction from the log. */
-  TRANSACTION_RECOVERING
+  TRANSACTION_RECOVERING,
+  /**
+   * Recovery found a transaction whose logged records contradict each other or are damaged, and
+   * set it aside: it is never driven, and needs a person ({@link
+   * dev.settle.core.log.LogReplay#scan} lists its records). Repeated on every recovery pass while
+   * the transaction stays in the log.
+   */
+  TRANSACTION_QUARANTINED
 }

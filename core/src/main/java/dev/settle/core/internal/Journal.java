@@ -1,15 +1,21 @@
 package dev.settle.core.internal;
 
+import dev.settle.core.CorruptLogException;
 import dev.settle.core.Decision;
 import dev.settle.core.TransactionId;
+import dev.settle.core.log.LogClaim;
 import dev.settle.core.log.LogRecord;
 import dev.settle.core.log.LogReplay;
+import dev.settle.core.log.LogScan;
+import dev.settle.core.log.QuarantinedTransaction;
 import dev.settle.core.log.TransactionImage;
 import dev.settle.core.log.TransactionLog;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +23,11 @@ import org.jspecify.annotations.Nullable;
  * A coordinator's view of its log. Every record goes to the log first and only then into the live
  * image of its transaction, so the live state is never ahead of what a recovery would rebuild.
  * {@link #decide} always forces: this is where "durable decision first" is kept.
+ *
+ * <p>A journal claims its log for its protocol when it is made ({@link TransactionLog#claim}), so
+ * it is the only writer of its protocol's transactions in that log, and it refuses any record its
+ * live images say cannot follow (a contradicting decision above all) before writing it: "one
+ * owner per transaction" and "one decision" are kept here.
  */
 public final class Journal {
   private final TransactionLog log;
@@ -27,10 +38,34 @@ public final class Journal {
    * 64-branch transaction cost quadratically more than a 2-branch one.
    */
   private final Map<TransactionId, List<LogRecord>> live = new ConcurrentHashMap<>();
+  /** Every id in the log, shared with the other journals on the same log object. */
+  private final KnownIds ids;
+  private final Set<TransactionId> quarantineReported = ConcurrentHashMap.newKeySet();
 
+  private final LogClaim claim;
+
+  /**
+   * A journal on {@code log} for {@code protocol}; claims the log for this protocol first.
+   *
+   * @throws dev.settle.core.LogClaimedException if another coordinator of {@code protocol} holds
+   *     {@code log}
+   */
   public Journal(TransactionLog log, String protocol) {
     this.log = Assert.notNull(log, "log");
     this.protocol = Assert.notBlank(protocol, "protocol");
+    this.claim =
+        log.claim(
+            protocol,
+            "the " + protocol + " coordinator built on thread \"" + Thread.currentThread().getName() + "\"");
+    this.ids = KnownIds.of(log);
+  }
+
+  /**
+   * Gives up this journal's claim on the log, so that another coordinator of the protocol may use
+   * it; this journal must not be used afterwards.
+   */
+  public void release() {
+    claim.release();
   }
 
   /** The protocol name written in every Begin record. */
@@ -38,8 +73,20 @@ public final class Journal {
     return protocol;
   }
 
+  /**
+   * Takes {@code tx} for a new transaction; a coordinator calls this before it runs or logs
+   * anything for it, so that a reused id never re-runs a transaction.
+   *
+   * @throws dev.settle.core.DuplicateTransactionIdException if the log already holds {@code tx}
+   *     (ended, unfinished, or still running here) or another caller just took it
+   */
+  public void reserve(TransactionId tx) {
+    ids.reserve(log, tx);
+  }
+
   /** Appends {@code records}, all of one transaction, then folds them into its live image. */
   public void append(List<LogRecord> records, boolean force) {
+    check(records);
     log.append(records, force);
     for (LogRecord record : records) {
       TransactionId tx = record.transactionId();
@@ -47,8 +94,10 @@ public final class Journal {
         List<LogRecord> history = new ArrayList<>();
         history.add(record);
         live.put(tx, history);
+        ids.begun(tx);
       } else if (record instanceof LogRecord.End) {
         live.remove(tx);
+        ids.ended(tx);
       } else {
         List<LogRecord> history = live.get(tx);
         if (history != null) {
@@ -58,6 +107,57 @@ public final class Journal {
         }
       }
     }
+  }
+
+  /**
+   * Refuses, before anything is written, records that would make a history recovery cannot
+   * follow: a second Begin, a record for a transaction this journal is not running (unknown,
+   * ended, or quarantined), and above all a decision that contradicts the one already logged.
+   * With one coordinator per log and protocol (the claim), this journal's live images are the
+   * whole truth about its transactions, so this check is complete.
+   */
+  private void check(List<LogRecord> records) {
+    // Small on purpose: this runs on every append, and most appends are one or two records.
+    Set<TransactionId> begun = new HashSet<>(2);
+    Map<TransactionId, Decision> decided = new HashMap<>(2);
+    for (LogRecord record : records) {
+      TransactionId tx = record.transactionId();
+      List<LogRecord> history = live.get(tx);
+      if (record instanceof LogRecord.Begin) {
+        if (history != null || !begun.add(tx)) {
+          throw new IllegalStateException("refusing to log " + record + ": transaction " + tx + " is already running");
+        }
+        continue;
+      }
+      if (history == null && !begun.contains(tx)) {
+        throw new IllegalStateException(
+            "refusing to log " + record + ": transaction " + tx + " is not running in this "
+                + protocol + " coordinator (unknown, ended or quarantined)");
+      }
+      if (record instanceof LogRecord.Decided d) {
+        Decision known = decided.containsKey(tx) ? decided.get(tx) : loggedDecision(history);
+        if (known != null && known != d.decision()) {
+          throw new IllegalStateException(
+              "refusing to log " + record + ": transaction " + tx + " is already decided " + known
+                  + ", and a decision never changes");
+        }
+        decided.put(tx, d.decision());
+      }
+    }
+  }
+
+  private static @Nullable Decision loggedDecision(@Nullable List<LogRecord> history) {
+    if (history == null) {
+      return null;
+    }
+    synchronized (history) {
+      for (int i = history.size() - 1; i >= 0; i--) {
+        if (history.get(i) instanceof LogRecord.Decided d) {
+          return d.decision();
+        }
+      }
+    }
+    return null;
   }
 
   /** Appends one record; see {@link #append(List, boolean)}. */
@@ -76,6 +176,11 @@ public final class Journal {
   /** Writes the End record; not forced, since a lost End only costs a redundant recovery. */
   public void end(TransactionId tx) {
     append(new LogRecord.End(tx), false);
+  }
+
+  /** Whether {@code tx} is begun and not ended here (started or adopted by this instance). */
+  public boolean running(TransactionId tx) {
+    return live.containsKey(tx);
   }
 
   /** The live image of an unfinished transaction started by this coordinator instance. */
@@ -101,9 +206,22 @@ public final class Journal {
     }
   }
 
-  /** Rebuilds this protocol's unfinished transactions from the log and adopts them as live. */
+  /**
+   * Rebuilds this protocol's unfinished transactions from the log and adopts them as live; see
+   * {@link #recoverFromLog()}.
+   */
   public Map<TransactionId, TransactionImage> recoverUnfinished() {
-    Map<TransactionId, TransactionImage> unfinished = LogReplay.unfinished(log, protocol);
+    return recoverFromLog().unfinished(protocol);
+  }
+
+  /**
+   * Scans the log tolerantly, adopts the unfinished transactions of this protocol as live, and
+   * returns the whole scan. A quarantined transaction is never adopted: nothing this journal
+   * appends can drive it.
+   */
+  public LogScan recoverFromLog() {
+    LogScan scan = LogReplay.scan(log);
+    Map<TransactionId, TransactionImage> unfinished = scan.unfinished(protocol);
     // Adopt the logged history of each unfinished transaction this instance does not track yet;
     // one it tracks (still running here, or adopted before) keeps its own, which is never behind.
     Map<TransactionId, List<LogRecord>> adopted = new HashMap<>();
@@ -114,16 +232,34 @@ public final class Journal {
           }
         });
     adopted.forEach(live::putIfAbsent);
-    return unfinished;
+    return scan;
   }
 
-  /** The logged decision for {@code tx}, from the live image or the log; null if none. */
+  /**
+   * Whether this is the first time this journal reports {@code tx} as quarantined, so that a
+   * periodic recovery warns once rather than on every pass.
+   */
+  boolean firstQuarantineReport(TransactionId tx) {
+    return quarantineReported.add(tx);
+  }
+
+  /**
+   * The logged decision for {@code tx}, from the live image or the log; null if none.
+   *
+   * @throws CorruptLogException if {@code tx} is quarantined: its records do not say one thing
+   */
   public @Nullable Decision decisionFor(TransactionId tx) {
     TransactionImage image = live(tx);
     if (image != null && image.decision() != null) {
       return image.decision();
     }
-    TransactionImage logged = LogReplay.all(log).get(tx);
+    LogScan scan = LogReplay.scan(log);
+    QuarantinedTransaction quarantined = scan.quarantined().get(tx);
+    if (quarantined != null) {
+      throw new CorruptLogException(
+          "transaction " + tx + " is quarantined, its decision cannot be told: " + quarantined.reason(), -1);
+    }
+    TransactionImage logged = scan.images().get(tx);
     return logged == null ? null : logged.decision();
   }
 }

@@ -8,6 +8,8 @@ import dev.settle.core.TransactionId;
 import dev.settle.core.event.EventType;
 import dev.settle.core.log.BranchImage;
 import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.LogScan;
+import dev.settle.core.log.QuarantinedTransaction;
 import dev.settle.core.log.TransactionImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,13 +18,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The part of recovery every protocol shares: find the unfinished transactions in the log, skip
- * the ones this coordinator instance is still running, and settle the decision to drive, which
- * under presumed abort is roll back when none was logged.
+ * The part of recovery every protocol shares: find the unfinished transactions in the log, set
+ * aside (quarantine) the ones whose records contradict each other, skip the ones this coordinator
+ * instance is still running, and settle the decision to drive, which under presumed abort is roll
+ * back when none was logged.
  */
 public final class RecoveryPass {
+  private static final Logger LOG = LoggerFactory.getLogger(RecoveryPass.class);
+
   /**
    * The decision recovery drives a transaction to.
    *
@@ -65,19 +72,54 @@ public final class RecoveryPass {
     return new Sorted<>(settled, toFinish);
   }
 
-  /** Runs {@code recoverOne} for each unfinished transaction not in {@code inFlight}. */
+  /**
+   * Runs {@code recoverOne} for each unfinished transaction of {@code journal}'s protocol not in
+   * {@code inFlight}, and reports every quarantined one (event, WARN with its records) without
+   * driving it. A transaction is added to {@code inFlight} while it is recovered, so that two
+   * passes running at once never drive the same transaction.
+   */
   public static List<Outcome> run(
-      Journal journal, Set<TransactionId> inFlight, Function<TransactionImage, Outcome> recoverOne) {
+      Journal journal,
+      EventDispatcher events,
+      Set<TransactionId> inFlight,
+      Function<TransactionImage, Outcome> recoverOne) {
+    LogScan scan = journal.recoverFromLog();
+    for (QuarantinedTransaction quarantined : scan.quarantined(journal.protocol()).values()) {
+      report(journal, events, quarantined);
+    }
     List<Outcome> outcomes = new ArrayList<>();
-    for (TransactionImage image : journal.recoverUnfinished().values()) {
-      if (inFlight.contains(image.transactionId())) {
-        continue; // this instance is still running it
+    for (TransactionImage image : scan.unfinished(journal.protocol()).values()) {
+      TransactionId tx = image.transactionId();
+      if (!inFlight.add(tx)) {
+        continue; // this instance is still running it, or another pass is recovering it
       }
-      try (MdcScope mdc = MdcScope.open(image.transactionId())) {
-        outcomes.add(recoverOne.apply(image));
+      try (MdcScope mdc = MdcScope.open(tx)) {
+        if (journal.running(tx)) { // else another pass finished it since this one scanned
+          outcomes.add(recoverOne.apply(image));
+        }
+      } finally {
+        inFlight.remove(tx);
       }
     }
     return outcomes;
+  }
+
+  private static void report(Journal journal, EventDispatcher events, QuarantinedTransaction q) {
+    TransactionId tx = q.transactionId();
+    try (MdcScope mdc = MdcScope.open(tx)) {
+      if (journal.firstQuarantineReport(tx)) {
+        LOG.warn(
+            "transaction {} is quarantined and will not be driven: {}. Decide by hand what its"
+                + " participants must do; its {} records: {}",
+            tx,
+            q.reason(),
+            q.records().size(),
+            q.records());
+      } else {
+        LOG.debug("transaction {} is still quarantined: {}", tx, q.reason());
+      }
+    }
+    events.publish(tx, EventType.TRANSACTION_QUARANTINED, q.reason());
   }
 
   /**

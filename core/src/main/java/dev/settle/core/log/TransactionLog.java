@@ -31,6 +31,28 @@ public interface TransactionLog extends AutoCloseable {
    */
   void replay(Consumer<LogRecord> sink);
 
+  /**
+   * Claims this log for one coordinator of {@code protocol}; every coordinator does this when it is
+   * built. A log serves one coordinator per protocol: two coordinators of a protocol on one log
+   * would each take the other's running transactions for crashed ones, recover them, and log a
+   * second, contradicting decision. Coordinators of different protocols may share a log, since
+   * each recovers only its own protocol's transactions.
+   *
+   * <p>The default keeps the claims of every log object in this process and refuses a second one;
+   * claims are not persisted, since a process that opens a log anew (after a crash) is its only
+   * user. A log built to be shared by several coordinator instances (each write fenced by node and
+   * epoch, as a shared database log does) overrides this to hand out a claim per instance.
+   *
+   * @param protocol the protocol of the claiming coordinator
+   * @param owner who claims, for the message another claimant gets
+   * @return the claim, held for the coordinator's life
+   * @throws dev.settle.core.LogClaimedException if another coordinator of {@code protocol} holds
+   *     this log
+   */
+  default LogClaim claim(String protocol, String owner) {
+    return LogClaims.claim(this, protocol, owner);
+  }
+
   /** Releases files, locks and threads; further appends fail. */
   @Override
   void close();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.settle.core.Decision;
+import dev.settle.core.LogClaimedException;
 import dev.settle.core.TransactionId;
 import dev.settle.core.TransactionLogException;
 import dev.settle.core.log.InMemoryTransactionLog;
@@ -57,9 +58,55 @@ class JournalTest {
     Journal first = new Journal(log, "2pc");
     first.append(new LogRecord.Begin(tx, "2pc", 0, 1), false);
     first.decide(tx, Decision.ROLLBACK);
+    first.release(); // the first coordinator is gone
     Journal second = new Journal(log, "2pc");
     assertThat(second.decisionFor(tx)).isEqualTo(Decision.ROLLBACK);
     assertThat(second.recoverUnfinished()).containsOnlyKeys(tx);
     assertThat(second.decisionFor(TransactionId.of("unknown"))).isNull();
+  }
+
+  @Test
+  void aSecondJournalOfTheSameProtocolIsRefusedWhileTheFirstHoldsTheLog() {
+    InMemoryTransactionLog log = new InMemoryTransactionLog();
+    Journal first = new Journal(log, "tcc");
+    assertThatThrownBy(() -> new Journal(log, "tcc"))
+        .isInstanceOf(LogClaimedException.class)
+        .hasMessageContaining("already serves a tcc coordinator");
+    new Journal(log, "saga"); // another protocol's transactions are never this one's
+    first.release();
+    new Journal(log, "tcc");
+  }
+
+  @Test
+  void aContradictingDecisionIsRefusedBeforeItIsWritten() {
+    InMemoryTransactionLog log = InMemoryTransactionLog.keepingHistory();
+    Journal journal = new Journal(log, "tcc");
+    journal.append(new LogRecord.Begin(tx, "tcc", 0, 1), true);
+    journal.decide(tx, Decision.COMMIT);
+    journal.decide(tx, Decision.COMMIT); // the same decision again is harmless
+
+    assertThatThrownBy(() -> journal.decide(tx, Decision.ROLLBACK))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already decided COMMIT");
+    assertThatThrownBy(
+            () -> journal.append(List.of(new LogRecord.Decided(tx, Decision.COMMIT), new LogRecord.Decided(tx, Decision.ROLLBACK)), true))
+        .isInstanceOf(IllegalStateException.class);
+    journal.end(tx);
+    assertThatThrownBy(() -> journal.decide(tx, Decision.ROLLBACK))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("not running");
+    assertThat(log.records()).filteredOn(r -> r instanceof LogRecord.Decided d && d.decision() == Decision.ROLLBACK).isEmpty();
+  }
+
+  @Test
+  void aRecoveredDecisionIsKnownToo() {
+    InMemoryTransactionLog log = InMemoryTransactionLog.keepingHistory();
+    log.append(List.of(new LogRecord.Begin(tx, "2pc", 0, 1), new LogRecord.Decided(tx, Decision.COMMIT)), true);
+    Journal journal = new Journal(log, "2pc");
+    journal.recoverUnfinished();
+    assertThatThrownBy(() -> journal.append(new LogRecord.Decided(tx, Decision.ROLLBACK), false))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> journal.append(new LogRecord.Begin(tx, "2pc", 0, 1), false))
+        .isInstanceOf(IllegalStateException.class);
   }
 }

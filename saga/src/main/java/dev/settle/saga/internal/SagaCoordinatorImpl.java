@@ -60,6 +60,7 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
               + "; give a different saga a different name");
     }
     TransactionId tx = settings.idGenerator().next();
+    journal.reserve(tx); // a reused id is refused here, before anything runs or is logged
     inFlight.add(tx);
     try (MdcScope mdc = MdcScope.open(tx)) {
       long now = settings.clock().millis();
@@ -143,7 +144,7 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
 
   @Override
   public List<Outcome> recover() {
-    return RecoveryPass.run(journal, inFlight, this::recoverOne);
+    return RecoveryPass.run(journal, events, inFlight, this::recoverOne);
   }
 
   private Outcome recoverOne(TransactionImage image) {
@@ -187,7 +188,11 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
         return finishForward(run, new SagaRun.Result(false, "step " + branches.get(i).branchId() + " had failed before the crash"));
       }
       if (state != BranchState.PREPARED) {
-        return finishForward(run, run.forward(i, false, state == BranchState.STARTED));
+        // A started step's start is already in the log: logging it again before each retry
+        // would spend an append on nothing, and a coordinator dying at every second append
+        // would then never get past this step.
+        boolean started = state == BranchState.STARTED;
+        return finishForward(run, run.forward(i, started, started));
       }
     }
     return finishForward(run, new SagaRun.Result(true, ""));

@@ -62,6 +62,7 @@ public final class TccCoordinatorImpl implements TccCoordinator {
   @Override
   public Outcome execute(TccTransaction transaction) {
     TransactionId tx = settings.idGenerator().next();
+    journal.reserve(tx); // a reused id is refused here, before anything runs or is logged
     inFlight.add(tx);
     try (MdcScope mdc = MdcScope.open(tx)) {
       long start = settings.clock().millis();
@@ -118,7 +119,7 @@ public final class TccCoordinatorImpl implements TccCoordinator {
 
   @Override
   public List<Outcome> recover() {
-    return RecoveryPass.run(journal, inFlight, this::recoverOne);
+    return RecoveryPass.run(journal, events, inFlight, this::recoverOne);
   }
 
   private Outcome recoverOne(TransactionImage image) {

@@ -71,6 +71,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
   @Override
   public Outcome execute(TwoPhaseTransaction transaction) {
     TransactionId tx = settings.idGenerator().next();
+    journal.reserve(tx); // a reused id is refused here, before anything runs or is logged
     inFlight.add(tx);
     try (MdcScope mdc = MdcScope.open(tx)) {
       Map<BranchId, TwoPhaseParticipant> branches = transaction.participants();
@@ -284,7 +285,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
 
   @Override
   public List<Outcome> recover() {
-    return RecoveryPass.run(journal, inFlight, this::recoverOne);
+    return RecoveryPass.run(journal, events, inFlight, this::recoverOne);
   }
 
   private Outcome recoverOne(TransactionImage image) {

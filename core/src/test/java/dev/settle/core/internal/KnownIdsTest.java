@@ -1,0 +1,54 @@
+package dev.settle.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.settle.core.DuplicateTransactionIdException;
+import dev.settle.core.TransactionId;
+import dev.settle.core.log.InMemoryTransactionLog;
+import dev.settle.core.log.LogRecord;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class KnownIdsTest {
+  private final TransactionId a = TransactionId.of("a");
+  private final TransactionId b = TransactionId.of("b");
+
+  @Test
+  void idsInTheLogAreRefusedEndedOrNot() {
+    InMemoryTransactionLog log = InMemoryTransactionLog.keepingHistory();
+    log.append(
+        List.of(new LogRecord.Begin(a, "tcc", 0, 1), new LogRecord.End(a), new LogRecord.Begin(b, "saga", 0, 1)),
+        true);
+    Journal journal = new Journal(log, "2pc");
+    assertThatThrownBy(() -> journal.reserve(a))
+        .isInstanceOfSatisfying(DuplicateTransactionIdException.class, e -> assertThat(e.ended()).isTrue());
+    assertThatThrownBy(() -> journal.reserve(b))
+        .isInstanceOfSatisfying(DuplicateTransactionIdException.class, e -> assertThat(e.ended()).isFalse());
+    journal.reserve(TransactionId.of("c"));
+  }
+
+  @Test
+  void journalsOnOneLogShareTheirIds() {
+    InMemoryTransactionLog log = new InMemoryTransactionLog();
+    Journal tcc = new Journal(log, "tcc");
+    Journal saga = new Journal(log, "saga");
+    tcc.reserve(a);
+    assertThatThrownBy(() -> saga.reserve(a)).isInstanceOf(DuplicateTransactionIdException.class);
+  }
+
+  @Test
+  void endedIdsAreKeptUpToABound() {
+    InMemoryTransactionLog log = new InMemoryTransactionLog();
+    Journal journal = new Journal(log, "2pc");
+    journal.reserve(a);
+    journal.append(List.of(new LogRecord.Begin(a, "2pc", 0, 1), new LogRecord.End(a)), false);
+    assertThatThrownBy(() -> journal.reserve(a)).isInstanceOf(DuplicateTransactionIdException.class);
+    for (int i = 0; i < KnownIds.ENDED_KEPT; i++) {
+      TransactionId tx = TransactionId.of("t" + i);
+      journal.append(List.of(new LogRecord.Begin(tx, "2pc", 0, 1), new LogRecord.End(tx)), false);
+    }
+    // The oldest ended id fell out of the bounded set, and the log compacted it away too.
+    journal.reserve(a);
+  }
+}

@@ -40,6 +40,6 @@ CREATE INDEX IF NOT EXISTS settle_tx_ended_at ON settle_tx (ended_at);
 CREATE TABLE IF NOT EXISTS settle_record (
   tx_id VARCHAR(64) NOT NULL,
   seq   INTEGER     NOT NULL,
-  body  VARBINARY       NOT NULL,
+  body  VARBINARY   NOT NULL,
   PRIMARY KEY (tx_id, seq)
 );

@@ -208,7 +208,7 @@ public final class JdbcTransactionLog implements TransactionLog {
 
   /**
    * Deletes one batch of transactions that ended longer than the retention ago; the heartbeat
-   * does this on its own, one batch per beat.
+   * does this on its own, a few batches per beat.
    *
    * @return how many were deleted
    */

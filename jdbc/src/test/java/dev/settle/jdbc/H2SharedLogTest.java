@@ -3,9 +3,15 @@ package dev.settle.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static dev.settle.jdbc.SharedLogFixture.begin;
+
 import dev.settle.core.TransactionLogException;
 import dev.settle.testsupport.UrlDataSource;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -64,6 +70,31 @@ class H2SharedLogTest extends SharedLogContract {
     assertThatThrownBy(() -> JdbcTransactionLog.builder(fx.dataSource, "node-a").open())
         .hasMessageContaining("schema version 2")
         .hasMessageContaining("upgrade settle-jdbc");
+  }
+
+  @Test
+  void aBrokenWriterConnectionIsReplacedWithoutFailingTheAppend() throws Exception {
+    List<Connection> handedOut = new CopyOnWriteArrayList<>();
+    DataSource base = fx.dataSource;
+    DataSource watched =
+        (DataSource)
+            Proxy.newProxyInstance(
+                DataSource.class.getClassLoader(),
+                new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                  Object result = method.invoke(base, args);
+                  if (result instanceof Connection c) {
+                    handedOut.add(c);
+                  }
+                  return result;
+                });
+    JdbcTransactionLog a = fx.keep(JdbcTransactionLog.builder(watched, "node-a").open());
+    a.append(begin("before", "tcc"), true);
+    for (Connection c : handedOut) {
+      c.close(); // the writer's cached connection among them: as if the server dropped it
+    }
+    a.append(begin("after", "tcc"), true);
+    assertThat(fx.owner("after")).isEqualTo("node-a@1");
   }
 
   @Test

@@ -412,6 +412,27 @@ abstract class SharedLogContract {
     assertThat(replay(a)).extracting(LogRecord::transactionId).containsExactly(new TransactionId("healthy"));
   }
 
+  @Test
+  void theHeartbeatKeepsALiveNodesTransactionsItsOwnAndCleansUpHistory() {
+    JdbcTransactionLog a =
+        fx.keep(
+            JdbcTransactionLog.builder(fx.dataSource, "node-a")
+                .leaseDuration(Duration.ofMillis(300))
+                .heartbeatInterval(Duration.ofMillis(50))
+                .historyRetention(Duration.ZERO)
+                .open());
+    TransactionId ended = new TransactionId("ended-by-a");
+    a.append(List.of(begin(ended.value(), "tcc"), new LogRecord.End(ended)), true);
+    a.append(begin("kept-by-a", "tcc"), true);
+    sleep(Duration.ofMillis(700)); // more than two leases: only the heartbeat keeps node-a alive
+
+    JdbcTransactionLog b = fx.live("node-b");
+    b.claim("tcc", "test");
+    assertThat(replay(b)).isEmpty();
+    assertThat(fx.owner("kept-by-a")).isEqualTo("node-a@" + a.epoch());
+    assertThat(fx.owner(ended.value())).as("purged by the heartbeat").isEqualTo("none");
+  }
+
   private static void await(CountDownLatch latch) {
     try {
       latch.await();

@@ -24,6 +24,24 @@ public final class History {
   }
 
   /**
+   * Deletes batches until one comes back short or {@code maxBatches} ran, so that cleanup keeps
+   * up with a busy log while each batch stays small.
+   *
+   * @return how many were deleted
+   */
+  public int purge(int maxBatches) {
+    int deleted = 0;
+    for (int i = 0; i < maxBatches; i++) {
+      int batch = purgeOnce();
+      deleted += batch;
+      if (batch < config.historyBatch()) {
+        break;
+      }
+    }
+    return deleted;
+  }
+
+  /**
    * Deletes up to one batch of transactions that ended longer than the retention ago (by the
    * database clock).
    *

@@ -60,7 +60,7 @@ public final class Schema {
   public static List<String> statements(Dialect dialect) {
     List<String> statements = new ArrayList<>();
     StringBuilder current = new StringBuilder();
-    for (String line : text(dialect).split("\n")) {
+    for (String line : text(dialect).lines().toList()) {
       String trimmed = line.strip();
       if (trimmed.isEmpty() || trimmed.startsWith("--")) {
         continue;

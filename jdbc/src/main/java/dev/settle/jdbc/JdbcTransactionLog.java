@@ -190,6 +190,17 @@ public final class JdbcTransactionLog implements TransactionLog {
     return schema.decision(config, tx);
   }
 
+  /**
+   * Every stored record of {@code tx}, in order, ended or not, owned by any node, while the
+   * history keeps it: for explaining a transaction after the fact.
+   *
+   * @throws dev.settle.core.CorruptLogException if a record cannot be decoded
+   */
+  public List<LogRecord> records(TransactionId tx) {
+    requireNonNull(tx, "tx");
+    return schema.records(config, tx);
+  }
+
   /** This instance's node name. */
   public String node() {
     return node.name();

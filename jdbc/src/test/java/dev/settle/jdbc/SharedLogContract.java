@@ -280,6 +280,9 @@ abstract class SharedLogContract {
     }
     a.append(begin("open-1", "tcc"), true);
     assertThat(keeping.purgeHistory()).as("a week's retention keeps them").isZero();
+    assertThat(a.records(new TransactionId("ended-0")))
+        .extracting(r -> r.getClass().getSimpleName())
+        .containsExactly("Begin", "Decided", "End");
     sleep(Duration.ofMillis(20));
 
     assertThat(List.of(a.purgeHistory(), a.purgeHistory(), a.purgeHistory(), a.purgeHistory()))
@@ -431,6 +434,43 @@ abstract class SharedLogContract {
     assertThat(replay(b)).isEmpty();
     assertThat(fx.owner("kept-by-a")).isEqualTo("node-a@" + a.epoch());
     assertThat(fx.owner(ended.value())).as("purged by the heartbeat").isEqualTo("none");
+  }
+
+  @Test
+  void backgroundRecoveryFinishesADeadNodesTransactionsWithinItsLeaseAndAnInterval() {
+    JdbcTransactionLog a = fx.dying("node-a", Duration.ofMillis(300));
+    Account x = new Account("x");
+    Account y = new Account("y");
+    y.failConfirms.set(true);
+    Outcome stuck = fx.tcc(a, x, y).execute(transfer(x, y));
+    assertThat(stuck).isInstanceOf(Outcome.InDoubt.class);
+
+    JdbcTransactionLog b = fx.live("node-b");
+    Account y2 = new Account("y");
+    long start = System.nanoTime();
+    try (BackgroundRecovery recovery =
+        BackgroundRecovery.every(Duration.ofMillis(100), fx.tcc(b, new Account("x"), y2))) {
+      while (!y2.confirmed.contains(stuck.transactionId().value())) {
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        sleep(Duration.ofMillis(20));
+      }
+    }
+    assertThat(b.records(stuck.transactionId()).get(0)).isInstanceOf(LogRecord.Begin.class);
+    assertThat(b.records(stuck.transactionId())).last().isInstanceOf(LogRecord.End.class);
+  }
+
+  @Test
+  void anInterruptedCallerStillAppendsAndKeepsItsInterrupt() {
+    JdbcTransactionLog a = fx.live("node-a");
+    Thread.currentThread().interrupt();
+    try {
+      a.append(begin("interrupted", "tcc"), true);
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    a.append(new LogRecord.End(new TransactionId("interrupted")), false);
+    assertThat(a.records(new TransactionId("interrupted"))).hasSize(2);
   }
 
   private static void await(CountDownLatch latch) {

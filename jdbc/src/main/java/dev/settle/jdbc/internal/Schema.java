@@ -3,6 +3,8 @@ package dev.settle.jdbc.internal;
 import dev.settle.core.Decision;
 import dev.settle.core.TransactionId;
 import dev.settle.core.TransactionLogException;
+import dev.settle.core.log.LogCodec;
+import dev.settle.core.log.LogRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -145,6 +147,23 @@ public final class Schema {
     return version < VERSION
         ? "; apply the upgrade scripts up to version " + VERSION + " while no instance runs"
         : "; a newer release wrote them: upgrade settle-jdbc on every instance";
+  }
+
+  /** Every stored record of {@code tx}, in order, ended or not, owned by any node. */
+  public List<LogRecord> records(LogConfig config, TransactionId tx) {
+    try (Connection c = config.dataSource().getConnection();
+        PreparedStatement read = c.prepareStatement(sql.records)) {
+      read.setString(1, tx.value());
+      List<LogRecord> records = new ArrayList<>();
+      try (ResultSet rs = read.executeQuery()) {
+        while (rs.next()) {
+          records.add(LogCodec.decode(rs.getBytes(1)));
+        }
+      }
+      return records;
+    } catch (SQLException e) {
+      throw new TransactionLogException("cannot read the shared log: " + e.getMessage(), e);
+    }
   }
 
   /** The decision column of {@code tx}, read in a transaction of its own. */

@@ -69,6 +69,7 @@ public final class Sql {
           + " WHERE t.owner_node = ? AND t.owner_epoch = ? AND t.ended = FALSE"
           + " ORDER BY t.began_at, t.tx_id, r.seq";
 
+  final String records = "SELECT body FROM settle_record WHERE tx_id = ? ORDER BY seq";
   final String expired;
   final String deleteRecords = "DELETE FROM settle_record WHERE tx_id = ?";
   final String deleteTx = "DELETE FROM settle_tx WHERE tx_id = ? AND ended = TRUE";

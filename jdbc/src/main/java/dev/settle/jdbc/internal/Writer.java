@@ -82,6 +82,9 @@ public final class Writer {
         leading = true;
         group = drain();
       }
+      // Some drivers abort I/O on an interrupted thread; the leader writes for every follower,
+      // so it writes with the flag cleared and hands it back to its caller afterwards.
+      interrupted |= Thread.interrupted();
       try {
         write(group);
       } finally {

@@ -50,6 +50,9 @@ final class GroupWrite {
    * @throws SQLException if the connection failed before the commit: nothing was stored
    */
   Result write(Connection c, List<Writer.Pending> group) throws SQLException {
+    for (Writer.Pending p : group) {
+      p.failure = null; // a retried group is judged afresh: the first attempt stored nothing
+    }
     if (!fast(c, group)) {
       c.rollback();
       slow(c, group);

@@ -56,6 +56,10 @@ class H2SharedLogTest extends SharedLogContract {
         .hasMessageContaining("leaseDuration must be at least");
     assertThatThrownBy(() -> JdbcTransactionLog.builder(fx.dataSource, "n").historyRetention(Duration.ofSeconds(-1)))
         .hasMessageContaining("historyRetention must not be negative");
+    assertThatThrownBy(() -> JdbcTransactionLog.builder(fx.dataSource, "n").database("oracle"))
+        .hasMessageContaining("not \"oracle\"");
+    assertThat(fx.keep(JdbcTransactionLog.builder(fx.dataSource, "named").database("H2").open()).node())
+        .isEqualTo("named");
     assertThatThrownBy(() -> BackgroundRecovery.every(Duration.ofMillis(1)))
         .hasMessageContaining("interval must be at least 10 ms");
     assertThatThrownBy(() -> BackgroundRecovery.every(Duration.ofSeconds(1)))

@@ -219,6 +219,24 @@ abstract class SharedLogContract {
   }
 
   @Test
+  void eachReplayTakesOverAtMostOneClaimBatch() {
+    JdbcTransactionLog dead = fx.dying("node-d", Duration.ofMillis(200));
+    for (int i = 0; i < 10; i++) {
+      dead.append(begin("batch-" + i, "tcc"), true);
+    }
+    sleep(Duration.ofMillis(300));
+    JdbcTransactionLog b =
+        fx.keep(JdbcTransactionLog.builder(fx.dataSource, "node-b").claimBatchSize(4).open());
+    b.claim("tcc", "test");
+
+    List<Integer> owned = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      owned.add(replay(b).size());
+    }
+    assertThat(owned).containsExactly(4, 8, 10, 10);
+  }
+
+  @Test
   void aContradictingDecisionIsRefusedByTheDatabase() {
     JdbcTransactionLog a = fx.live("node-a");
     TransactionId tx = new TransactionId("decided-once");

@@ -9,7 +9,6 @@ import dev.settle.tcc.TccContext;
 import dev.settle.tcc.TccCoordinator;
 import dev.settle.tcc.TccParticipant;
 import dev.settle.tcc.TccTransaction;
-import dev.settle.testsupport.UrlDataSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -29,26 +27,33 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three coordinator nodes over one shared H2 log, running TCC transfers at once while their
+ * Three coordinator nodes over one shared log, running TCC transfers at once while their
  * phase-two calls fail now and then, nodes crash (abandoning their log without releasing the
  * lease) and restart under the same name, and nodes pause longer than their lease and then go on
  * writing. Once the faults stop and a last node sweeps up, every transaction has ended, each with
  * one decision that every branch applied, and every outcome a node reported matches it.
  */
-class SeveralNodesTest {
+abstract class SeveralNodesContract {
   private static final Duration LEASE = Duration.ofMillis(400);
   private static final long SEED = 20261128L;
 
-  private final DataSource dataSource =
-      new UrlDataSource(
-          "jdbc:h2:mem:nodes-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000", "sa", "");
-  private final SharedLogFixture fx = new SharedLogFixture(dataSource);
+  private DataSource dataSource;
+  private SharedLogFixture fx;
   private final Map<String, Set<String>> confirmed = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> cancelled = new ConcurrentHashMap<>();
   private volatile boolean faults = true;
+
+  abstract DataSource dataSource();
+
+  @BeforeEach
+  void setUp() {
+    dataSource = dataSource();
+    fx = new SharedLogFixture(dataSource);
+  }
 
   @AfterEach
   void tearDown() {
@@ -72,7 +77,7 @@ class SeveralNodesTest {
     CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
 
     faults = false;
-    fx.sleep(LEASE.multipliedBy(2)); // every abandoned or paused node's lease runs out
+    SharedLogFixture.sleep(LEASE.multipliedBy(2)); // every abandoned or paused node's lease runs out
     JdbcTransactionLog sweeperLog = fx.live("sweeper");
     TccCoordinator sweeper = coordinator(sweeperLog, "sweeper");
     for (int round = 0; round < 50 && unfinished() > 0; round++) {

@@ -313,6 +313,7 @@ public final class JdbcTransactionLog implements TransactionLog {
     private int maxGroup = 256;
     private @Nullable Dialect dialect;
     private @Nullable ScheduledExecutorService scheduler;
+    private Consumer<OwnershipLostException> onOwnershipLost = lost -> {};
 
     private Builder(@Nullable DataSource dataSource, @Nullable String node) {
       this.dataSource = requireNonNull(dataSource, "dataSource");
@@ -388,6 +389,18 @@ public final class JdbcTransactionLog implements TransactionLog {
     }
 
     /**
+     * Tells {@code listener} of every write refused because this instance lost the transaction
+     * (with {@link OwnershipLostException#lostTransaction()}) and, once, of this instance being
+     * superseded (with none): for metrics and alerts, beside the WARN line each gets. Called on
+     * the thread that found out (often the group-commit leader), so keep it quick; what it throws
+     * is logged and ignored.
+     */
+    public Builder onOwnershipLost(Consumer<OwnershipLostException> listener) {
+      this.onOwnershipLost = requireNonNull(listener, "onOwnershipLost");
+      return this;
+    }
+
+    /**
      * Opens the log: checks the schema version, registers the node with a new epoch and a fresh
      * lease, and starts the heartbeat.
      *
@@ -404,7 +417,7 @@ public final class JdbcTransactionLog implements TransactionLog {
       return new JdbcTransactionLog(
           new LogConfig(
               dataSource, node, lease, heartbeat, claimBatch, retention, historyBatch, maxGroup,
-              dialect, scheduler));
+              dialect, scheduler, onOwnershipLost));
     }
 
     private static Duration atLeast(@Nullable Duration value, Duration min, String name) {

@@ -349,8 +349,17 @@ abstract class SharedLogContract {
   }
 
   @Test
-  void aSecondInstanceUnderTheSameNodeNameFencesTheFirst() {
-    JdbcTransactionLog first = fx.live("node-a");
+  void aSecondInstanceUnderTheSameNodeNameFencesTheFirstAndEachLossIsReported() {
+    List<String> reported = new ArrayList<>();
+    JdbcTransactionLog first =
+        fx.keep(
+            JdbcTransactionLog.builder(fx.dataSource, "node-a")
+                .onOwnershipLost(
+                    lost -> {
+                      reported.add(String.valueOf(lost.lostTransaction()));
+                      throw new IllegalStateException("a listener that fails changes nothing");
+                    })
+                .open());
     TransactionId tx = new TransactionId("fenced-1");
     first.append(begin(tx.value(), "tcc"), true);
 
@@ -364,6 +373,7 @@ abstract class SharedLogContract {
     assertThatThrownBy(() -> first.replay(r -> {})).isInstanceOf(OwnershipLostException.class);
     assertThat(replay(second)).extracting(LogRecord::transactionId).containsExactly(tx);
     second.append(new LogRecord.Decided(tx, Decision.COMMIT), true);
+    assertThat(reported).containsExactly("fenced-1", "null");
   }
 
   @Test

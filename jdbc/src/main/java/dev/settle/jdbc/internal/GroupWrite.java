@@ -36,10 +36,12 @@ final class GroupWrite {
     COMMIT_FAILED
   }
 
+  private final LogConfig config;
   private final Sql sql;
   private final Node node;
 
-  GroupWrite(Sql sql, Node node) {
+  GroupWrite(LogConfig config, Sql sql, Node node) {
+    this.config = config;
     this.sql = sql;
     this.node = node;
   }
@@ -75,6 +77,9 @@ final class GroupWrite {
     for (Writer.Pending p : group) {
       if (p.failure instanceof OwnershipLostException lost) {
         LOG.warn("{}", lost.getMessage());
+        if (lost.lostTransaction() != null) {
+          config.ownershipLost(lost); // a superseded node was reported by Node already
+        }
       }
     }
     return Result.COMMITTED;

@@ -1,9 +1,12 @@
 package dev.settle.jdbc.internal;
 
+import dev.settle.jdbc.OwnershipLostException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 
 /**
  * The shared log's settings, checked by the builder and immutable from then on.
@@ -18,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param maxGroup at most this many appends share one database transaction
  * @param dialect the database's dialect, or null to detect it
  * @param scheduler runs the heartbeat, or null for the log's own daemon thread
+ * @param onOwnershipLost told of every write refused for lost ownership
  */
 public record LogConfig(
     DataSource dataSource,
@@ -29,4 +33,15 @@ public record LogConfig(
     int historyBatch,
     int maxGroup,
     @Nullable Dialect dialect,
-    @Nullable ScheduledExecutorService scheduler) {}
+    @Nullable ScheduledExecutorService scheduler,
+    Consumer<OwnershipLostException> onOwnershipLost) {
+
+  /** Tells the listener, logging and swallowing anything it throws: a listener never changes a write. */
+  void ownershipLost(OwnershipLostException lost) {
+    try {
+      onOwnershipLost.accept(lost);
+    } catch (RuntimeException e) {
+      LoggerFactory.getLogger(LogConfig.class).warn("an ownership-lost listener failed", e);
+    }
+  }
+}

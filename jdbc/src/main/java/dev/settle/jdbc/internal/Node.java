@@ -118,16 +118,19 @@ public final class Node {
 
   /** Marks this instance superseded, logs it once, and returns the exception to throw. */
   OwnershipLostException supersededNow() {
+    OwnershipLostException lost =
+        new OwnershipLostException(
+            null, config.node(), epoch, "a newer instance opened the log under the same node name");
     if (!superseded) {
       superseded = true;
+      config.ownershipLost(lost);
       LOG.warn(
           "log node {} epoch {} was superseded: another instance opened the shared log under the"
               + " same node name. This instance writes nothing more; give every instance its own"
               + " node name.",
           config.node(), epoch);
     }
-    return new OwnershipLostException(
-        null, config.node(), epoch, "a newer instance opened the log under the same node name");
+    return lost;
   }
 
   /** Throws if this instance was superseded. */

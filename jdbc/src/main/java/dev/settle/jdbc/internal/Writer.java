@@ -41,7 +41,7 @@ public final class Writer {
   public Writer(LogConfig config, Sql sql, Node node) {
     this.config = config;
     this.node = node;
-    this.groupWrite = new GroupWrite(sql, node);
+    this.groupWrite = new GroupWrite(config, sql, node);
   }
 
   /**

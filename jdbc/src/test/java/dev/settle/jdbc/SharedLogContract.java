@@ -267,6 +267,11 @@ abstract class SharedLogContract {
 
     assertThatThrownBy(() -> a.append(begin(tx.value(), "tcc"), true))
         .isInstanceOfSatisfying(DuplicateTransactionIdException.class, e -> assertThat(e.ended()).isFalse());
+    assertThatThrownBy(() -> a.append(List.of(begin("fresh", "tcc"), begin(tx.value(), "tcc")), true))
+        .as("an append of several transactions names the one whose id is taken, and stores nothing")
+        .isInstanceOfSatisfying(
+            DuplicateTransactionIdException.class, e -> assertThat(e.transactionId()).isEqualTo(tx));
+    assertThat(fx.owner("fresh")).isEqualTo("none");
     a.append(List.of(new LogRecord.Decided(tx, Decision.COMMIT), new LogRecord.End(tx)), false);
     assertThatThrownBy(() -> b.append(begin(tx.value(), "saga"), true))
         .isInstanceOfSatisfying(DuplicateTransactionIdException.class, e -> assertThat(e.ended()).isTrue());

@@ -225,20 +225,23 @@ final class GroupWrite {
   private RuntimeException explain(Connection c, List<Step> steps, SQLException e)
       throws SQLException {
     if (Sql.UNIQUE_VIOLATION.equals(e.getSQLState())) {
+      // Rolled back to before this append, so a Begin whose row exists met an earlier transaction.
       for (Step s : steps) {
-        if (s.protocol() != null) {
-          return new DuplicateTransactionIdException(s.tx(), ended(c, s.tx()));
+        Boolean ended = s.protocol() == null ? null : ended(c, s.tx());
+        if (ended != null) {
+          return new DuplicateTransactionIdException(s.tx(), ended);
         }
       }
     }
     return new TransactionLogException("cannot write to the shared log: " + e.getMessage(), e);
   }
 
-  private boolean ended(Connection c, TransactionId tx) throws SQLException {
+  /** Whether {@code tx} has ended, or null if the log holds no such transaction. */
+  private @Nullable Boolean ended(Connection c, TransactionId tx) throws SQLException {
     try (PreparedStatement read = c.prepareStatement(sql.txRow)) {
       read.setString(1, tx.value());
       try (ResultSet rs = read.executeQuery()) {
-        return rs.next() && rs.getBoolean(4);
+        return rs.next() ? rs.getBoolean(4) : null;
       }
     }
   }

@@ -74,7 +74,7 @@ public final class JdbcTransactionLog implements TransactionLog {
   private final History history;
   private final Schema schema;
   private final Heartbeat heartbeat;
-  private final Map<String, String> claims = new LinkedHashMap<>();
+  private final Map<String, Claim> claims = new LinkedHashMap<>();
   private volatile boolean closed;
 
   private JdbcTransactionLog(LogConfig config) {
@@ -163,16 +163,17 @@ public final class JdbcTransactionLog implements TransactionLog {
     requireNonNull(protocol, "protocol");
     requireNonNull(owner, "owner");
     synchronized (claims) {
-      String holder = claims.get(protocol);
+      Claim holder = claims.get(protocol);
       if (holder != null) {
         throw new LogClaimedException(
             "the shared log instance of node " + config.node() + " already serves a " + protocol
-                + " coordinator (" + holder + "); each instance serves one coordinator per"
+                + " coordinator (" + holder.owner + "); each instance serves one coordinator per"
                 + " protocol. Run another coordinator on its own instance with its own node name.");
       }
-      claims.put(protocol, owner);
+      Claim claim = new Claim(protocol, owner);
+      claims.put(protocol, claim);
+      return claim;
     }
-    return new Claim(protocol, owner);
   }
 
   private Set<String> claimedProtocols() {
@@ -296,7 +297,7 @@ public final class JdbcTransactionLog implements TransactionLog {
     @Override
     public void release() {
       synchronized (claims) {
-        claims.remove(protocol, owner);
+        claims.remove(protocol, this); // this claim only: releasing twice never frees a successor's
       }
     }
   }

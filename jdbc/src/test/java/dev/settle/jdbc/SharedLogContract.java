@@ -411,6 +411,13 @@ abstract class SharedLogContract {
     assertThat(replay(b)).extracting(LogRecord::transactionId).containsExactly(new TransactionId("t-1"));
     assertThat(fx.owner("s-1")).startsWith("node-d@");
     fx.live("node-c").claim("tcc", "another node"); // other instances claim on their own
+
+    JdbcTransactionLog d = fx.live("node-e");
+    var released = d.claim("saga", "same owner");
+    released.release();
+    d.claim("saga", "same owner");
+    released.release(); // a second release of the old claim must not free its successor's
+    assertThatThrownBy(() -> d.claim("saga", "third")).isInstanceOf(LogClaimedException.class);
   }
 
   @Test

@@ -106,6 +106,29 @@ class H2SharedLogTest extends SharedLogContract {
   }
 
   @Test
+  void aGroupCarriesAtMostMaxGroupSizeAppends() throws Exception {
+    JdbcTransactionLog a =
+        fx.keep(JdbcTransactionLog.builder(fx.dataSource, "node-a").maxGroupSize(1).open());
+    List<Thread> threads = new java.util.ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      int thread = t;
+      Thread appender =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 20; i++) {
+                  a.append(begin("one-" + thread + "-" + i, "tcc"), true);
+                }
+              });
+      appender.start();
+      threads.add(appender);
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertThat(a.commits()).isEqualTo(a.appendsStored()).isEqualTo(160);
+  }
+
+  @Test
   void theSchemaShipsForBothDatabasesAndCanBeRunTwice() {
     assertThat(JdbcTransactionLog.schema("postgresql")).contains("BYTEA").contains("settle_node");
     assertThat(JdbcTransactionLog.schemaStatements("H2")).hasSize(7).allSatisfy(s -> assertThat(s).doesNotEndWith(";"));

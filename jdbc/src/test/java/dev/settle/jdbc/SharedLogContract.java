@@ -500,6 +500,20 @@ abstract class SharedLogContract {
   }
 
   @Test
+  void aNodeThatKeepsBeginningTransactionsKeepsItsLeaseWithoutAHeartbeat() {
+    JdbcTransactionLog a = fx.dying("node-a", Duration.ofMillis(300));
+    JdbcTransactionLog b = fx.live("node-b");
+    b.claim("tcc", "test");
+    for (int i = 0; i < 8; i++) {
+      a.append(begin("busy-" + i, "tcc"), true);
+      sleep(Duration.ofMillis(100));
+      assertThat(replay(b)).as("a busy node's transactions after %s00 ms", i + 1).isEmpty();
+    }
+    sleep(Duration.ofMillis(400)); // idle now, and no heartbeat: the lease runs out
+    assertThat(replay(b)).hasSize(8);
+  }
+
+  @Test
   void anInterruptedCallerStillAppendsAndKeepsItsInterrupt() {
     JdbcTransactionLog a = fx.live("node-a");
     Thread.currentThread().interrupt();

@@ -55,9 +55,10 @@ final class GroupWrite {
     for (Writer.Pending p : group) {
       p.failure = null; // a retried group is judged afresh: the first attempt stored nothing
     }
-    if (!fast(c, group)) {
+    boolean begins = group.stream().anyMatch(p -> p.steps.stream().anyMatch(s -> s.protocol() != null));
+    if (!fast(c, group, begins)) {
       c.rollback();
-      slow(c, group);
+      slow(c, group, begins);
     }
     try {
       c.commit();
@@ -86,7 +87,9 @@ final class GroupWrite {
   }
 
   /** The batched path; false if some append was refused and the group must go the slow way. */
-  private boolean fast(Connection c, List<Writer.Pending> group) throws SQLException {
+  private boolean fast(Connection c, List<Writer.Pending> group, boolean renew)
+      throws SQLException {
+    renewIfBeginning(c, renew);
     int begins = 0;
     int touches = 0;
     try (PreparedStatement begin = c.prepareStatement(sql.begin);
@@ -136,6 +139,17 @@ final class GroupWrite {
     }
   }
 
+  /**
+   * A node that begins transactions is alive: its group renews the lease too, so that a heartbeat
+   * that could not run (a brief outage, a starved thread) does not hand brand-new transactions to
+   * peers. A superseded node renews nothing; its Begins then fail on their own.
+   */
+  private void renewIfBeginning(Connection c, boolean beginning) throws SQLException {
+    if (beginning) {
+      node.renewWith(c);
+    }
+  }
+
   private static boolean allOne(int[] counts) {
     for (int n : counts) {
       if (n != 1) {
@@ -146,7 +160,8 @@ final class GroupWrite {
   }
 
   /** One append at a time, each under a savepoint. */
-  private void slow(Connection c, List<Writer.Pending> group) throws SQLException {
+  private void slow(Connection c, List<Writer.Pending> group, boolean renew) throws SQLException {
+    renewIfBeginning(c, renew);
     for (Writer.Pending p : group) {
       Savepoint before = c.setSavepoint();
       try {

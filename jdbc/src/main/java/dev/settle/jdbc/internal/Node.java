@@ -116,6 +116,20 @@ public final class Node {
     }
   }
 
+  /**
+   * Renews the lease within the caller's transaction and says whether this instance still holds
+   * its epoch; for writes that prove the node alive, which then keep its lease even while the
+   * heartbeat cannot run.
+   */
+  boolean renewWith(Connection c) throws SQLException {
+    try (PreparedStatement renew = c.prepareStatement(sql.renewLease)) {
+      renew.setLong(1, config.lease().toMillis());
+      renew.setString(2, config.node());
+      renew.setLong(3, epoch);
+      return renew.executeUpdate() == 1;
+    }
+  }
+
   /** Marks this instance superseded, logs it once, and returns the exception to throw. */
   OwnershipLostException supersededNow() {
     OwnershipLostException lost =

@@ -182,10 +182,18 @@ public final class JdbcTransactionLog implements TransactionLog {
     }
   }
 
+  /** False: {@link #replay} shows only the unfinished transactions this instance owns. */
+  @Override
+  public boolean replaysEveryTransaction() {
+    return false;
+  }
+
   /**
    * The decision stored for {@code tx}, ended or not, owned by any node, while the history keeps
-   * it; empty when none is stored (or the transaction is unknown).
+   * it; empty when none is stored (or the transaction is unknown). Coordinators answer {@code
+   * decisionFor} from this, so a transaction another node owns or that ended is told truly.
    */
+  @Override
   public Optional<Decision> decision(TransactionId tx) {
     requireNonNull(tx, "tx");
     return schema.decision(config, tx);

@@ -84,6 +84,22 @@ abstract class SharedLogContract {
   }
 
   @Test
+  void everyNodeTellsTheDecisionOfTransactionsItDoesNotOwnOrThatEnded() {
+    JdbcTransactionLog a = fx.live("node-a");
+    JdbcTransactionLog c = fx.live("node-c");
+    Account x = new Account("x");
+    Account y = new Account("y");
+    Outcome committed = fx.tcc(a, x, y).execute(transfer(x, y));
+    TransactionId running = new TransactionId("running-on-c");
+    c.append(List.of(begin(running.value(), "tcc"), new LogRecord.Decided(running, Decision.ROLLBACK)), true);
+
+    TccCoordinator onB = fx.tcc(fx.live("node-b"), new Account("x"), new Account("y"));
+    assertThat(onB.decisionFor(committed.transactionId())).contains(Decision.COMMIT);
+    assertThat(onB.decisionFor(running)).contains(Decision.ROLLBACK);
+    assertThat(onB.decisionFor(new TransactionId("never-seen"))).isEmpty();
+  }
+
+  @Test
   void aSagaLeftUnfinishedByADeadNodeIsCompensatedByAnother() {
     AtomicInteger compensations = new AtomicInteger();
     AtomicInteger failingCompensations = new AtomicInteger(1);

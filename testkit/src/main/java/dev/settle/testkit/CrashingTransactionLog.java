@@ -1,10 +1,13 @@
 package dev.settle.testkit;
 
+import dev.settle.core.Decision;
+import dev.settle.core.TransactionId;
 import dev.settle.core.log.LogClaim;
 import dev.settle.core.log.LogRecord;
 import dev.settle.core.log.TransactionLog;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -96,6 +99,16 @@ public final class CrashingTransactionLog implements TransactionLog {
   @Override
   public void replay(Consumer<LogRecord> sink) {
     log.replay(sink);
+  }
+
+  @Override
+  public boolean replaysEveryTransaction() {
+    return log.replaysEveryTransaction();
+  }
+
+  @Override
+  public Optional<Decision> decision(TransactionId transactionId) {
+    return log.decision(transactionId);
   }
 
   @Override

@@ -267,6 +267,9 @@ public final class Journal {
     if (image != null && image.decision() != null) {
       return image.decision();
     }
+    if (!log.replaysEveryTransaction()) {
+      return log.decision(tx).orElse(null); // a shared log: its replay shows only our own
+    }
     LogScan scan = LogReplay.scan(log);
     QuarantinedTransaction quarantined = scan.quarantined().get(tx);
     if (quarantined != null) {

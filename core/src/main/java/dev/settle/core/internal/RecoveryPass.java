@@ -95,7 +95,10 @@ public final class RecoveryPass {
       }
       try (MdcScope mdc = MdcScope.open(tx)) {
         if (journal.running(tx)) { // else another pass finished it since this one scanned
-          outcomes.add(recoverOne.apply(image));
+          // The scan may predate records this instance logged since, such as the decision of an
+          // execute that ended in doubt while this pass was reading: the live image never is.
+          TransactionImage current = journal.live(tx);
+          outcomes.add(recoverOne.apply(current != null ? current : image));
         }
       } finally {
         inFlight.remove(tx);

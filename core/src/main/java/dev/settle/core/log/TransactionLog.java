@@ -1,6 +1,9 @@
 package dev.settle.core.log;
 
+import dev.settle.core.Decision;
+import dev.settle.core.TransactionId;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -51,6 +54,28 @@ public interface TransactionLog extends AutoCloseable {
    */
   default LogClaim claim(String protocol, String owner) {
     return LogClaims.claim(this, protocol, owner);
+  }
+
+  /**
+   * Whether {@link #replay} shows every transaction this log holds. A shared log replays only the
+   * transactions its instance owns, so it says false and answers {@link #decision} itself: a
+   * decision looked up by folding its replay would miss other nodes' transactions and read as
+   * "none logged", which under presumed abort is a false roll back.
+   */
+  default boolean replaysEveryTransaction() {
+    return true;
+  }
+
+  /**
+   * The decision stored for {@code transactionId}, whoever wrote it; empty when none is stored.
+   * Asked only of logs whose {@link #replaysEveryTransaction()} is false; others are read by
+   * folding {@link #replay}.
+   *
+   * @throws UnsupportedOperationException from logs that answer through {@link #replay}
+   */
+  default Optional<Decision> decision(TransactionId transactionId) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " replays every transaction; fold its replay instead");
   }
 
   /** Releases files, locks and threads; further appends fail. */

@@ -1,0 +1,67 @@
+package dev.settle.jdbc;
+
+import dev.settle.core.TransactionId;
+import dev.settle.core.TransactionLogException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A write to the shared log was refused because this log instance no longer owns the transaction:
+ * another node took it over after this node's lease expired, or another instance opened the log
+ * under the same node name and superseded this one. Nothing of the refused append was stored.
+ *
+ * <p>A coordinator that sees this must stop driving the transaction at once and must not report an
+ * outcome for it: the new owner finishes it from the log. Coordinators let this exception escape
+ * {@code execute} and {@code recover}, so no {@code Committed} or {@code RolledBack} is returned
+ * for a transaction whose last writes were refused.
+ */
+public final class OwnershipLostException extends TransactionLogException {
+  private static final long serialVersionUID = 1L;
+
+  private final @Nullable TransactionId lostTransaction;
+  private final String node;
+  private final long epoch;
+
+  /**
+   * A refusal.
+   *
+   * @param transaction the transaction whose write was refused, or null when the whole node was
+   *     superseded (a newer instance opened the log under the same node name)
+   * @param node this instance's node name
+   * @param epoch this instance's epoch
+   * @param detail who owns it now, or why the node lost it
+   */
+  public OwnershipLostException(
+      @Nullable TransactionId transaction, String node, long epoch, String detail) {
+    super(
+        (transaction == null ? "" : "[" + transaction + "] ")
+            + "log node "
+            + node
+            + " (epoch "
+            + epoch
+            + ") no longer owns "
+            + (transaction == null ? "its transactions" : "this transaction")
+            + ": "
+            + detail
+            + ". Nothing was written; the current owner finishes it, so no outcome may be reported"
+            + " here.",
+        null);
+    this.lostTransaction = transaction;
+    this.node = node;
+    this.epoch = epoch;
+  }
+
+  /** The transaction whose write was refused, or null if the whole node was superseded. */
+  public @Nullable TransactionId lostTransaction() {
+    return lostTransaction;
+  }
+
+  /** This log instance's node name. */
+  public String node() {
+    return node;
+  }
+
+  /** This log instance's epoch when the write was refused. */
+  public long epoch() {
+    return epoch;
+  }
+}

@@ -1,0 +1,88 @@
+package dev.settle.jdbc.internal;
+
+import java.util.Locale;
+
+/**
+ * What differs between the databases the shared log supports: how to add milliseconds to the
+ * database clock, and how to cap and lock a claim query. Everything else is standard SQL.
+ */
+public enum Dialect {
+  /** PostgreSQL, the reference database. */
+  POSTGRESQL("postgresql") {
+    @Override
+    String nowPlusMillis() {
+      return "(CURRENT_TIMESTAMP + CAST(? AS BIGINT) * INTERVAL '1 millisecond')";
+    }
+
+    @Override
+    String limitForUpdateSkipLocked() {
+      return " LIMIT ? FOR UPDATE SKIP LOCKED";
+    }
+  },
+  /**
+   * H2, for embedded use and tests. H2 locks every row its claim query matches, not only the first
+   * {@code n}; a concurrent claimer then skips them all, which is still safe, only less parallel.
+   */
+  H2("h2") {
+    @Override
+    String nowPlusMillis() {
+      return "DATEADD(MILLISECOND, CAST(? AS BIGINT), CURRENT_TIMESTAMP)";
+    }
+
+    @Override
+    String limitForUpdateSkipLocked() {
+      return " FETCH FIRST ? ROWS ONLY FOR UPDATE SKIP LOCKED";
+    }
+  };
+
+  private final String id;
+
+  Dialect(String id) {
+    this.id = id;
+  }
+
+  /** The name used for schema files and in messages. */
+  public String id() {
+    return id;
+  }
+
+  /** The database clock plus a millisecond parameter ({@code ?}, may be negative). */
+  abstract String nowPlusMillis();
+
+  /** A suffix that caps a query at a row-count parameter and locks its rows, skipping locked ones. */
+  abstract String limitForUpdateSkipLocked();
+
+  /**
+   * The dialect named {@code name} ({@code "postgresql"} or {@code "h2"}, any case).
+   *
+   * @throws IllegalArgumentException for any other name
+   */
+  public static Dialect named(String name) {
+    String wanted = name.toLowerCase(Locale.ROOT);
+    for (Dialect d : values()) {
+      if (d.id.equals(wanted)) {
+        return d;
+      }
+    }
+    throw new IllegalArgumentException(
+        "the shared JDBC log supports databases \"postgresql\" and \"h2\", not \"" + name + "\"");
+  }
+
+  /**
+   * The dialect of a database, from its JDBC product name.
+   *
+   * @throws IllegalArgumentException if the database is neither PostgreSQL nor H2
+   */
+  public static Dialect ofProduct(String productName) {
+    String p = productName.toLowerCase(Locale.ROOT);
+    if (p.contains("postgresql")) {
+      return POSTGRESQL;
+    }
+    if (p.equals("h2")) {
+      return H2;
+    }
+    throw new IllegalArgumentException(
+        "the shared JDBC log supports PostgreSQL and H2; this database is \"" + productName
+            + "\". Name a dialect explicitly only for a database compatible with one of them.");
+  }
+}

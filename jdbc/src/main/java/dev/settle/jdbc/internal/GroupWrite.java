@@ -1,0 +1,314 @@
+package dev.settle.jdbc.internal;
+
+import dev.settle.core.Decision;
+import dev.settle.core.DuplicateTransactionIdException;
+import dev.settle.core.TransactionId;
+import dev.settle.core.TransactionLogException;
+import dev.settle.jdbc.ConflictingDecisionException;
+import dev.settle.jdbc.OwnershipLostException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Types;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one group of appends in one database transaction. The fast path sends every append's
+ * first statement (a Begin's insert, or the conditional update fenced by ownership) as one JDBC
+ * batch, then every record as another, and commits. If any append is refused (zero rows, a
+ * duplicate id), the transaction is rolled back and the group is written again one append at a
+ * time, each under a savepoint, so that the refused append fails alone with the exact reason and
+ * the others are stored.
+ */
+final class GroupWrite {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupWrite.class);
+
+  /** How a group ended. */
+  enum Result {
+    COMMITTED,
+    COMMIT_FAILED
+  }
+
+  private final LogConfig config;
+  private final Sql sql;
+  private final Node node;
+
+  GroupWrite(LogConfig config, Sql sql, Node node) {
+    this.config = config;
+    this.sql = sql;
+    this.node = node;
+  }
+
+  /**
+   * Writes {@code group}, setting each refused append's failure.
+   *
+   * @throws SQLException if the connection failed before the commit: nothing was stored
+   */
+  Result write(Connection c, List<Writer.Pending> group) throws SQLException {
+    for (Writer.Pending p : group) {
+      p.failure = null; // a retried group is judged afresh: the first attempt stored nothing
+    }
+    boolean begins = group.stream().anyMatch(p -> p.steps.stream().anyMatch(s -> s.protocol() != null));
+    if (!fast(c, group, begins)) {
+      c.rollback();
+      slow(c, group, begins);
+    }
+    try {
+      c.commit();
+    } catch (SQLException e) {
+      // The commit may or may not have reached the database: no one may act on these records.
+      for (Writer.Pending p : group) {
+        if (p.failure == null) {
+          p.failure =
+              new TransactionLogException(
+                  "the shared log's commit failed; these records may or may not be stored: "
+                      + e.getMessage(),
+                  e);
+        }
+      }
+      return Result.COMMIT_FAILED;
+    }
+    for (Writer.Pending p : group) {
+      if (p.failure instanceof OwnershipLostException lost) {
+        LOG.warn("{}", lost.getMessage());
+        if (lost.lostTransaction() != null) {
+          config.ownershipLost(lost); // a superseded node was reported by Node already
+        }
+      }
+    }
+    return Result.COMMITTED;
+  }
+
+  /** The batched path; false if some append was refused and the group must go the slow way. */
+  private boolean fast(Connection c, List<Writer.Pending> group, boolean renew)
+      throws SQLException {
+    renewIfBeginning(c, renew);
+    int begins = 0;
+    int touches = 0;
+    try (PreparedStatement begin = c.prepareStatement(sql.begin);
+        PreparedStatement touch = c.prepareStatement(sql.touch);
+        PreparedStatement record = c.prepareStatement(sql.insertRecord)) {
+      Map<TransactionId, Integer> remaining = new HashMap<>();
+      for (Writer.Pending p : group) {
+        for (Step s : p.steps) {
+          remaining.merge(s.tx(), s.bodies().size(), Integer::sum);
+          if (s.protocol() != null) {
+            bindBegin(begin, s);
+            begin.addBatch();
+            begins++;
+          } else {
+            bindTouch(touch, s);
+            touch.addBatch();
+            touches++;
+          }
+        }
+      }
+      // Begins first: a transaction's later appends only ever follow its Begin's return.
+      if ((begins > 0 && !allOne(begin.executeBatch()))
+          || (touches > 0 && !allOne(touch.executeBatch()))) {
+        return false;
+      }
+      for (Writer.Pending p : group) {
+        for (Step s : p.steps) {
+          for (byte[] body : s.bodies()) {
+            int after = remaining.merge(s.tx(), -1, Integer::sum);
+            bindRecord(record, s.tx(), after, body);
+            record.addBatch();
+          }
+        }
+      }
+      int[] counts = record.executeBatch();
+      for (int n : counts) {
+        if (n == 0) {
+          return false;
+        }
+      }
+      return true;
+    } catch (SQLException e) {
+      if (Sql.UNIQUE_VIOLATION.equals(e.getSQLState()) || e instanceof java.sql.BatchUpdateException) {
+        return false; // a duplicate id or a refused statement: the slow path tells which
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * A node that begins transactions is alive: its group renews the lease too, so that a heartbeat
+   * that could not run (a brief outage, a starved thread) does not hand brand-new transactions to
+   * peers. A superseded node renews nothing; its Begins then fail on their own.
+   */
+  private void renewIfBeginning(Connection c, boolean beginning) throws SQLException {
+    if (beginning) {
+      node.renewWith(c);
+    }
+  }
+
+  private static boolean allOne(int[] counts) {
+    for (int n : counts) {
+      if (n != 1) {
+        return false; // zero rows: refused; SUCCESS_NO_INFO: unknown, so check one by one
+      }
+    }
+    return true;
+  }
+
+  /** One append at a time, each under a savepoint. */
+  private void slow(Connection c, List<Writer.Pending> group, boolean renew) throws SQLException {
+    renewIfBeginning(c, renew);
+    for (Writer.Pending p : group) {
+      Savepoint before = c.setSavepoint();
+      try {
+        for (Step s : p.steps) {
+          apply(c, s);
+        }
+        c.releaseSavepoint(before);
+      } catch (Refused r) {
+        c.rollback(before);
+        p.failure = r.failure;
+      } catch (SQLException e) {
+        c.rollback(before);
+        p.failure = explain(c, p.steps, e);
+      }
+    }
+  }
+
+  private void apply(Connection c, Step s) throws SQLException, Refused {
+    boolean begin = s.protocol() != null;
+    try (PreparedStatement first = c.prepareStatement(begin ? sql.begin : sql.touch)) {
+      if (begin) {
+        bindBegin(first, s);
+      } else {
+        bindTouch(first, s);
+      }
+      if (first.executeUpdate() != 1) {
+        throw new Refused(diagnose(c, s));
+      }
+    }
+    try (PreparedStatement record = c.prepareStatement(sql.insertRecord)) {
+      int after = s.bodies().size();
+      for (byte[] body : s.bodies()) {
+        bindRecord(record, s.tx(), --after, body);
+        record.executeUpdate();
+      }
+    }
+  }
+
+  /** Why an append's first statement matched no row. */
+  private RuntimeException diagnose(Connection c, Step s) throws SQLException {
+    if (s.protocol() != null) {
+      return node.supersededNow(); // the insert selects this node's row at this epoch: gone
+    }
+    try (PreparedStatement read = c.prepareStatement(sql.txRow)) {
+      read.setString(1, s.tx().value());
+      try (ResultSet rs = read.executeQuery()) {
+        if (!rs.next()) {
+          return new TransactionLogException(
+              "[" + s.tx() + "] the shared log holds no such transaction (no Begin was stored)",
+              null);
+        }
+        String owner = rs.getString(1);
+        long ownerEpoch = rs.getLong(2);
+        String decision = rs.getString(3);
+        boolean ended = rs.getBoolean(4);
+        if (!owner.equals(node.name()) || ownerEpoch != node.epoch()) {
+          return new OwnershipLostException(
+              s.tx(), node.name(), node.epoch(), "node " + owner + " (epoch " + ownerEpoch + ") owns it now");
+        }
+        if (ended) {
+          return new TransactionLogException(
+              "[" + s.tx() + "] the transaction has ended in the shared log; nothing may follow its End",
+              null);
+        }
+        if (decision != null && s.decision() != null) {
+          return new ConflictingDecisionException(
+              s.tx(), Sql.COMMIT.equals(decision.trim()) ? Decision.COMMIT : Decision.ROLLBACK);
+        }
+        return new TransactionLogException(
+            "[" + s.tx() + "] the shared log refused the append for no reason it can tell", null);
+      }
+    }
+  }
+
+  /** The failure of an append whose statements threw. */
+  private RuntimeException explain(Connection c, List<Step> steps, SQLException e)
+      throws SQLException {
+    if (Sql.UNIQUE_VIOLATION.equals(e.getSQLState())) {
+      // Rolled back to before this append, so a Begin whose row exists met an earlier transaction.
+      for (Step s : steps) {
+        Boolean ended = s.protocol() == null ? null : ended(c, s.tx());
+        if (ended != null) {
+          return new DuplicateTransactionIdException(s.tx(), ended);
+        }
+      }
+    }
+    return new TransactionLogException("cannot write to the shared log: " + e.getMessage(), e);
+  }
+
+  /** Whether {@code tx} has ended, or null if the log holds no such transaction. */
+  private @Nullable Boolean ended(Connection c, TransactionId tx) throws SQLException {
+    try (PreparedStatement read = c.prepareStatement(sql.txRow)) {
+      read.setString(1, tx.value());
+      try (ResultSet rs = read.executeQuery()) {
+        return rs.next() ? rs.getBoolean(4) : null;
+      }
+    }
+  }
+
+  private void bindBegin(PreparedStatement ps, Step s) throws SQLException {
+    ps.setString(1, s.tx().value());
+    ps.setString(2, String.valueOf(s.protocol()));
+    setDecision(ps, 3, s.decisionCode());
+    ps.setBoolean(4, s.end());
+    ps.setInt(5, s.bodies().size() - 1);
+    ps.setBoolean(6, s.end());
+    ps.setString(7, node.name());
+    ps.setLong(8, node.epoch());
+  }
+
+  private void bindTouch(PreparedStatement ps, Step s) throws SQLException {
+    String code = s.decisionCode();
+    setDecision(ps, 1, code);
+    ps.setBoolean(2, s.end());
+    ps.setInt(3, s.bodies().size());
+    ps.setBoolean(4, s.end());
+    ps.setString(5, s.tx().value());
+    ps.setString(6, node.name());
+    ps.setLong(7, node.epoch());
+    setDecision(ps, 8, code);
+  }
+
+  private static void bindRecord(PreparedStatement ps, TransactionId tx, int after, byte[] body)
+      throws SQLException {
+    ps.setInt(1, after);
+    ps.setBytes(2, body);
+    ps.setString(3, tx.value());
+  }
+
+  private static void setDecision(PreparedStatement ps, int index, @Nullable String code)
+      throws SQLException {
+    if (code == null) {
+      ps.setNull(index, Types.CHAR);
+    } else {
+      ps.setString(index, code);
+    }
+  }
+
+  /** An append refused by its first statement; carries the exception its caller gets. */
+  private static final class Refused extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    final transient RuntimeException failure;
+
+    Refused(RuntimeException failure) {
+      super(null, null, false, false);
+      this.failure = failure;
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package dev.settle.jdbc.internal;
+
+import dev.settle.core.Decision;
+import dev.settle.core.TransactionId;
+import dev.settle.core.TransactionLogException;
+import dev.settle.core.log.LogCodec;
+import dev.settle.core.log.LogRecord;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The log's tables: the shipped DDL per database, the version check on open, and the statements
+ * of a database once its dialect is known.
+ */
+public final class Schema {
+  /** The one schema version this release reads. */
+  public static final int VERSION = 1;
+
+  private final Sql sql;
+
+  private Schema(Sql sql) {
+    this.sql = sql;
+  }
+
+  /**
+   * An opened log: its schema and its node.
+   *
+   * @param schema the schema, with the statements of the database's dialect
+   * @param node the registered node
+   */
+  public record Opened(Schema schema, Node node) {}
+
+  /** The statements of this database. */
+  public Sql sql() {
+    return sql;
+  }
+
+  /** The shipped DDL of {@code dialect}. */
+  public static String text(Dialect dialect) {
+    String resource = "/dev/settle/jdbc/schema-" + dialect.id() + ".sql";
+    try (InputStream in = Schema.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("the schema file " + resource + " is missing from settle-jdbc");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new TransactionLogException("cannot read the schema file " + resource, e);
+    }
+  }
+
+  /** The DDL of {@code dialect} as statements; comment lines dropped. */
+  public static List<String> statements(Dialect dialect) {
+    List<String> statements = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (String line : text(dialect).lines().toList()) {
+      String trimmed = line.strip();
+      if (trimmed.isEmpty() || trimmed.startsWith("--")) {
+        continue;
+      }
+      current.append(line).append('\n');
+      if (trimmed.endsWith(";")) {
+        String statement = current.toString().strip();
+        statements.add(statement.substring(0, statement.length() - 1));
+        current.setLength(0);
+      }
+    }
+    return statements;
+  }
+
+  /** Creates the tables in {@code dataSource}'s database, detecting its dialect. */
+  public static void create(DataSource dataSource) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(true);
+      Dialect dialect = Dialect.ofProduct(c.getMetaData().getDatabaseProductName());
+      try (Statement s = c.createStatement()) {
+        for (String ddl : statements(dialect)) {
+          s.execute(ddl);
+        }
+      }
+    } catch (SQLException e) {
+      throw new TransactionLogException("cannot create the shared log's tables: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Checks the schema and registers the node.
+   *
+   * @throws TransactionLogException if the database cannot be reached or the schema is missing or
+   *     at another version
+   */
+  public static Opened open(LogConfig config) {
+    try (Connection c = config.dataSource().getConnection()) {
+      Dialect configured = config.dialect();
+      Dialect dialect =
+          configured != null
+              ? configured
+              : Dialect.ofProduct(c.getMetaData().getDatabaseProductName());
+      Sql sql = new Sql(dialect);
+      c.setAutoCommit(true);
+      checkVersion(c, sql, dialect);
+      c.setAutoCommit(false);
+      Node node = Node.open(config, sql, c);
+      return new Opened(new Schema(sql), node);
+    } catch (SQLException e) {
+      throw new TransactionLogException(
+          "cannot open the shared log for node " + config.node() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkVersion(Connection c, Sql sql, Dialect dialect) {
+    int version;
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql.version)) {
+      if (!rs.next()) {
+        throw new TransactionLogException(
+            "the shared log's settle_log_version table is empty; run the schema again:"
+                + " JdbcTransactionLog.schema(\"" + dialect.id() + "\")",
+            null);
+      }
+      version = rs.getInt(1);
+    } catch (SQLException e) {
+      throw new TransactionLogException(
+          "the shared log's tables are missing or unreadable in this database (" + e.getMessage()
+              + "); create them with JdbcTransactionLog.createSchema(dataSource) or the DDL of"
+              + " JdbcTransactionLog.schema(\"" + dialect.id() + "\")",
+          e);
+    }
+    if (version != VERSION) {
+      throw new TransactionLogException(
+          "the shared log's tables are at schema version " + version + ", this release of"
+              + " settle-jdbc reads version " + VERSION + only(version),
+          null);
+    }
+  }
+
+  private static String only(int version) {
+    return version < VERSION
+        ? "; apply the upgrade scripts up to version " + VERSION + " while no instance runs"
+        : "; a newer release wrote them: upgrade settle-jdbc on every instance";
+  }
+
+  /** Every stored record of {@code tx}, in order, ended or not, owned by any node. */
+  public List<LogRecord> records(LogConfig config, TransactionId tx) {
+    try (Connection c = config.dataSource().getConnection();
+        PreparedStatement read = c.prepareStatement(sql.records)) {
+      read.setString(1, tx.value());
+      List<LogRecord> records = new ArrayList<>();
+      try (ResultSet rs = read.executeQuery()) {
+        while (rs.next()) {
+          records.add(LogCodec.decode(rs.getBytes(1)));
+        }
+      }
+      return records;
+    } catch (SQLException e) {
+      throw new TransactionLogException("cannot read the shared log: " + e.getMessage(), e);
+    }
+  }
+
+  /** The decision column of {@code tx}, read in a transaction of its own. */
+  public Optional<Decision> decision(LogConfig config, TransactionId tx) {
+    try (Connection c = config.dataSource().getConnection();
+        PreparedStatement read = c.prepareStatement(sql.decision)) {
+      read.setString(1, tx.value());
+      try (ResultSet rs = read.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        String code = rs.getString(1);
+        if (code == null) {
+          return Optional.empty();
+        }
+        return Optional.of(Sql.COMMIT.equals(code.trim()) ? Decision.COMMIT : Decision.ROLLBACK);
+      }
+    } catch (SQLException e) {
+      throw new TransactionLogException("cannot read the shared log: " + e.getMessage(), e);
+    }
+  }
+}

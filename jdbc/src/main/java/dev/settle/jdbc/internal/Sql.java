@@ -1,0 +1,104 @@
+package dev.settle.jdbc.internal;
+
+/**
+ * Every statement the shared log runs, in one place so that the fencing conditions can be read
+ * together. Lease times are always computed by the database ({@code CURRENT_TIMESTAMP}), never
+ * sent from the JVM, so a skewed application clock cannot cut a lease short or stretch it.
+ */
+public final class Sql {
+  /** Decision codes in the {@code decision} column. */
+  static final String COMMIT = "C";
+
+  static final String ROLLBACK = "R";
+
+  /** SQLSTATE of a unique-key violation, the same on PostgreSQL and H2. */
+  static final String UNIQUE_VIOLATION = "23505";
+
+  final String version = "SELECT version FROM settle_log_version";
+  final String bumpEpoch;
+  final String insertNode;
+  final String readEpoch = "SELECT epoch FROM settle_node WHERE node = ?";
+  /** Fences the previous instance of this node at once: its transactions move to the new epoch. */
+  final String adoptOwnOlderEpochs =
+      "UPDATE settle_tx SET owner_epoch = ? WHERE owner_node = ? AND owner_epoch < ? AND ended = FALSE";
+  final String renewLease;
+  final String releaseLease =
+      "UPDATE settle_node SET lease_until = CURRENT_TIMESTAMP WHERE node = ? AND epoch = ?";
+
+  /** A Begin: inserted only while this node still holds its epoch (not superseded). */
+  final String begin =
+      "INSERT INTO settle_tx (tx_id, protocol, owner_node, owner_epoch, decision, ended, last_seq,"
+          + " began_at, ended_at) SELECT ?, ?, node, epoch, CAST(? AS CHAR(1)), ?, ?, CURRENT_TIMESTAMP,"
+          + " CASE WHEN CAST(? AS BOOLEAN) THEN CURRENT_TIMESTAMP ELSE NULL END FROM settle_node"
+          + " WHERE node = ? AND epoch = ?";
+  /**
+   * Every other append's first statement: fenced by ownership, refused after End, and the
+   * decision column set only if it is empty or already holds the same decision.
+   */
+  final String touch =
+      "UPDATE settle_tx SET decision = COALESCE(CAST(? AS CHAR(1)), decision), ended = ?,"
+          + " last_seq = last_seq + ?,"
+          + " ended_at = CASE WHEN CAST(? AS BOOLEAN) THEN CURRENT_TIMESTAMP ELSE ended_at END"
+          + " WHERE tx_id = ? AND owner_node = ? AND owner_epoch = ? AND ended = FALSE"
+          + " AND (decision IS NULL OR decision = COALESCE(CAST(? AS CHAR(1)), decision))";
+  /**
+   * A record, numbered from the transaction row's {@code last_seq}, which the append's first
+   * statement has just advanced by its record count: the parameter is how many of the group's
+   * records for this transaction come after this one.
+   */
+  final String insertRecord =
+      "INSERT INTO settle_record (tx_id, seq, body) SELECT tx_id, last_seq - ?, ? FROM settle_tx"
+          + " WHERE tx_id = ?";
+  final String txRow =
+      "SELECT owner_node, owner_epoch, decision, ended FROM settle_tx WHERE tx_id = ?";
+  final String decision = "SELECT decision FROM settle_tx WHERE tx_id = ?";
+
+  final String claimableStart =
+      "SELECT tx_id, owner_node, owner_epoch FROM settle_tx t WHERE t.ended = FALSE"
+          + " AND NOT (t.owner_node = ? AND t.owner_epoch = ?) AND t.protocol IN (";
+  /**
+   * Claimable: the owner's lease has run out by the database clock, or the owner's node has moved
+   * to a newer epoch (that instance is gone or superseded), or the owner's node row is missing.
+   */
+  final String claimableEnd;
+  final String claim =
+      "UPDATE settle_tx SET owner_node = ?, owner_epoch = ? WHERE tx_id = ? AND owner_node = ?"
+          + " AND owner_epoch = ? AND ended = FALSE";
+  final String ownedRecords =
+      "SELECT r.tx_id, r.seq, r.body FROM settle_tx t JOIN settle_record r ON r.tx_id = t.tx_id"
+          + " WHERE t.owner_node = ? AND t.owner_epoch = ? AND t.ended = FALSE"
+          + " ORDER BY t.began_at, t.tx_id, r.seq";
+
+  final String records = "SELECT body FROM settle_record WHERE tx_id = ? ORDER BY seq";
+  final String expired;
+  final String deleteRecords = "DELETE FROM settle_record WHERE tx_id = ?";
+  final String deleteTx = "DELETE FROM settle_tx WHERE tx_id = ? AND ended = TRUE";
+
+  Sql(Dialect dialect) {
+    String leaseEnd = dialect.nowPlusMillis();
+    this.bumpEpoch =
+        "UPDATE settle_node SET epoch = epoch + 1, lease_until = " + leaseEnd + " WHERE node = ?";
+    this.insertNode =
+        "INSERT INTO settle_node (node, epoch, lease_until) VALUES (?, 1, " + leaseEnd + ")";
+    this.renewLease =
+        "UPDATE settle_node SET lease_until = " + leaseEnd + " WHERE node = ? AND epoch = ?";
+    this.claimableEnd =
+        ") AND (NOT EXISTS (SELECT 1 FROM settle_node n WHERE n.node = t.owner_node)"
+            + " OR EXISTS (SELECT 1 FROM settle_node n WHERE n.node = t.owner_node"
+            + " AND (n.lease_until <= CURRENT_TIMESTAMP OR n.epoch > t.owner_epoch)))"
+            + " ORDER BY t.began_at, t.tx_id"
+            + dialect.limitForUpdateSkipLocked();
+    this.expired =
+        "SELECT tx_id FROM settle_tx WHERE ended = TRUE AND ended_at < " + dialect.nowPlusMillis()
+            + " ORDER BY ended_at" + dialect.limitForUpdateSkipLocked();
+  }
+
+  /** The claim query for {@code protocols} protocol parameters. */
+  String claimable(int protocols) {
+    StringBuilder in = new StringBuilder(claimableStart);
+    for (int i = 0; i < protocols; i++) {
+      in.append(i == 0 ? "?" : ", ?");
+    }
+    return in.append(claimableEnd).toString();
+  }
+}

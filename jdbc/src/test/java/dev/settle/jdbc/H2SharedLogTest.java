@@ -1,0 +1,138 @@
+package dev.settle.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import static dev.settle.jdbc.SharedLogFixture.begin;
+
+import dev.settle.core.TransactionLogException;
+import dev.settle.testsupport.UrlDataSource;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/** The shared log on H2, the embedded database; plus the checks of bad input. */
+class H2SharedLogTest extends SharedLogContract {
+  @Override
+  DataSource dataSource() {
+    return h2();
+  }
+
+  private static DataSource h2() {
+    return new UrlDataSource(
+        "jdbc:h2:mem:log-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000", "sa", "");
+  }
+
+  @Test
+  void badSettingsAreRefusedNamingWhatIsWrong() {
+    assertThatThrownBy(() -> JdbcTransactionLog.builder(null, "node-a"))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("dataSource must not be null");
+    assertThatThrownBy(() -> JdbcTransactionLog.builder(fx.dataSource, "node a; drop"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nodeName must be 1 to 64 letters");
+    assertThatThrownBy(() -> JdbcTransactionLog.builder(fx.dataSource, "x".repeat(65)))
+        .hasMessageContaining("nodeName");
+    assertThatThrownBy(() -> JdbcTransactionLog.builder(fx.dataSource, null))
+        .hasMessage("nodeName must not be null");
+    assertThatThrownBy(() -> JdbcTransactionLog.schema("oracle"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("\"postgresql\" and \"h2\", not \"oracle\"");
+    assertThatThrownBy(
+            () ->
+                JdbcTransactionLog.builder(fx.dataSource, "node-a")
+                    .leaseDuration(Duration.ofSeconds(1))
+                    .heartbeatInterval(Duration.ofSeconds(1))
+                    .open())
+        .hasMessageContaining("heartbeatInterval (PT1S) must be shorter than leaseDuration (PT1S)");
+    assertThatThrownBy(() -> JdbcTransactionLog.builder(fx.dataSource, "n").claimBatchSize(0))
+        .hasMessage("claimBatchSize must be at least 1, was 0");
+    assertThatThrownBy(() -> JdbcTransactionLog.builder(fx.dataSource, "n").leaseDuration(Duration.ofMillis(5)))
+        .hasMessageContaining("leaseDuration must be at least");
+    assertThatThrownBy(() -> JdbcTransactionLog.builder(fx.dataSource, "n").historyRetention(Duration.ofSeconds(-1)))
+        .hasMessageContaining("historyRetention must not be negative");
+    assertThatThrownBy(() -> JdbcTransactionLog.builder(fx.dataSource, "n").database("oracle"))
+        .hasMessageContaining("not \"oracle\"");
+    assertThat(fx.keep(JdbcTransactionLog.builder(fx.dataSource, "named").database("H2").open()).node())
+        .isEqualTo("named");
+    assertThatThrownBy(() -> BackgroundRecovery.every(Duration.ofMillis(1)))
+        .hasMessageContaining("interval must be at least 10 ms");
+    assertThatThrownBy(() -> BackgroundRecovery.every(Duration.ofSeconds(1)))
+        .hasMessageContaining("at least one coordinator");
+  }
+
+  @Test
+  void aDatabaseWithoutTheTablesOrAtAnotherVersionIsRefusedWithWhatToDo() {
+    DataSource empty = h2();
+    assertThatThrownBy(() -> JdbcTransactionLog.builder(empty, "node-a").open())
+        .isInstanceOf(TransactionLogException.class)
+        .hasMessageContaining("tables are missing")
+        .hasMessageContaining("JdbcTransactionLog.createSchema");
+
+    fx.sql("UPDATE settle_log_version SET version = 2");
+    assertThatThrownBy(() -> JdbcTransactionLog.builder(fx.dataSource, "node-a").open())
+        .hasMessageContaining("schema version 2")
+        .hasMessageContaining("upgrade settle-jdbc");
+  }
+
+  @Test
+  void aBrokenWriterConnectionIsReplacedWithoutFailingTheAppend() throws Exception {
+    List<Connection> handedOut = new CopyOnWriteArrayList<>();
+    DataSource base = fx.dataSource;
+    DataSource watched =
+        (DataSource)
+            Proxy.newProxyInstance(
+                DataSource.class.getClassLoader(),
+                new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                  Object result = method.invoke(base, args);
+                  if (result instanceof Connection c) {
+                    handedOut.add(c);
+                  }
+                  return result;
+                });
+    JdbcTransactionLog a = fx.keep(JdbcTransactionLog.builder(watched, "node-a").open());
+    a.append(begin("before", "tcc"), true);
+    for (Connection c : handedOut) {
+      c.close(); // the writer's cached connection among them: as if the server dropped it
+    }
+    a.append(begin("after", "tcc"), true);
+    assertThat(fx.owner("after")).isEqualTo("node-a@1");
+  }
+
+  @Test
+  void aGroupCarriesAtMostMaxGroupSizeAppends() throws Exception {
+    JdbcTransactionLog a =
+        fx.keep(JdbcTransactionLog.builder(fx.dataSource, "node-a").maxGroupSize(1).open());
+    List<Thread> threads = new java.util.ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      int thread = t;
+      Thread appender =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 20; i++) {
+                  a.append(begin("one-" + thread + "-" + i, "tcc"), true);
+                }
+              });
+      appender.start();
+      threads.add(appender);
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertThat(a.commits()).isEqualTo(a.appendsStored()).isEqualTo(160);
+  }
+
+  @Test
+  void theSchemaShipsForBothDatabasesAndCanBeRunTwice() {
+    assertThat(JdbcTransactionLog.schema("postgresql")).contains("BYTEA").contains("settle_node");
+    assertThat(JdbcTransactionLog.schemaStatements("H2")).hasSize(7).allSatisfy(s -> assertThat(s).doesNotEndWith(";"));
+    JdbcTransactionLog.createSchema(fx.dataSource); // again: nothing changes, nothing fails
+    assertThat(fx.live("node-a").epoch()).isEqualTo(1);
+  }
+}

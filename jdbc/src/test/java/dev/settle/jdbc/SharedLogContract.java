@@ -1,0 +1,554 @@
+package dev.settle.jdbc;
+
+import static dev.settle.jdbc.SharedLogFixture.begin;
+import static dev.settle.jdbc.SharedLogFixture.replay;
+import static dev.settle.jdbc.SharedLogFixture.sleep;
+import static dev.settle.jdbc.SharedLogFixture.transfer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.settle.core.BranchId;
+import dev.settle.core.BranchState;
+import dev.settle.core.Decision;
+import dev.settle.core.DuplicateTransactionIdException;
+import dev.settle.core.LogClaimedException;
+import dev.settle.core.Outcome;
+import dev.settle.core.RetryPolicy;
+import dev.settle.core.TransactionId;
+import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.LogReplay;
+import dev.settle.saga.SagaCoordinator;
+import dev.settle.saga.SagaDefinition;
+import dev.settle.saga.SagaRequest;
+import dev.settle.tcc.TccCoordinator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What the shared log must do on every database it supports. */
+abstract class SharedLogContract {
+  SharedLogFixture fx;
+
+  abstract DataSource dataSource();
+
+  @BeforeEach
+  void setUp() {
+    fx = new SharedLogFixture(dataSource());
+  }
+
+  @AfterEach
+  void tearDown() {
+    fx.closeAll();
+  }
+
+  @Test
+  void tccTransactionsRoundTripAndAnUnfinishedOneIsRecoveredAfterARestart() throws Exception {
+    JdbcTransactionLog a = fx.live("node-a");
+    Account x = new Account("x");
+    Account y = new Account("y");
+    TccCoordinator coordinator = fx.tcc(a, x, y);
+
+    Outcome committed = coordinator.execute(transfer(x, y));
+    assertThat(committed).isInstanceOf(Outcome.Committed.class);
+    assertThat(a.decision(committed.transactionId())).contains(Decision.COMMIT);
+
+    y.failConfirms.set(true);
+    Outcome stuck = coordinator.execute(transfer(x, y));
+    assertThat(stuck).isInstanceOf(Outcome.InDoubt.class);
+    assertThat(replay(a)).extracting(LogRecord::transactionId).containsOnly(stuck.transactionId());
+
+    a.close();
+    JdbcTransactionLog restarted = fx.live("node-a");
+    assertThat(restarted.epoch()).isEqualTo(a.epoch() + 1);
+    y.failConfirms.set(false);
+    List<Outcome> recovered = fx.tcc(restarted, x, y).recover();
+
+    assertThat(recovered).singleElement().isInstanceOf(Outcome.Committed.class);
+    assertThat(y.confirmed).contains(stuck.transactionId().value());
+    assertThat(replay(restarted)).isEmpty();
+  }
+
+  @Test
+  void everyNodeTellsTheDecisionOfTransactionsItDoesNotOwnOrThatEnded() {
+    JdbcTransactionLog a = fx.live("node-a");
+    JdbcTransactionLog c = fx.live("node-c");
+    Account x = new Account("x");
+    Account y = new Account("y");
+    Outcome committed = fx.tcc(a, x, y).execute(transfer(x, y));
+    TransactionId running = new TransactionId("running-on-c");
+    c.append(List.of(begin(running.value(), "tcc"), new LogRecord.Decided(running, Decision.ROLLBACK)), true);
+
+    TccCoordinator onB = fx.tcc(fx.live("node-b"), new Account("x"), new Account("y"));
+    assertThat(onB.decisionFor(committed.transactionId())).contains(Decision.COMMIT);
+    assertThat(onB.decisionFor(running)).contains(Decision.ROLLBACK);
+    assertThat(onB.decisionFor(new TransactionId("never-seen"))).isEmpty();
+  }
+
+  @Test
+  void aSagaLeftUnfinishedByADeadNodeIsCompensatedByAnother() {
+    AtomicInteger compensations = new AtomicInteger();
+    AtomicInteger failingCompensations = new AtomicInteger(1);
+    SagaDefinition transfer =
+        SagaDefinition.builder("transfer")
+            .step(
+                "debit",
+                ctx -> {},
+                ctx -> {
+                  if (failingCompensations.getAndDecrement() > 0) {
+                    throw new IllegalStateException("compensation unavailable");
+                  }
+                  compensations.incrementAndGet();
+                })
+            .step(
+                "credit",
+                ctx -> {
+                  throw new IllegalStateException("credit refused");
+                },
+                ctx -> {})
+            .build();
+    JdbcTransactionLog a = fx.dying("node-a", Duration.ofMillis(300));
+    SagaCoordinator onA =
+        SagaCoordinator.builder().log(a).definition(transfer).phaseTwoRetry(RetryPolicy.none()).build();
+    Outcome stuck = onA.execute(SagaRequest.of(transfer));
+    assertThat(stuck).isInstanceOf(Outcome.InDoubt.class);
+
+    sleep(Duration.ofMillis(400));
+    JdbcTransactionLog b = fx.live("node-b");
+    SagaCoordinator onB = SagaCoordinator.builder().log(b).definition(transfer).build();
+    List<Outcome> recovered = onB.recover();
+
+    assertThat(recovered).singleElement().isInstanceOf(Outcome.RolledBack.class);
+    assertThat(compensations).hasValue(1);
+    assertThat(fx.owner(stuck.transactionId().value())).isEqualTo("node-b@" + b.epoch());
+    assertThat(b.decision(stuck.transactionId())).contains(Decision.ROLLBACK);
+  }
+
+  @Test
+  void aLivePeersTransactionsAreLeftAloneThenTakenOverOnceItsLeaseRunsOutAndItsLateWritesAreRefused()
+      throws Exception {
+    JdbcTransactionLog a = fx.dying("node-a", Duration.ofSeconds(1));
+    Account x = new Account("x");
+    Account y = new Account("y");
+    y.holdConfirm = new CountDownLatch(1);
+    TccCoordinator onA = fx.tcc(a, x, y);
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    try {
+      Future<Outcome> running = caller.submit(() -> onA.execute(transfer(x, y)));
+      assertThat(y.confirmEntered.await(10, TimeUnit.SECONDS)).isTrue(); // COMMIT is logged
+      TransactionId tx = new TransactionId(y.tried.iterator().next());
+
+      JdbcTransactionLog b = fx.live("node-b");
+      Account x2 = new Account("x");
+      Account y2 = new Account("y");
+      TccCoordinator onB = fx.tcc(b, x2, y2);
+      assertThat(onB.recover()).as("a live peer's transaction is not taken").isEmpty();
+      assertThat(fx.owner(tx.value())).isEqualTo("node-a@" + a.epoch());
+
+      sleep(Duration.ofMillis(1200)); // node-a's lease runs out: no heartbeat renews it
+      List<Outcome> taken = onB.recover();
+      assertThat(taken).singleElement().isInstanceOf(Outcome.Committed.class);
+      assertThat(y2.confirmed).containsExactly(tx.value());
+      assertThat(fx.owner(tx.value())).isEqualTo("node-b@" + b.epoch());
+
+      y.holdConfirm.countDown(); // node-a wakes up and tries to log the end of its transaction
+      assertThatThrownBy(() -> running.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(OwnershipLostException.class);
+      assertThatThrownBy(() -> a.append(new LogRecord.Decided(tx, Decision.ROLLBACK), true))
+          .isInstanceOfSatisfying(
+              OwnershipLostException.class,
+              e -> {
+                assertThat(e.lostTransaction()).isEqualTo(tx);
+                assertThat(e).hasMessageContaining("node node-b");
+              });
+      assertThat(b.decision(tx)).contains(Decision.COMMIT);
+    } finally {
+      caller.shutdownNow();
+    }
+  }
+
+  @Test
+  void twoNodesClaimingAtOnceNeverBothOwnATransaction() throws Exception {
+    JdbcTransactionLog dead = fx.dying("node-d", Duration.ofMillis(200));
+    Set<TransactionId> all = new HashSet<>();
+    for (int i = 0; i < 60; i++) {
+      TransactionId tx = new TransactionId("claim-" + i);
+      dead.append(begin(tx.value(), "tcc"), true);
+      all.add(tx);
+    }
+    sleep(Duration.ofMillis(300));
+    List<JdbcTransactionLog> claimers = new ArrayList<>();
+    for (String node : List.of("node-b", "node-c")) {
+      JdbcTransactionLog log =
+          fx.keep(
+              JdbcTransactionLog.builder(fx.dataSource, node)
+                  .leaseDuration(Duration.ofSeconds(5))
+                  .heartbeatInterval(Duration.ofMillis(200))
+                  .claimBatchSize(7)
+                  .open());
+      log.claim("tcc", "test");
+      claimers.add(log);
+    }
+    List<Set<TransactionId>> seen = List.of(ConcurrentHashMap.newKeySet(), ConcurrentHashMap.newKeySet());
+    CountDownLatch start = new CountDownLatch(1);
+    List<CompletableFuture<Void>> runs = new ArrayList<>();
+    for (int n = 0; n < 2; n++) {
+      JdbcTransactionLog log = claimers.get(n);
+      Set<TransactionId> mine = seen.get(n);
+      runs.add(
+          CompletableFuture.runAsync(
+              () -> {
+                await(start);
+                for (int round = 0; round < 15; round++) {
+                  log.replay(r -> mine.add(r.transactionId()));
+                }
+              }));
+    }
+    start.countDown();
+    CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+    Set<TransactionId> both = new HashSet<>(seen.get(0));
+    both.retainAll(seen.get(1));
+    assertThat(both).as("transactions both nodes replayed as their own").isEmpty();
+    Set<TransactionId> union = new HashSet<>(seen.get(0));
+    union.addAll(seen.get(1));
+    assertThat(union).isEqualTo(all);
+    for (TransactionId tx : seen.get(0)) {
+      assertThat(fx.owner(tx.value())).startsWith("node-b@");
+    }
+    assertThatThrownBy(() -> dead.append(new LogRecord.End(new TransactionId("claim-0")), false))
+        .isInstanceOf(OwnershipLostException.class);
+  }
+
+  @Test
+  void eachReplayTakesOverAtMostOneClaimBatch() {
+    JdbcTransactionLog dead = fx.dying("node-d", Duration.ofMillis(200));
+    for (int i = 0; i < 10; i++) {
+      dead.append(begin("batch-" + i, "tcc"), true);
+    }
+    sleep(Duration.ofMillis(300));
+    JdbcTransactionLog b =
+        fx.keep(JdbcTransactionLog.builder(fx.dataSource, "node-b").claimBatchSize(4).open());
+    b.claim("tcc", "test");
+
+    List<Integer> owned = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      owned.add(replay(b).size());
+    }
+    assertThat(owned).containsExactly(4, 8, 10, 10);
+  }
+
+  @Test
+  void aContradictingDecisionIsRefusedByTheDatabase() {
+    JdbcTransactionLog a = fx.live("node-a");
+    TransactionId tx = new TransactionId("decided-once");
+    a.append(List.of(begin(tx.value(), "tcc"), new LogRecord.Decided(tx, Decision.COMMIT)), true);
+
+    assertThatThrownBy(() -> a.append(new LogRecord.Decided(tx, Decision.ROLLBACK), true))
+        .isInstanceOfSatisfying(
+            ConflictingDecisionException.class, e -> assertThat(e.stored()).isEqualTo(Decision.COMMIT));
+    assertThatThrownBy(
+            () ->
+                a.append(
+                    List.of(
+                        new LogRecord.Decided(new TransactionId("other"), Decision.COMMIT),
+                        new LogRecord.Decided(new TransactionId("other"), Decision.ROLLBACK)),
+                    true))
+        .isInstanceOf(ConflictingDecisionException.class);
+    a.append(new LogRecord.Decided(tx, Decision.COMMIT), true); // the same decision again is harmless
+    assertThat(a.decision(tx)).contains(Decision.COMMIT);
+    assertThat(LogReplay.all(a).get(tx).decision()).isEqualTo(Decision.COMMIT);
+  }
+
+  @Test
+  void aReusedIdIsRefusedOnEveryNodeAndNothingRuns() {
+    JdbcTransactionLog a = fx.live("node-a");
+    JdbcTransactionLog b = fx.live("node-b");
+    TransactionId tx = new TransactionId("order-42");
+    a.append(begin(tx.value(), "tcc"), true);
+
+    assertThatThrownBy(() -> a.append(begin(tx.value(), "tcc"), true))
+        .isInstanceOfSatisfying(DuplicateTransactionIdException.class, e -> assertThat(e.ended()).isFalse());
+    assertThatThrownBy(() -> a.append(List.of(begin("fresh", "tcc"), begin(tx.value(), "tcc")), true))
+        .as("an append of several transactions names the one whose id is taken, and stores nothing")
+        .isInstanceOfSatisfying(
+            DuplicateTransactionIdException.class, e -> assertThat(e.transactionId()).isEqualTo(tx));
+    assertThat(fx.owner("fresh")).isEqualTo("none");
+    a.append(List.of(new LogRecord.Decided(tx, Decision.COMMIT), new LogRecord.End(tx)), false);
+    assertThatThrownBy(() -> b.append(begin(tx.value(), "saga"), true))
+        .isInstanceOfSatisfying(DuplicateTransactionIdException.class, e -> assertThat(e.ended()).isTrue());
+
+    Account x = new Account("x");
+    Account y = new Account("y");
+    TccCoordinator onB =
+        TccCoordinator.builder().log(b).participant(x).participant(y).idGenerator(() -> tx).build();
+    assertThatThrownBy(() -> onB.execute(transfer(x, y)))
+        .isInstanceOf(DuplicateTransactionIdException.class);
+    assertThat(x.tried).isEmpty();
+  }
+
+  @Test
+  void endedTransactionsAreKeptForTheRetentionThenPurgedInBoundedBatches() {
+    JdbcTransactionLog keeping = fx.live("node-k");
+    JdbcTransactionLog a =
+        fx.keep(
+            JdbcTransactionLog.builder(fx.dataSource, "node-a")
+                .historyRetention(Duration.ZERO)
+                .historyBatchSize(3)
+                .heartbeatInterval(Duration.ofSeconds(20))
+                .open());
+    for (int i = 0; i < 7; i++) {
+      TransactionId tx = new TransactionId("ended-" + i);
+      a.append(
+          List.of(begin(tx.value(), "tcc"), new LogRecord.Decided(tx, Decision.COMMIT), new LogRecord.End(tx)),
+          true);
+    }
+    a.append(begin("open-1", "tcc"), true);
+    assertThat(keeping.purgeHistory()).as("a week's retention keeps them").isZero();
+    assertThat(a.records(new TransactionId("ended-0")))
+        .extracting(r -> r.getClass().getSimpleName())
+        .containsExactly("Begin", "Decided", "End");
+    sleep(Duration.ofMillis(20));
+
+    assertThat(List.of(a.purgeHistory(), a.purgeHistory(), a.purgeHistory(), a.purgeHistory()))
+        .containsExactly(3, 3, 1, 0);
+    assertThat(a.decision(new TransactionId("ended-0"))).isEmpty();
+    assertThat(replay(a)).extracting(LogRecord::transactionId).containsExactly(new TransactionId("open-1"));
+  }
+
+  @Test
+  void appendsFromManyThreadsShareDatabaseTransactions() throws Exception {
+    JdbcTransactionLog a = fx.live("node-a");
+    int threads = 16;
+    int perThread = 30;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    try {
+      List<Future<?>> runs = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        runs.add(
+            pool.submit(
+                () -> {
+                  await(start);
+                  for (int i = 0; i < perThread; i++) {
+                    TransactionId tx = new TransactionId("g-" + thread + "-" + i);
+                    a.append(begin(tx.value(), "tcc"), true);
+                    a.append(new LogRecord.Decided(tx, i % 2 == 0 ? Decision.COMMIT : Decision.ROLLBACK), true);
+                    a.append(new LogRecord.BranchRegistered(tx, new BranchId("b"), "p", new byte[] {1}), true);
+                  }
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> run : runs) {
+        run.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(a.appendsStored()).isEqualTo(threads * perThread * 3L);
+    assertThat(a.commits()).as("database transactions").isLessThan(a.appendsStored());
+    var images = LogReplay.all(a);
+    assertThat(images).hasSize(threads * perThread);
+    assertThat(images.get(new TransactionId("g-3-4")).decision()).isEqualTo(Decision.COMMIT);
+    assertThat(images.get(new TransactionId("g-3-5")).branches()).containsKey(new BranchId("b"));
+  }
+
+  @Test
+  void aSecondInstanceUnderTheSameNodeNameFencesTheFirstAndEachLossIsReported() {
+    List<String> reported = new ArrayList<>();
+    JdbcTransactionLog first =
+        fx.keep(
+            JdbcTransactionLog.builder(fx.dataSource, "node-a")
+                .onOwnershipLost(
+                    lost -> {
+                      reported.add(String.valueOf(lost.lostTransaction()));
+                      throw new IllegalStateException("a listener that fails changes nothing");
+                    })
+                .open());
+    TransactionId tx = new TransactionId("fenced-1");
+    first.append(begin(tx.value(), "tcc"), true);
+
+    JdbcTransactionLog second = fx.live("node-a");
+    assertThat(second.epoch()).isEqualTo(first.epoch() + 1);
+    assertThatThrownBy(() -> first.append(new LogRecord.Decided(tx, Decision.COMMIT), true))
+        .isInstanceOf(OwnershipLostException.class);
+    assertThatThrownBy(() -> first.append(begin("fenced-2", "tcc"), true))
+        .isInstanceOfSatisfying(
+            OwnershipLostException.class, e -> assertThat(e.lostTransaction()).isNull());
+    assertThatThrownBy(() -> first.replay(r -> {})).isInstanceOf(OwnershipLostException.class);
+    assertThat(replay(second)).extracting(LogRecord::transactionId).containsExactly(tx);
+    second.append(new LogRecord.Decided(tx, Decision.COMMIT), true);
+    assertThat(reported).containsExactly("fenced-1", "null");
+  }
+
+  @Test
+  void aGracefulCloseReleasesTheLeaseSoAPeerTakesOverAtOnce() {
+    JdbcTransactionLog a =
+        JdbcTransactionLog.builder(fx.dataSource, "node-a").leaseDuration(Duration.ofMinutes(5)).open();
+    a.append(begin("handed-over", "tcc"), true);
+    a.close();
+    assertThatThrownBy(() -> a.append(begin("after-close", "tcc"), true))
+        .hasMessageContaining("closed");
+
+    JdbcTransactionLog b = fx.live("node-b");
+    b.claim("tcc", "test");
+    assertThat(replay(b)).extracting(LogRecord::transactionId).containsExactly(new TransactionId("handed-over"));
+  }
+
+  @Test
+  void aNodeTakesOverOnlyTheProtocolsItServesAndEachInstanceServesOneCoordinatorPerProtocol() {
+    JdbcTransactionLog dead = fx.dying("node-d", Duration.ofMillis(200));
+    dead.append(begin("t-1", "tcc"), true);
+    dead.append(begin("s-1", "saga"), true);
+    sleep(Duration.ofMillis(300));
+
+    JdbcTransactionLog b = fx.live("node-b");
+    assertThat(replay(b)).as("no coordinator claimed the instance yet").isEmpty();
+    b.claim("tcc", "first");
+    assertThatThrownBy(() -> b.claim("tcc", "second"))
+        .isInstanceOf(LogClaimedException.class)
+        .hasMessageContaining("first");
+    assertThat(replay(b)).extracting(LogRecord::transactionId).containsExactly(new TransactionId("t-1"));
+    assertThat(fx.owner("s-1")).startsWith("node-d@");
+    fx.live("node-c").claim("tcc", "another node"); // other instances claim on their own
+
+    JdbcTransactionLog d = fx.live("node-e");
+    var released = d.claim("saga", "same owner");
+    released.release();
+    d.claim("saga", "same owner");
+    released.release(); // a second release of the old claim must not free its successor's
+    assertThatThrownBy(() -> d.claim("saga", "third")).isInstanceOf(LogClaimedException.class);
+  }
+
+  @Test
+  void aNewOwnerGoesOnNumberingRecordsWhereTheOldOneStopped() {
+    JdbcTransactionLog a = fx.dying("node-a", Duration.ofMillis(200));
+    TransactionId tx = new TransactionId("handover");
+    List<LogRecord> before =
+        List.of(
+            begin(tx.value(), "tcc"),
+            new LogRecord.BranchRegistered(tx, new BranchId("b1"), "x", new byte[] {1}),
+            new LogRecord.BranchRegistered(tx, new BranchId("b2"), "y", new byte[] {2}));
+    a.append(before.subList(0, 1), true);
+    a.append(before.subList(1, 3), true);
+    sleep(Duration.ofMillis(300));
+
+    JdbcTransactionLog b = fx.live("node-b");
+    b.claim("tcc", "test");
+    assertThat(replay(b)).containsExactlyElementsOf(before);
+    List<LogRecord> after =
+        List.of(
+            new LogRecord.Decided(tx, Decision.ROLLBACK),
+            new LogRecord.BranchUpdated(tx, new BranchId("b2"), BranchState.ROLLED_BACK));
+    b.append(after, true);
+    List<LogRecord> all = new ArrayList<>(before);
+    all.addAll(after);
+    assertThat(replay(b)).containsExactlyElementsOf(all);
+  }
+
+  @Test
+  void aTransactionWithADamagedRecordIsLeftOutWholeAndTheOthersStillReplay() {
+    JdbcTransactionLog a = fx.live("node-a");
+    a.append(begin("healthy", "tcc"), true);
+    a.append(begin("damaged", "tcc"), true);
+    fx.corrupt("damaged");
+    assertThat(replay(a)).extracting(LogRecord::transactionId).containsExactly(new TransactionId("healthy"));
+  }
+
+  @Test
+  void theHeartbeatKeepsALiveNodesTransactionsItsOwnAndCleansUpHistory() {
+    JdbcTransactionLog a =
+        fx.keep(
+            JdbcTransactionLog.builder(fx.dataSource, "node-a")
+                .leaseDuration(Duration.ofMillis(300))
+                .heartbeatInterval(Duration.ofMillis(50))
+                .historyRetention(Duration.ZERO)
+                .open());
+    TransactionId ended = new TransactionId("ended-by-a");
+    a.append(List.of(begin(ended.value(), "tcc"), new LogRecord.End(ended)), true);
+    a.append(begin("kept-by-a", "tcc"), true);
+    sleep(Duration.ofMillis(700)); // more than two leases: only the heartbeat keeps node-a alive
+
+    JdbcTransactionLog b = fx.live("node-b");
+    b.claim("tcc", "test");
+    assertThat(replay(b)).isEmpty();
+    assertThat(fx.owner("kept-by-a")).isEqualTo("node-a@" + a.epoch());
+    assertThat(fx.owner(ended.value())).as("purged by the heartbeat").isEqualTo("none");
+  }
+
+  @Test
+  void backgroundRecoveryFinishesADeadNodesTransactionsWithinItsLeaseAndAnInterval() {
+    JdbcTransactionLog a = fx.dying("node-a", Duration.ofMillis(300));
+    Account x = new Account("x");
+    Account y = new Account("y");
+    y.failConfirms.set(true);
+    Outcome stuck = fx.tcc(a, x, y).execute(transfer(x, y));
+    assertThat(stuck).isInstanceOf(Outcome.InDoubt.class);
+
+    JdbcTransactionLog b = fx.live("node-b");
+    Account y2 = new Account("y");
+    long start = System.nanoTime();
+    try (BackgroundRecovery recovery =
+        BackgroundRecovery.every(Duration.ofMillis(100), fx.tcc(b, new Account("x"), y2))) {
+      while (!y2.confirmed.contains(stuck.transactionId().value())) {
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        sleep(Duration.ofMillis(20));
+      }
+    }
+    assertThat(b.records(stuck.transactionId()).get(0)).isInstanceOf(LogRecord.Begin.class);
+    assertThat(b.records(stuck.transactionId())).last().isInstanceOf(LogRecord.End.class);
+  }
+
+  @Test
+  void aNodeThatKeepsBeginningTransactionsKeepsItsLeaseWithoutAHeartbeat() {
+    JdbcTransactionLog a = fx.dying("node-a", Duration.ofMillis(300));
+    JdbcTransactionLog b = fx.live("node-b");
+    b.claim("tcc", "test");
+    for (int i = 0; i < 8; i++) {
+      a.append(begin("busy-" + i, "tcc"), true);
+      sleep(Duration.ofMillis(100));
+      assertThat(replay(b)).as("a busy node's transactions after %s00 ms", i + 1).isEmpty();
+    }
+    sleep(Duration.ofMillis(400)); // idle now, and no heartbeat: the lease runs out
+    assertThat(replay(b)).hasSize(8);
+  }
+
+  @Test
+  void anInterruptedCallerStillAppendsAndKeepsItsInterrupt() {
+    JdbcTransactionLog a = fx.live("node-a");
+    Thread.currentThread().interrupt();
+    try {
+      a.append(begin("interrupted", "tcc"), true);
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    a.append(new LogRecord.End(new TransactionId("interrupted")), false);
+    assertThat(a.records(new TransactionId("interrupted"))).hasSize(2);
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CompletionException(e);
+    }
+  }
+}

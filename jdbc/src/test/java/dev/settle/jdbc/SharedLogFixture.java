@@ -1,0 +1,140 @@
+package dev.settle.jdbc;
+
+import dev.settle.core.RetryPolicy;
+import dev.settle.core.TransactionId;
+import dev.settle.core.log.LogRecord;
+import dev.settle.tcc.TccCoordinator;
+import dev.settle.tcc.TccTransaction;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import javax.sql.DataSource;
+
+/** Opening logs, building coordinators and reading rows, shared by the shared-log tests. */
+final class SharedLogFixture {
+  final DataSource dataSource;
+  private final List<AutoCloseable> opened = new ArrayList<>();
+
+  SharedLogFixture(DataSource dataSource) {
+    this.dataSource = dataSource;
+    JdbcTransactionLog.createSchema(dataSource);
+    sql("DELETE FROM settle_record", "DELETE FROM settle_tx", "DELETE FROM settle_node");
+  }
+
+  /** A live node: heartbeat every 100 ms, lease 2 s. */
+  JdbcTransactionLog live(String node) {
+    return keep(
+        JdbcTransactionLog.builder(dataSource, node)
+            .leaseDuration(Duration.ofSeconds(2))
+            .heartbeatInterval(Duration.ofMillis(100))
+            .open());
+  }
+
+  /**
+   * A node whose heartbeat never runs (its scheduler is shut down at once), with a short lease:
+   * after {@code lease} it looks dead to its peers, as a crashed or paused process does.
+   */
+  JdbcTransactionLog dying(String node, Duration lease) {
+    ScheduledExecutorService stopped = Executors.newSingleThreadScheduledExecutor();
+    JdbcTransactionLog log =
+        JdbcTransactionLog.builder(dataSource, node)
+            .leaseDuration(lease)
+            .heartbeatInterval(lease.dividedBy(2))
+            .heartbeatScheduler(stopped)
+            .open();
+    stopped.shutdownNow();
+    return keep(log);
+  }
+
+  <T extends AutoCloseable> T keep(T closeable) {
+    opened.add(closeable);
+    return closeable;
+  }
+
+  TccCoordinator tcc(JdbcTransactionLog log, Account... accounts) {
+    var builder =
+        TccCoordinator.builder()
+            .log(log)
+            .phaseTwoRetry(RetryPolicy.none())
+            .callTimeout(Duration.ofSeconds(30));
+    for (Account a : accounts) {
+      builder.participant(a);
+    }
+    return builder.build();
+  }
+
+  static TccTransaction transfer(Account from, Account to) {
+    return TccTransaction.builder().branch("debit", from, "A:-1").branch("credit", to, "C:1").build();
+  }
+
+  static List<LogRecord> replay(JdbcTransactionLog log) {
+    List<LogRecord> records = new ArrayList<>();
+    log.replay(records::add);
+    return records;
+  }
+
+  static LogRecord.Begin begin(String tx, String protocol) {
+    return new LogRecord.Begin(new TransactionId(tx), protocol, 0, Long.MAX_VALUE);
+  }
+
+  /** The owner column of {@code tx}. */
+  String owner(String tx) {
+    try (Connection c = dataSource.getConnection();
+        var ps = c.prepareStatement("SELECT owner_node, owner_epoch FROM settle_tx WHERE tx_id = ?")) {
+      ps.setString(1, tx);
+      try (var rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) + "@" + rs.getLong(2) : "none";
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Overwrites every record of {@code tx} with bytes no codec version wrote. */
+  void corrupt(String tx) {
+    try (Connection c = dataSource.getConnection();
+        var ps = c.prepareStatement("UPDATE settle_record SET body = ? WHERE tx_id = ?")) {
+      ps.setBytes(1, new byte[] {0x7F, 0});
+      ps.setString(2, tx);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  void sql(String... statements) {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      for (String statement : statements) {
+        s.execute(statement);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  void closeAll() {
+    for (AutoCloseable c : opened) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // best effort between tests
+      }
+    }
+    opened.clear();
+  }
+}

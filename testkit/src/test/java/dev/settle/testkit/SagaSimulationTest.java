@@ -98,8 +98,12 @@ class SagaSimulationTest {
   void keepsEveryInvariantUnderFaultsAndCrashes() {
     SimulationResult result =
         Simulation.withSeed(1453)
-            // Interrupts: see SagaInterruptSimulationTest.
-            .faults(new FaultPlan(0.03, 0.03, 0.03, 0.03, 0).withBlock(0.02))
+            .faults(
+                new FaultPlan(0.03, 0.03, 0.03, 0.03, 0)
+                    .withBlock(0.02)
+                    .withInterrupt(0.02)
+                    .withListenerError(0.01)
+                    .withDuplicateId(0.005))
             .crashEvery(31)
             .transactions(TccSimulationTest.TRANSACTIONS)
             .run(SagaScenario::new);

@@ -23,7 +23,12 @@ class TccSimulationTest {
   void keepsEveryInvariantUnderFaultsAndCrashes() {
     SimulationResult result =
         Simulation.withSeed(2026)
-            .faults(new FaultPlan(0.03, 0.03, 0.03, 0.03, 0).withBlock(0.02).withInterrupt(0.02))
+            .faults(
+                new FaultPlan(0.03, 0.03, 0.03, 0.03, 0)
+                    .withBlock(0.02)
+                    .withInterrupt(0.02)
+                    .withListenerError(0.01)
+                    .withDuplicateId(0.005))
             .crashEvery(37)
             .transactions(TRANSACTIONS)
             .run(TccScenario::fenced);

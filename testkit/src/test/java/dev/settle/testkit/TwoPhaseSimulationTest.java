@@ -106,7 +106,13 @@ class TwoPhaseSimulationTest {
     TwoPhaseScenario[] built = new TwoPhaseScenario[1];
     SimulationResult result =
         Simulation.withSeed(1979)
-            .faults(FaultPlan.uniform(0.02).withBlock(0.02).withHeuristic(0.01).withInterrupt(0.02))
+            .faults(
+                FaultPlan.uniform(0.02)
+                    .withBlock(0.02)
+                    .withHeuristic(0.01)
+                    .withInterrupt(0.02)
+                    .withListenerError(0.01)
+                    .withDuplicateId(0.005))
             .crashEvery(29)
             .transactions(TccSimulationTest.TRANSACTIONS)
             .run(world -> built[0] = new TwoPhaseScenario(world, false));

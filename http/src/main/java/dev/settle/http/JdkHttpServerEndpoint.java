@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -120,10 +121,24 @@ public final class JdkHttpServerEndpoint implements AutoCloseable {
         "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort());
   }
 
-  /** Stops accepting requests, gives running ones up to a second, and stops the threads. */
+  /**
+   * Stops at once: calls in flight are cut off, and their callers count them as unknown outcomes
+   * (which the coordinator cancels, retries or reports in doubt, and the fence makes safe to
+   * repeat). Use {@link #close(Duration)} to let them finish first.
+   */
   @Override
   public void close() {
-    server.stop(1);
+    close(Duration.ZERO);
+  }
+
+  /**
+   * Stops accepting requests, waits up to {@code grace} (whole seconds, rounded up; the JDK
+   * server's granularity) for calls in flight, then stops the threads.
+   */
+  public void close(Duration grace) {
+    Assert.notNegative(grace, "grace");
+    long seconds = grace.getSeconds() + (grace.getNano() > 0 ? 1 : 0);
+    server.stop((int) Math.min(Integer.MAX_VALUE, seconds));
     threads.shutdownNow();
   }
 }

@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
 public record Problem(Map<String, String> members) {
   /** Copies the members. */
   public Problem {
-    members = Map.copyOf(members);
+    // Insertion order kept: documents read the way they were written (type first).
+    members = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(members));
   }
 
   /** A problem of {@code type} with a {@code title}, the {@code status} and a {@code detail}. */
@@ -81,7 +82,9 @@ public record Problem(Map<String, String> members) {
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");
         default -> {
-          if (c < 0x20) {
+          // Escaping everything outside printable ASCII keeps the document ASCII, so any Java
+          // string round-trips, an unpaired surrogate included (UTF-8 could not carry it).
+          if (c < 0x20 || c > 0x7e) {
             out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
           } else {
             out.append(c);

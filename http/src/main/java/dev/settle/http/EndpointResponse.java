@@ -9,6 +9,8 @@ import java.util.Map;
  * @param headers response headers (one value each)
  * @param body the response body, empty for 204
  */
+// The array is copied in and out, so the record stays immutable.
+@SuppressWarnings("ArrayRecordComponent")
 public record EndpointResponse(int status, Map<String, String> headers, byte[] body) {
   /** Copies the fields. */
   public EndpointResponse {

@@ -13,6 +13,8 @@ import java.time.Instant;
  * @param attempt 1 for the first delivery, more for retries
  * @param deadline after it an action is refused (so a late action cannot follow its compensation)
  */
+// The array is copied in and out, so the record stays immutable.
+@SuppressWarnings("ArrayRecordComponent")
 public record StepCall(
     TransactionId transactionId, BranchId step, byte[] payload, int attempt, Instant deadline) {
   /** Checks and copies the fields. */

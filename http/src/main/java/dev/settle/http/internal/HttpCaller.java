@@ -129,29 +129,32 @@ public final class HttpCaller {
     @Nullable Problem problem = settleProblem(response, body);
     String answer = what + " answered " + status;
     if (problem != null && (status == 409 || status == 422)) {
-      String detail = answer + ": " + problem.detail();
-      switch (problem.type()) {
-        case WireFormat.PROBLEM_TRY_REFUSED:
-          throw (new TryRefusedException(tx, branch, detail));
-        case WireFormat.PROBLEM_FENCE_VIOLATION:
-          throw (new FenceViolationException(tx, branch, detail));
-        case WireFormat.PROBLEM_REFUSED:
-          throw (new ParticipantException(tx, branch, detail, null));
-        case WireFormat.PROBLEM_HEURISTIC:
-          @Nullable BranchState applied = heuristicState(problem.get("applied"));
-          if (applied != null) {
-            throw (new HeuristicBranchException(tx, branch, applied, detail, null));
-          }
-          break;
-        default:
-          break;
+      @Nullable ParticipantException refusal = refusal(tx, branch, problem, answer + ": " + problem.detail());
+      if (refusal != null) {
+        throw refusal;
       }
     }
     // Everything else may have been applied, or comes from something that is not a Settle
     // endpoint (a proxy, a wrong base URI): never success, and never a definite failure.
     String detail = problem == null ? "" : ": " + problem.type() + " " + problem.detail();
-    throw (
-        new ParticipantTimeoutException(tx, branch, answer + detail + "; outcome unknown"));
+    throw new ParticipantTimeoutException(tx, branch, answer + detail + "; outcome unknown");
+  }
+
+  /** The definite refusal a Settle problem document describes, or null if it describes none. */
+  private static @Nullable ParticipantException refusal(
+      TransactionId tx, BranchId branch, Problem problem, String detail) {
+    return switch (problem.type()) {
+      case WireFormat.PROBLEM_TRY_REFUSED -> new TryRefusedException(tx, branch, detail);
+      case WireFormat.PROBLEM_FENCE_VIOLATION -> new FenceViolationException(tx, branch, detail);
+      case WireFormat.PROBLEM_REFUSED -> new ParticipantException(tx, branch, detail, null);
+      case WireFormat.PROBLEM_HEURISTIC -> {
+        @Nullable BranchState applied = heuristicState(problem.get("applied"));
+        yield applied == null
+            ? null
+            : new HeuristicBranchException(tx, branch, applied, detail, null);
+      }
+      default -> null;
+    };
   }
 
   private static @Nullable BranchState heuristicState(@Nullable String applied) {

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * into a reservation), "C:100" credits C (Try notes it as incoming); Confirm makes both final,
  * Cancel puts them back. Counts the business calls that reached it.
  */
-final class Shard implements TccParticipant {
+class Shard implements TccParticipant {
   private final String name;
   private final Map<String, Long> available = new HashMap<>();
   private final Map<String, Long> reserved = new HashMap<>();

@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A test saga step service: an account that the action debits and the compensation credits. */
-final class Steps implements StepService {
+class Steps implements StepService {
   private final String name;
   final AtomicInteger actions = new AtomicInteger();
   final AtomicInteger compensations = new AtomicInteger();

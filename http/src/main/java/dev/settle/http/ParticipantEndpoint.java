@@ -12,6 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * participant's or service's {@link dev.settle.core.Participant#name()}.
  *
  * <p>Every call passes a fence keyed by (transaction id, branch id): duplicates are no-ops, a
- * Cancel before its Try leaves the flag that refuses the late Try, and a Try or action after its
- * deadline is refused before it reaches the fence. Business code runs on the request's thread with
+ * Cancel before its Try leaves the flag that refuses the late Try, and a Try or action that
+ * arrives after its deadline is refused unless it repeats one that was applied (which is answered
+ * done, as every repeat). Business code runs on the request's thread with
  * no lock of the endpoint held. Bodies larger than {@code maxBodyBytes} are refused with 413
  * without being read further.
  *
@@ -47,12 +49,22 @@ public final class ParticipantEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(ParticipantEndpoint.class);
 
   private final String basePath;
-  private final Map<String, TccParticipant> tcc;
-  private final Map<String, TccParticipant> saga;
+  private final Map<String, Route> tcc;
+  private final Map<String, Route> saga;
   private final Clock clock;
   private final int maxBodyBytes;
 
-  private ParticipantEndpoint(Builder b, Map<String, TccParticipant> tcc, Map<String, TccParticipant> saga) {
+  /**
+   * A served participant.
+   *
+   * @param checkDeadline whether the endpoint refuses a late Try itself: only for participants
+   *     fenced elsewhere, whose fence it cannot vouch for. Its own fence judges the deadline with
+   *     the branch's record in hand, so that a late duplicate of a Try that was applied is
+   *     answered "done", as it must be, and not "refused".
+   */
+  private record Route(TccParticipant target, boolean checkDeadline) {}
+
+  private ParticipantEndpoint(Builder b, Map<String, Route> tcc, Map<String, Route> saga) {
     this.basePath = b.basePath;
     this.tcc = Map.copyOf(tcc);
     this.saga = Map.copyOf(saga);
@@ -97,7 +109,7 @@ public final class ParticipantEndpoint {
     String name = parts[0];
     String operation = parts[1];
     boolean isSaga = WireFormat.SAGA_OPERATIONS.contains(operation);
-    @Nullable TccParticipant target =
+    @Nullable Route target =
         isSaga ? saga.get(name) : WireFormat.TCC_OPERATIONS.contains(operation) ? tcc.get(name) : null;
     if (target == null) {
       return Answers.malformed(404, "no participant or step \"" + name + "\" taking " + operation);
@@ -117,12 +129,11 @@ public final class ParticipantEndpoint {
   }
 
   private EndpointResponse run(
-      TccParticipant target, String operation, boolean isSaga, TccContext context) {
+      Route route, String operation, boolean isSaga, TccContext context) {
+    TccParticipant target = route.target();
     boolean forward = operation.equals("try") || operation.equals("action");
     String what = operation + " " + context.transactionId() + "/" + context.branchId();
-    // Checked here as well as in the fence, so that an already fenced participant whose fence
-    // does not check deadlines still refuses a late Try.
-    if (forward && clock.instant().isAfter(context.deadline())) {
+    if (forward && route.checkDeadline() && clock.instant().isAfter(context.deadline())) {
       return Answers.problem(
           409,
           WireFormat.PROBLEM_TRY_REFUSED,
@@ -180,7 +191,8 @@ public final class ParticipantEndpoint {
     /**
      * Serves a participant that is already fenced ({@code fence.protect(p)}, or {@code
      * JdbcTccFence.protect(dataSource, p)} to keep the fence row in the business transaction).
-     * The endpoint adds no fence of its own; it still refuses a Try past its deadline.
+     * The endpoint adds no fence of its own; it refuses a Try past its deadline itself, before
+     * the participant's fence sees it (a Settle fence would refuse it too).
      */
     public Builder fencedTcc(TccParticipant participant) {
       fenced.add(Assert.notNull(participant, "participant"));
@@ -194,8 +206,9 @@ public final class ParticipantEndpoint {
     }
 
     /**
-     * The fence for {@link #tcc} participants and {@link #saga} steps; by default one {@link
-     * InMemoryTccFence#create()} per endpoint. Share one with whatever else must see the branch
+     * The fence for {@link #tcc} participants and {@link #saga} steps; by default one in-memory
+     * fence per endpoint, on the endpoint's clock, keeping records ten minutes past their
+     * deadline. Share one with whatever else must see the branch
      * records (a cleanup job, tests).
      */
     public Builder fence(InMemoryTccFence fence) {
@@ -222,24 +235,24 @@ public final class ParticipantEndpoint {
      *     share a name, or a name is not a path segment
      */
     public ParticipantEndpoint build() {
-      InMemoryTccFence f = fence == null ? InMemoryTccFence.create() : fence;
-      Map<String, TccParticipant> tcc = new LinkedHashMap<>();
+      // The default fence judges deadlines by the endpoint's clock.
+      InMemoryTccFence f = fence == null ? new InMemoryTccFence(clock, Duration.ofMinutes(10)) : fence;
+      Map<String, Route> tcc = new LinkedHashMap<>();
       for (TccParticipant p : unfenced) {
-        put(tcc, p.name(), f.protect(p), "participant");
+        put(tcc, p.name(), new Route(f.protect(p), false), "participant");
       }
       for (TccParticipant p : fenced) {
-        put(tcc, p.name(), p, "participant");
+        put(tcc, p.name(), new Route(p, true), "participant");
       }
-      Map<String, TccParticipant> saga = new LinkedHashMap<>();
+      Map<String, Route> saga = new LinkedHashMap<>();
       for (StepService s : steps) {
-        put(saga, s.name(), f.protect(new StepAdapter(s)), "step service");
+        put(saga, s.name(), new Route(f.protect(new StepAdapter(s)), false), "step service");
       }
       Assert.isTrue(!tcc.isEmpty() || !saga.isEmpty(), "the endpoint serves nothing; add tcc(...) or saga(...)");
       return new ParticipantEndpoint(this, tcc, saga);
     }
 
-    private static void put(
-        Map<String, TccParticipant> routes, String name, TccParticipant p, String what) {
+    private static void put(Map<String, Route> routes, String name, Route p, String what) {
       Checks.segment(name, what + " name");
       Assert.isTrue(
           routes.putIfAbsent(name, p) == null, "two " + what + "s are named \"" + name + "\"");

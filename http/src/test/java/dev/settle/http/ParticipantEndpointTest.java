@@ -84,6 +84,44 @@ class ParticipantEndpointTest {
   }
 
   @Test
+  void aLateRepeatOfAnAppliedTryIsDoneNotRefused() {
+    ParticipantEndpoint e = endpoint();
+    Instant soon = Instant.now().plusMillis(200);
+    Map<String, List<String>> h = Requests.headers("tx-1", "b1", 1, soon);
+    assertThat(e.handle("POST", "/settle/shard-1/try", h, "A:-30".getBytes(UTF_8)).status())
+        .isEqualTo(204);
+    await(soon);
+    // The caller must hear "done": answering "refused" would hide a reservation that exists.
+    assertThat(e.handle("POST", "/settle/shard-1/try", h, "A:-30".getBytes(UTF_8)).status())
+        .isEqualTo(204);
+    assertThat(shard.tries).hasValue(1);
+    // A Try that never ran is still refused after the deadline.
+    Map<String, List<String>> other = Requests.headers("tx-2", "b1", 1, soon);
+    assertThat(e.handle("POST", "/settle/shard-1/try", other, "A:-30".getBytes(UTF_8)).status())
+        .isEqualTo(409);
+    assertThat(shard.tries).hasValue(1);
+  }
+
+  @Test
+  void aParticipantFencedElsewhereHasItsLateTriesRefusedByTheEndpoint() {
+    ParticipantEndpoint e = ParticipantEndpoint.builder().fencedTcc(shard).build();
+    Map<String, List<String>> late = Requests.headers("tx-1", "b1", 1, Instant.now().minusMillis(1));
+    assertThat(e.handle("POST", "/shard-1/try", late, "A:-30".getBytes(UTF_8)).status())
+        .isEqualTo(409);
+    assertThat(shard.tries).hasValue(0);
+  }
+
+  private static void await(Instant instant) {
+    while (Instant.now().isBefore(instant.plusMillis(5))) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException ex) {
+        throw new AssertionError(ex);
+      }
+    }
+  }
+
+  @Test
   void aConfirmWithNoTryIsAFenceViolation() {
     EndpointResponse r = post(endpoint(), "confirm", "tx-1", "A:-30");
     assertThat(r.status()).isEqualTo(409);

@@ -1,6 +1,7 @@
 package dev.settle.http;
 
 import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.MdcScope;
 import dev.settle.http.internal.Answers;
 import dev.settle.http.internal.Checks;
 import dev.settle.http.internal.RequestParser;
@@ -140,7 +141,8 @@ public final class ParticipantEndpoint {
           "try refused",
           what + ": its deadline " + context.deadline() + " has passed");
     }
-    try {
+    // The transaction id in the MDC: the participant's own log lines can be found by it.
+    try (MdcScope mdc = MdcScope.open(context.transactionId())) {
       switch (operation) {
         case "try", "action" -> target.tryReserve(context);
         case "confirm" -> target.confirm(context);

@@ -18,6 +18,9 @@ import java.util.List;
  *   <li>{@value #DEADLINE_HEADER}: an ISO-8601 instant ({@code 2026-11-28T04:30:00.123Z}); a Try
  *       or action arriving after it is refused. Clocks of caller and participant must agree to
  *       within the margin the deadline leaves.
+ *   <li>{@value #TRACEPARENT_HEADER} (W3C Trace Context): a trace id derived from the transaction
+ *       id, so every call of one transaction shares it, and a fresh span id per call. Optional
+ *       for the endpoint.
  * </ul>
  *
  * <p><b>Answer.</b> {@code 204} (or any 2xx): done. A refusal carries an {@code
@@ -49,6 +52,9 @@ public final class WireFormat {
 
   /** Header carrying the deadline as an ISO-8601 instant. */
   public static final String DEADLINE_HEADER = "Settle-Deadline";
+
+  /** The W3C Trace Context header. */
+  public static final String TRACEPARENT_HEADER = "traceparent";
 
   /** The media type of refusals and errors. */
   public static final String PROBLEM_MEDIA_TYPE = "application/problem+json";

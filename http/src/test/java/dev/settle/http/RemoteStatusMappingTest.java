@@ -108,6 +108,27 @@ class RemoteStatusMappingTest {
   }
 
   @Test
+  void everyCallCarriesTheWireHeadersAndOneTraceIdPerTransaction() {
+    stub.answer(204, "", "");
+    remote().tryReserve(ctx);
+    remote().confirm(new TccContext(ctx.transactionId(), ctx.branchId(), ctx.payload(), 2, ctx.deadline()));
+    assertThat(stub.seen).hasSize(2);
+    var first = stub.seen.get(0);
+    var second = stub.seen.get(1);
+    assertThat(first.getFirst(WireFormat.VERSION_HEADER)).isEqualTo("1");
+    assertThat(first.getFirst(WireFormat.TRANSACTION_HEADER)).isEqualTo("tx-1");
+    assertThat(first.getFirst(WireFormat.BRANCH_HEADER)).isEqualTo("b1");
+    assertThat(first.getFirst(WireFormat.ATTEMPT_HEADER)).isEqualTo("1");
+    assertThat(second.getFirst(WireFormat.ATTEMPT_HEADER)).isEqualTo("2");
+    assertThat(Instant.parse(first.getFirst(WireFormat.DEADLINE_HEADER))).isEqualTo(ctx.deadline());
+    String trace1 = first.getFirst("traceparent");
+    String trace2 = second.getFirst("traceparent");
+    assertThat(trace1).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+    assertThat(trace2.substring(3, 35)).isEqualTo(trace1.substring(3, 35));
+    assertThat(trace2.substring(36, 52)).isNotEqualTo(trace1.substring(36, 52));
+  }
+
+  @Test
   void anAnswerLargerThanTheLimitIsUnknown() {
     stub.answer(200, "", "x".repeat(10_000));
     RemoteTccParticipant small =

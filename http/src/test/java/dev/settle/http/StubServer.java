@@ -21,6 +21,7 @@ final class StubServer implements AutoCloseable {
   volatile String contentType = "";
   volatile String body = "";
   volatile long sleepMillis;
+  final java.util.List<com.sun.net.httpserver.Headers> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   StubServer() {
     try {
@@ -34,6 +35,7 @@ final class StubServer implements AutoCloseable {
           try (exchange) {
             exchange.getRequestBody().readAllBytes();
             requests.incrementAndGet();
+            seen.add(exchange.getRequestHeaders());
             if (sleepMillis > 0) {
               try {
                 Thread.sleep(sleepMillis);

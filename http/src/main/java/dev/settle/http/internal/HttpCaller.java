@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -76,6 +77,7 @@ public final class HttpCaller {
             .header(WireFormat.BRANCH_HEADER, branch.value())
             .header(WireFormat.ATTEMPT_HEADER, Integer.toString(attempt))
             .header(WireFormat.DEADLINE_HEADER, deadline.toString())
+            .header(WireFormat.TRACEPARENT_HEADER, Traceparent.of(tx))
             .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
             .build();
     String what = operation + " " + request.uri();
@@ -100,12 +102,17 @@ public final class HttpCaller {
     return read(tx, branch, what, response.statusCode(), response, response.body());
   }
 
-  private static ParticipantException transportFailure(
+  private ParticipantException transportFailure(
       TransactionId tx, BranchId branch, String what, Throwable cause) {
     // Connecting failed: not a byte of the request left this process, so nothing happened.
     if (cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException) {
       return new ParticipantException(
           tx, branch, what + ": could not connect, nothing was sent (" + cause + ")", cause);
+    }
+    if (cause instanceof HttpTimeoutException) {
+      // The client's own request timeout (the same length) beat ours to it: the same answer.
+      return new ParticipantTimeoutException(
+          tx, branch, what + ": no complete answer within " + callTimeout + "; outcome unknown", cause);
     }
     if (cause instanceof IOException || cause instanceof RuntimeException) {
       // A reset, a closed connection, a timeout or a broken answer after the request may have

@@ -148,6 +148,34 @@ class RemoteStatusMappingTest {
   }
 
   @Test
+  void aBodyThatStallsAfterTheHeadersIsBoundedByTheCallTimeout() throws Exception {
+    // JDK 17's request timeout stops at the headers; the call timeout must cover the body too.
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread stall =
+          new Thread(
+              () -> {
+                try (Socket s = server.accept()) {
+                  s.getInputStream().read(new byte[4096]);
+                  s.getOutputStream()
+                      .write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc".getBytes());
+                  s.getOutputStream().flush();
+                  Thread.sleep(3_000);
+                } catch (Exception ignored) {
+                  // closed by the test's end
+                }
+              });
+      stall.start();
+      URI base = URI.create("http://127.0.0.1:" + server.getLocalPort() + "/p/shard");
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> remote(base, Duration.ofMillis(300)).confirm(ctx))
+          .isInstanceOf(ParticipantTimeoutException.class)
+          .hasMessageContaining("outcome unknown");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_000));
+      stall.interrupt();
+    }
+  }
+
+  @Test
   void aRefusedConnectionIsACleanFailureBecauseNothingWasSent() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

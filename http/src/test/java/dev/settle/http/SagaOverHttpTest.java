@@ -40,7 +40,43 @@ class SagaOverHttpTest {
         .build();
   }
 
+  private final InMemoryTransactionLog log = new InMemoryTransactionLog();
+
+  private SagaCoordinator coordinator() {
+    return SagaCoordinator.builder()
+        .log(log)
+        .definition(definition())
+        .callTimeout(Duration.ofSeconds(1))
+        .phaseTwoRetry(
+            dev.settle.core.RetryPolicy.builder()
+                .maxAttempts(2)
+                .backoff(Duration.ofMillis(5), Duration.ofMillis(10))
+                .build())
+        .build();
+  }
+
   private Outcome run(long amount) {
+    return coordinator().execute(SagaRequest.of(definition()).with(AMOUNT, amount));
+  }
+
+  @Test
+  void aCompensationThatKeepsFailingIsInDoubtAndRecoveryReachesTheRemoteStepAgain() {
+    credit.refuse = true;
+    debit.failCompensations = true; // the debit's shard answers 500 to every compensation
+    SagaCoordinator first = coordinator();
+    assertThat(first.execute(SagaRequest.of(definition()).with(AMOUNT, 30L)))
+        .isInstanceOf(Outcome.InDoubt.class);
+    assertThat(debit.balance).hasValue(70);
+    first.close();
+
+    debit.failCompensations = false;
+    // A restarted coordinator: the definition rebuilt with new remote steps, the same log.
+    assertThat(coordinator().recover()).singleElement().isInstanceOf(Outcome.RolledBack.class);
+    assertThat(debit.balance).hasValue(100);
+    assertThat(debit.compensations).hasValue(1);
+  }
+
+  private SagaDefinition definition() {
     RemoteSagaStep d = step(URI.create(server1.uri() + "/debit"));
     // Credit: the balance goes up by the amount, so its action sends the negated amount.
     RemoteSagaStep c =
@@ -48,18 +84,10 @@ class SagaOverHttpTest {
             .payload(ctx -> Long.toString(-ctx.get(AMOUNT)).getBytes(StandardCharsets.UTF_8))
             .callTimeout(Duration.ofMillis(300))
             .build();
-    SagaDefinition transfer =
-        SagaDefinition.builder("transfer")
+    return SagaDefinition.builder("transfer")
             .step("debit", d.action(), d.compensation())
             .step("credit", c.action(), c.compensation())
             .build();
-    SagaCoordinator sagas =
-        SagaCoordinator.builder()
-            .log(new InMemoryTransactionLog())
-            .definition(transfer)
-            .callTimeout(Duration.ofSeconds(1))
-            .build();
-    return sagas.execute(SagaRequest.of(transfer).with(AMOUNT, amount));
   }
 
   @Test

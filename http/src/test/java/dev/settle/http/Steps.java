@@ -10,6 +10,7 @@ class Steps implements StepService {
   final AtomicInteger compensations = new AtomicInteger();
   final AtomicLong balance = new AtomicLong(100);
   volatile boolean refuse;
+  volatile boolean failCompensations;
 
   Steps(String name) {
     this.name = name;
@@ -31,6 +32,9 @@ class Steps implements StepService {
 
   @Override
   public void compensate(StepCall call) {
+    if (failCompensations) {
+      throw new IllegalStateException(name + " cannot compensate now");
+    }
     compensations.incrementAndGet();
     balance.addAndGet(amount(call));
   }

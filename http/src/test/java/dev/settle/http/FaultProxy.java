@@ -35,7 +35,8 @@ final class FaultProxy implements AutoCloseable {
           "dropResponse", new AtomicInteger(),
           "delay", new AtomicInteger(),
           "duplicate", new AtomicInteger(),
-          "clean", new AtomicInteger());
+          "clean", new AtomicInteger(),
+          "lateTryRefused", new AtomicInteger());
 
   volatile boolean faulty = true;
   private final HttpServer server;
@@ -100,6 +101,11 @@ final class FaultProxy implements AutoCloseable {
         default -> {}
       }
       HttpResponse<byte[]> answer = forward(exchange, body);
+      if (fault.equals("delay")
+          && exchange.getRequestURI().getRawPath().endsWith("/try")
+          && answer.statusCode() == 409) {
+        counts.get("lateTryRefused").incrementAndGet(); // its Cancel overtook it on the wire
+      }
       if (fault.equals("dropResponse")) {
         return; // applied by the shard, never reported to the caller
       }

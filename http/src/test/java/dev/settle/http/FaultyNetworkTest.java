@@ -84,6 +84,10 @@ class FaultyNetworkTest {
       assertThat(p1.counts.get("delay").get() + p2.counts.get("delay").get()).isPositive();
       assertThat(p1.counts.get("duplicate").get() + p2.counts.get("duplicate").get()).isPositive();
       assertThat(p1.counts.get("dropRequest").get() + p2.counts.get("dropRequest").get()).isPositive();
+      // At least one Try was overtaken by its Cancel and refused when it finally arrived.
+      assertThat(p1.counts.get("lateTryRefused").get() + p2.counts.get("lateTryRefused").get())
+          .as(report)
+          .isPositive();
     } finally {
       callers.shutdownNow();
     }

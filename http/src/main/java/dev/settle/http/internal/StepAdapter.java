@@ -13,6 +13,7 @@ import dev.settle.tcc.TccParticipant;
 public final class StepAdapter implements TccParticipant {
   private final StepService service;
 
+  /** Adapts {@code service}; the name is kept. */
   public StepAdapter(StepService service) {
     this.service = service;
   }

@@ -10,6 +10,9 @@ module dev.settle.http {
   requires transitive java.net.http;
   requires transitive jdk.httpserver;
   requires org.slf4j;
+  // Only for participants and steps fenced in a database; an application without JDBC never
+  // loads those classes.
+  requires static java.sql;
 
   exports dev.settle.http;
 }

@@ -4,11 +4,14 @@ import dev.settle.core.internal.Assert;
 import dev.settle.core.internal.MdcScope;
 import dev.settle.http.internal.Answers;
 import dev.settle.http.internal.Checks;
+import dev.settle.http.internal.JdbcStepAdapter;
 import dev.settle.http.internal.RequestParser;
 import dev.settle.http.internal.StepAdapter;
 import dev.settle.tcc.TccContext;
 import dev.settle.tcc.TccParticipant;
 import dev.settle.tcc.fence.InMemoryTccFence;
+import dev.settle.tcc.fence.JdbcTccFence;
+import dev.settle.tcc.fence.JdbcTccParticipant;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -167,6 +171,8 @@ public final class ParticipantEndpoint {
     private final List<TccParticipant> unfenced = new ArrayList<>();
     private final List<TccParticipant> fenced = new ArrayList<>();
     private final List<StepService> steps = new ArrayList<>();
+    private final List<TccParticipant> judgedByFence = new ArrayList<>();
+    private final List<TccParticipant> jdbcSteps = new ArrayList<>();
     private @Nullable InMemoryTccFence fence;
     private Clock clock = Clock.systemUTC();
     private int maxBodyBytes = 1024 * 1024;
@@ -198,6 +204,27 @@ public final class ParticipantEndpoint {
      */
     public Builder fencedTcc(TccParticipant participant) {
       fenced.add(Assert.notNull(participant, "participant"));
+      return this;
+    }
+
+    /**
+     * Serves a participant whose resource is a database, fenced by {@code fence} in the same
+     * local transaction as its business change (a shortcut for {@code
+     * fencedTcc(fence.protect(dataSource, participant))} that lets the fence judge late Tries).
+     */
+    public Builder tcc(JdbcTccFence fence, DataSource dataSource, JdbcTccParticipant participant) {
+      Assert.notNull(fence, "fence");
+      judgedByFence.add(fence.protect(dataSource, participant));
+      return this;
+    }
+
+    /**
+     * Serves a saga step whose resource is a database: the action and the compensation each run
+     * in one local transaction with the step's fence row.
+     */
+    public Builder saga(JdbcTccFence fence, DataSource dataSource, JdbcStepService service) {
+      Assert.notNull(fence, "fence");
+      jdbcSteps.add(fence.protect(dataSource, new JdbcStepAdapter(Assert.notNull(service, "service"))));
       return this;
     }
 
@@ -246,9 +273,15 @@ public final class ParticipantEndpoint {
       for (TccParticipant p : fenced) {
         put(tcc, p.name(), new Route(p, true), "participant");
       }
+      for (TccParticipant p : judgedByFence) {
+        put(tcc, p.name(), new Route(p, false), "participant");
+      }
       Map<String, Route> saga = new LinkedHashMap<>();
       for (StepService s : steps) {
         put(saga, s.name(), new Route(f.protect(new StepAdapter(s)), false), "step service");
+      }
+      for (TccParticipant s : jdbcSteps) {
+        put(saga, s.name(), new Route(s, false), "step service");
       }
       Assert.isTrue(!tcc.isEmpty() || !saga.isEmpty(), "the endpoint serves nothing; add tcc(...) or saga(...)");
       return new ParticipantEndpoint(this, tcc, saga);

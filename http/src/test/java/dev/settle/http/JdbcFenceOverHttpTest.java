@@ -45,7 +45,10 @@ class JdbcFenceOverHttpTest {
       s.execute("INSERT INTO accounts VALUES ('A', 100, 0)");
     }
     ParticipantEndpoint endpoint =
-        ParticipantEndpoint.builder().fencedTcc(fence.protect(dataSource, new Debits())).build();
+        ParticipantEndpoint.builder()
+            .tcc(fence, dataSource, new Debits())
+            .saga(fence, dataSource, new DebitStep())
+            .build();
     server = JdkHttpServerEndpoint.start(new InetSocketAddress("127.0.0.1", 0), endpoint, 2);
     remote =
         RemoteTccParticipant.builder("debits", URI.create(server.uri() + "/debits"))
@@ -88,6 +91,87 @@ class JdbcFenceOverHttpTest {
         .isNotInstanceOf(ParticipantTimeoutException.class)
         .hasMessageContaining("422");
     assertThat(row()).containsExactly(100, 0);
+  }
+
+  @Test
+  void aLateRepeatOfAnAppliedTryIsDoneBecauseTheFenceJudgesIt() throws Exception {
+    TccContext soon =
+        new TccContext(TransactionId.of("tx-4"), BranchId.of("b"), "A:5".getBytes(UTF_8), 1, Instant.now().plusMillis(300));
+    remote.tryReserve(soon);
+    Thread.sleep(400);
+    remote.tryReserve(soon); // the endpoint leaves the deadline to the fence, which has the row
+    assertThat(row()).containsExactly(95, 5);
+  }
+
+  @Test
+  void aSagaStepInTheDatabaseIsFencedInItsOwnTransaction() throws SQLException {
+    RemoteSagaStep step =
+        RemoteSagaStep.builder(URI.create(server.uri() + "/debit-step"))
+            .callTimeout(Duration.ofSeconds(2))
+            .build();
+    dev.settle.saga.SagaContext ctx = sagaContext("tx-5");
+    step.action().run(ctx);
+    step.action().run(ctx);
+    assertThat(row()).containsExactly(90, 0);
+    step.compensation().run(ctx);
+    step.compensation().run(ctx);
+    assertThat(row()).containsExactly(100, 0);
+    // A compensation before its action: the late action never runs, and its caller hears
+    // "unknown" (so a saga would compensate, which the fence makes a no-op).
+    dev.settle.saga.SagaContext other = sagaContext("tx-6");
+    step.compensation().run(other);
+    assertThatThrownBy(() -> step.action().run(other)).isInstanceOf(ParticipantTimeoutException.class);
+    assertThat(row()).containsExactly(100, 0);
+  }
+
+  private static dev.settle.saga.SagaContext sagaContext(String tx) {
+    return new dev.settle.saga.SagaContext() {
+      @Override
+      public TransactionId transactionId() {
+        return TransactionId.of(tx);
+      }
+
+      @Override
+      public BranchId step() {
+        return BranchId.of("debit");
+      }
+
+      @Override
+      public int attempt() {
+        return 1;
+      }
+
+      @Override
+      public <T> T get(dev.settle.saga.SagaKey<T> key) {
+        throw new IllegalStateException("no values");
+      }
+
+      @Override
+      public <T> java.util.Optional<T> find(dev.settle.saga.SagaKey<T> key) {
+        return java.util.Optional.empty();
+      }
+
+      @Override
+      public <T> void put(dev.settle.saga.SagaKey<T> key, T value) {}
+    };
+  }
+
+  /** Debits A by 10 (the step's payload is empty), and credits it back. */
+  private static final class DebitStep implements JdbcStepService {
+    @Override
+    public String name() {
+      return "debit-step";
+    }
+
+    @Override
+    public void action(Connection c, StepCall call) throws SQLException {
+      c.createStatement().executeUpdate("UPDATE accounts SET balance = balance - 10");
+    }
+
+    @Override
+    public void compensate(Connection c, StepCall call) throws SQLException {
+      c.createStatement().executeUpdate("UPDATE accounts SET balance = balance + 10");
+    }
   }
 
   private long[] row() throws SQLException {

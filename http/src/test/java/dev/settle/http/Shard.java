@@ -20,6 +20,8 @@ class Shard implements TccParticipant {
   final AtomicInteger tries = new AtomicInteger();
   final AtomicInteger confirms = new AtomicInteger();
   final AtomicInteger cancels = new AtomicInteger();
+  /** How long each Try's business code takes, outside the shard's lock. */
+  volatile long tryDelayMillis;
 
   Shard(String name) {
     this.name = name;
@@ -40,7 +42,19 @@ class Shard implements TccParticipant {
   }
 
   @Override
-  public synchronized void tryReserve(TccContext ctx) {
+  public void tryReserve(TccContext ctx) {
+    if (tryDelayMillis > 0) {
+      try {
+        Thread.sleep(tryDelayMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+    reserve(ctx);
+  }
+
+  private synchronized void reserve(TccContext ctx) {
     tries.incrementAndGet();
     String account = parts(ctx)[0];
     long amount = Long.parseLong(parts(ctx)[1]);

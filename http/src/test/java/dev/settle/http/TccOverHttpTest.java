@@ -118,6 +118,28 @@ class TccOverHttpTest {
   }
 
   @Test
+  void aCancelIsAnsweredAtOnceWhileItsTryIsStillRunningAndTheTryUndoesItself() throws Exception {
+    shard2.tryDelayMillis = 1_000; // the business code is slow, inside the endpoint
+    RemoteTccParticipant p1 = remote1();
+    RemoteTccParticipant p2 = remote2();
+    long start = System.nanoTime();
+    Outcome outcome = coordinator(p1, p2).execute(transfer(p1, p2, 30));
+    // Rolled back well before the Try's business code returns: no lock made the Cancel wait.
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(900));
+    assertThat(outcome).isInstanceOf(Outcome.RolledBack.class);
+    assertThat(outcome.isClean()).isTrue();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (shard2.cancels.get() == 0 && System.nanoTime() < end) {
+      Thread.sleep(10);
+    }
+    // The Try ran, found its Cancel recorded and undid its own effect.
+    assertThat(shard2.tries).hasValue(1);
+    assertThat(shard2.cancels).hasValue(1);
+    assertThat(shard2.pending()).isZero();
+    assertThat(fence2.state(outcome.transactionId(), BranchId.of("credit-C"))).contains(FenceState.CANCELLED);
+  }
+
+  @Test
   void aConfirmThatCannotBeDeliveredIsInDoubtAndRecoveryFindsTheRemoteParticipantByName() {
     server2.forcedStatus.put("confirm", 503);
     RemoteTccParticipant p1 = remote1();

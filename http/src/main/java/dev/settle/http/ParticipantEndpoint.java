@@ -120,7 +120,10 @@ public final class ParticipantEndpoint {
       return Answers.malformed(404, "no participant or step \"" + name + "\" taking " + operation);
     }
     if (!method.equals("POST")) {
-      return Answers.malformed(405, operation + " takes POST, not " + method);
+      EndpointResponse refused = Answers.malformed(405, operation + " takes POST, not " + method);
+      Map<String, String> allow = new LinkedHashMap<>(refused.headers());
+      allow.put("Allow", "POST");
+      return new EndpointResponse(405, allow, refused.body());
     }
     TccContext context;
     try {

@@ -219,7 +219,9 @@ class ParticipantEndpointTest {
     assertThat(e.handle("POST", "/settle/shard-1/action", h, new byte[0]).status()).isEqualTo(404);
     assertThat(e.handle("POST", "/settle/shard-1/try/x", h, new byte[0]).status()).isEqualTo(404);
     assertThat(e.handle("POST", "/other/shard-1/try", h, new byte[0]).status()).isEqualTo(404);
-    assertThat(e.handle("GET", "/settle/shard-1/try", h, new byte[0]).status()).isEqualTo(405);
+    EndpointResponse get = e.handle("GET", "/settle/shard-1/try", h, new byte[0]);
+    assertThat(get.status()).isEqualTo(405);
+    assertThat(get.headers()).containsEntry("Allow", "POST");
     assertThat(e.handle("POST", "/settle/shard-1/try", h, "A:-1000000".getBytes(UTF_8)).status())
         .isEqualTo(413);
     assertThat(shard.tries).hasValue(0);

@@ -9,7 +9,6 @@ import dev.settle.core.TransactionId;
 import dev.settle.http.WireFormat;
 import dev.settle.tcc.FenceViolationException;
 import dev.settle.tcc.TryRefusedException;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -114,13 +113,13 @@ public final class HttpCaller {
       return new ParticipantTimeoutException(
           tx, branch, what + ": no complete answer within " + callTimeout + "; outcome unknown", cause);
     }
-    if (cause instanceof IOException || cause instanceof RuntimeException) {
-      // A reset, a closed connection, a timeout or a broken answer after the request may have
-      // been delivered: the participant may have applied it.
-      return new ParticipantTimeoutException(
-          tx, branch, what + ": " + cause + "; outcome unknown", cause);
+    if (cause instanceof Error error) {
+      throw error; // a failing JVM, not an answer
     }
-    throw new IllegalStateException(what + ": unexpected failure", cause);
+    // A reset, a closed connection or a broken answer after the request may have been
+    // delivered: the participant may have applied it.
+    return new ParticipantTimeoutException(
+        tx, branch, what + ": " + cause + "; outcome unknown", cause);
   }
 
   private static byte[] read(

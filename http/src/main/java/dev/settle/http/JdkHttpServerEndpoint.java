@@ -21,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * A {@link ParticipantEndpoint} served by the JDK's built-in HTTP server ({@code
  * com.sun.net.httpserver}), on a fixed pool of daemon threads.
  *
+ * <p>The JDK server has no per-server limit on how long a client may take to send its request
+ * (only JVM-wide system properties), so a client that trickles its body holds one of the threads.
+ * On a network you do not control, put a reverse proxy with timeouts in front, or serve the
+ * {@link ParticipantEndpoint} from your own web framework.
+ *
  * <pre>{@code
  * try (JdkHttpServerEndpoint server =
  *     JdkHttpServerEndpoint.start(new InetSocketAddress("127.0.0.1", 8081), endpoint)) {

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 /** An endpoint serving a participant fenced in its own database (H2), the fence row in the same transaction. */
 class JdbcFenceOverHttpTest {
   private final JdbcDataSource dataSource = new JdbcDataSource();
-  private final JdbcTccFence fence = JdbcTccFence.builder().build();
+  private final MutableClock clock = new MutableClock();
+  private final JdbcTccFence fence = JdbcTccFence.builder().clock(clock).build();
   private final JdkHttpServerEndpoint server;
   private final RemoteTccParticipant remote;
 
@@ -61,9 +62,9 @@ class JdbcFenceOverHttpTest {
     server.close();
   }
 
-  private static TccContext ctx(String tx, long amount) {
+  private TccContext ctx(String tx, long amount) {
     return new TccContext(
-        TransactionId.of(tx), BranchId.of("b"), ("A:" + amount).getBytes(UTF_8), 1, Instant.now().plusSeconds(60));
+        TransactionId.of(tx), BranchId.of("b"), ("A:" + amount).getBytes(UTF_8), 1, clock.instant().plusSeconds(60));
   }
 
   @Test
@@ -95,11 +96,12 @@ class JdbcFenceOverHttpTest {
 
   @Test
   void aLateRepeatOfAnAppliedTryIsDoneBecauseTheFenceJudgesIt() throws Exception {
-    TccContext soon =
-        new TccContext(TransactionId.of("tx-4"), BranchId.of("b"), "A:5".getBytes(UTF_8), 1, Instant.now().plusMillis(300));
+    TccContext soon = ctx("tx-4", 5);
+    TccContext neverRan = ctx("tx-late", 5);
     remote.tryReserve(soon);
-    Thread.sleep(400);
+    clock.advance(Duration.ofMinutes(2)); // both deadlines have passed
     remote.tryReserve(soon); // the endpoint leaves the deadline to the fence, which has the row
+    assertThatThrownBy(() -> remote.tryReserve(neverRan)).isInstanceOf(TryRefusedException.class);
     assertThat(row()).containsExactly(95, 5);
   }
 

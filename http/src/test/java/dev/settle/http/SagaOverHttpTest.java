@@ -33,10 +33,12 @@ class SagaOverHttpTest {
     server2.close();
   }
 
+  // Generous for the debit, whose calls must not time out on a busy machine; the credit's is
+  // shorter than the delay its unknown-outcome test puts in front of it.
   private static RemoteSagaStep step(URI base) {
     return RemoteSagaStep.builder(base)
         .payload(ctx -> Long.toString(ctx.get(AMOUNT)).getBytes(StandardCharsets.UTF_8))
-        .callTimeout(Duration.ofMillis(300))
+        .callTimeout(Duration.ofSeconds(2))
         .build();
   }
 
@@ -46,7 +48,7 @@ class SagaOverHttpTest {
     return SagaCoordinator.builder()
         .log(log)
         .definition(definition())
-        .callTimeout(Duration.ofSeconds(1))
+        .callTimeout(Duration.ofSeconds(3))
         .phaseTwoRetry(
             dev.settle.core.RetryPolicy.builder()
                 .maxAttempts(2)
@@ -82,7 +84,7 @@ class SagaOverHttpTest {
     RemoteSagaStep c =
         RemoteSagaStep.builder(URI.create(server2.uri() + "/credit"))
             .payload(ctx -> Long.toString(-ctx.get(AMOUNT)).getBytes(StandardCharsets.UTF_8))
-            .callTimeout(Duration.ofMillis(300))
+            .callTimeout(Duration.ofMillis(800))
             .build();
     return SagaDefinition.builder("transfer")
             .step("debit", d.action(), d.compensation())
@@ -111,7 +113,7 @@ class SagaOverHttpTest {
 
   @Test
   void aStepWhoseOutcomeIsUnknownIsCompensatedAndItsLateActionNeverRuns() throws Exception {
-    server2.delayMillis.put("action", 1_000L);
+    server2.delayMillis.put("action", 2_000L);
     assertThat(run(30)).isInstanceOf(Outcome.RolledBack.class);
     assertThat(debit.balance).hasValue(100);
     // The late action reaches the endpoint after its deadline, or after the compensation left the

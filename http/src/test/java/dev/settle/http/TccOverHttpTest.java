@@ -45,13 +45,13 @@ class TccOverHttpTest {
 
   private RemoteTccParticipant remote1() {
     return RemoteTccParticipant.builder("shard-1", URI.create(server1.uri() + "/settle/shard-1"))
-        .callTimeout(Duration.ofMillis(300))
+        .callTimeout(Duration.ofMillis(700))
         .build();
   }
 
   private RemoteTccParticipant remote2() {
     return RemoteTccParticipant.builder("shard-2", URI.create(server2.uri() + "/settle/shard-2"))
-        .callTimeout(Duration.ofMillis(300))
+        .callTimeout(Duration.ofMillis(700))
         .build();
   }
 
@@ -60,8 +60,8 @@ class TccOverHttpTest {
         .log(log)
         .participant(p1)
         .participant(p2)
-        .tryTimeout(Duration.ofSeconds(1))
-        .callTimeout(Duration.ofSeconds(1))
+        .tryTimeout(Duration.ofMillis(1_500))
+        .callTimeout(Duration.ofMillis(1_500))
         .phaseTwoRetry(
             RetryPolicy.builder().maxAttempts(3).backoff(Duration.ofMillis(10), Duration.ofMillis(20)).build())
         .build();
@@ -99,12 +99,12 @@ class TccOverHttpTest {
 
   @Test
   void aTrySlowerThanTheCallTimeoutIsCancelledAndRefusedWhenItFinallyArrives() throws Exception {
-    server2.delayMillis.put("try", 1_500L); // the network holds the Try past every timeout
+    server2.delayMillis.put("try", 2_500L); // the network holds the Try past every timeout
     RemoteTccParticipant p1 = remote1();
     RemoteTccParticipant p2 = remote2();
     long start = System.nanoTime();
     Outcome outcome = coordinator(p1, p2).execute(transfer(p1, p2, 30));
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1_400));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_200));
     assertThat(outcome).isInstanceOf(Outcome.RolledBack.class);
     // The Cancel overtook the Try: the fence holds the source's flag ...
     TransactionId tx = outcome.transactionId();
@@ -119,13 +119,13 @@ class TccOverHttpTest {
 
   @Test
   void aCancelIsAnsweredAtOnceWhileItsTryIsStillRunningAndTheTryUndoesItself() throws Exception {
-    shard2.tryDelayMillis = 1_000; // the business code is slow, inside the endpoint
+    shard2.tryDelayMillis = 2_500; // the business code is slow, inside the endpoint
     RemoteTccParticipant p1 = remote1();
     RemoteTccParticipant p2 = remote2();
     long start = System.nanoTime();
     Outcome outcome = coordinator(p1, p2).execute(transfer(p1, p2, 30));
     // Rolled back well before the Try's business code returns: no lock made the Cancel wait.
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(900));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_200));
     assertThat(outcome).isInstanceOf(Outcome.RolledBack.class);
     assertThat(outcome.isClean()).isTrue();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

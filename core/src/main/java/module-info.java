@@ -15,5 +15,6 @@ module dev.settle.core {
   exports dev.settle.core.internal to
       dev.settle.twopc,
       dev.settle.tcc,
-      dev.settle.saga;
+      dev.settle.saga,
+      dev.settle.http;
 }

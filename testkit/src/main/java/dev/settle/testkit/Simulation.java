@@ -54,6 +54,7 @@ public final class Simulation {
   private FaultPlan plan = FaultPlan.none();
   private int crashEvery;
   private int transactions = 1_000;
+  private boolean allowNoCommits;
   private CallBudget budget = CallBudget.defaults();
   /** Negative: the in-memory log; else the file log, damaged at this share of crashes. */
   private double fileLogDamage = -1;
@@ -77,6 +78,7 @@ public final class Simulation {
     s.fileLogDamage = fileLogDamage;
     s.fileLogOpener = fileLogOpener;
     s.ownFileLog = ownFileLog;
+    s.allowNoCommits = allowNoCommits;
     return s;
   }
 
@@ -146,6 +148,16 @@ public final class Simulation {
     return this;
   }
 
+  /**
+   * Declares that the scenario expects no transaction to commit (a test of refusals, or of a
+   * crash pattern under which nothing can finish). Without it, a run in which nothing commits
+   * fails: its invariants were checked on nothing.
+   */
+  public Simulation allowingNoCommits() {
+    this.allowNoCommits = true;
+    return this;
+  }
+
   /** How many transactions to start (default 1,000). */
   public Simulation transactions(int count) {
     if (count < 0) {
@@ -207,6 +219,9 @@ public final class Simulation {
     }
     long committed = run.last.values().stream().filter(o -> o instanceof Outcome.Committed).count();
     long rolledBack = run.last.values().stream().filter(o -> o instanceof Outcome.RolledBack).count();
+    if (committed == 0 && transactions > 0 && !allowNoCommits) {
+      throw new SimulationFailure(seed, replayLine(), new AssertionError(vacuous(rolledBack)));
+    }
     long mixed = run.last.values().stream().filter(o -> o instanceof Outcome.Mixed).count();
     return new SimulationResult(
         seed,
@@ -330,6 +345,15 @@ public final class Simulation {
     }
   }
 
+  private String vacuous(long rolledBack) {
+    return "nothing committed: none of the " + transactions + " transactions committed (" + rolledBack
+        + " rolled back), so the invariants were checked on nothing. Common causes: a fence or"
+        + " participant on the system clock while the world's virtual clock starts in 2023, so"
+        + " every Try is past its deadline (take fences from world.tccFence()); a workload that"
+        + " always fails; faults or crashes so dense that nothing can finish. If the scenario"
+        + " means nothing to commit, call allowingNoCommits()";
+  }
+
   private String replayLine() {
     CallBudget b = budget;
     String budgetCall = b.equals(CallBudget.defaults())
@@ -341,6 +365,7 @@ public final class Simulation {
     return "Simulation.withSeed(" + seed + "L).faults(" + plan.toJava() + ").crashEvery(" + crashEvery
         + ")" + budgetCall
         + (fileLogDamage < 0 ? "" : ".onFileLog(" + fileLogDamage + (ownFileLog ? ", yourOpener" : "") + ")")
+        + (allowNoCommits ? ".allowingNoCommits()" : "")
         + ".transactions(" + transactions + ").run(...)";
   }
 }

@@ -70,6 +70,15 @@ public final class World {
     return plan.listenerError() > 0 ? b.listener(listener) : b;
   }
 
+  /**
+   * An in-memory TCC fence on this world's virtual clock. A fence on the system clock would judge
+   * every Try against today's date while the world's clock starts in 2023, refuse each one as
+   * past its deadline, and a simulation would commit nothing.
+   */
+  public dev.settle.tcc.fence.InMemoryTccFence tccFence() {
+    return new dev.settle.tcc.fence.InMemoryTccFence(clock, java.time.Duration.ofMinutes(10));
+  }
+
   /** The seed this world was made from. */
   public long seed() {
     return seed;

@@ -22,7 +22,11 @@ class SimulationProperties {
     Random random = new Random(SEED);
     for (int i = 0; i < 60; i++) {
       Simulation simulation =
-          SettleGenerators.simulation(random, SettleGenerators.MAX_RATE, 40).transactions(200);
+          SettleGenerators.simulation(random, SettleGenerators.MAX_RATE, 40)
+              .transactions(200)
+              // Safety under any schedule, crashes at every append included (nothing can commit
+              // then); that work gets done is checked by the protocol suites.
+              .allowingNoCommits();
       SimulationResult result = simulation.runShrinking(TccScenario::fenced);
       assertThat(result.inDoubt()).as("%s (example %d of -Dsettle.seed=%d)", simulation, i, SEED).isZero();
       assertThat(result.committed() + result.rolledBack()).as("%s", simulation).isLessThanOrEqualTo(200);

@@ -59,11 +59,11 @@ public final class RecoveryPass {
       if (branch.state().isFinal()) {
         settled.put(branch.branchId(), branch.state());
       } else if (participant == null) {
-        events.publish(
-            image.transactionId(),
-            branch.branchId(),
-            EventType.BRANCH_IN_DOUBT,
-            "no participant named \"" + branch.participant() + "\" is registered with this coordinator");
+        String why =
+            "no participant named \"" + branch.participant() + "\" is registered with this"
+                + " coordinator: register it on the builder before recover()";
+        events.publish(image.transactionId(), branch.branchId(), EventType.BRANCH_IN_DOUBT, why);
+        LOG.warn("transaction {} branch {} stays in doubt: {}", image.transactionId(), branch.branchId(), why);
         settled.put(branch.branchId(), BranchState.IN_DOUBT);
       } else {
         toFinish.put(branch, participant);

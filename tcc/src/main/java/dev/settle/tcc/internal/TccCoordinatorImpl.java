@@ -50,7 +50,7 @@ public final class TccCoordinatorImpl implements TccCoordinator {
       Duration tryTimeout,
       Duration transactionTimeout) {
     this.settings = settings;
-    this.participants = Map.copyOf(participants);
+    this.participants = new ConcurrentHashMap<>(participants);
     this.tryTimeout = tryTimeout;
     this.transactionTimeout = transactionTimeout;
     this.journal = new Journal(settings.log(), PROTOCOL);
@@ -72,6 +72,9 @@ public final class TccCoordinatorImpl implements TccCoordinator {
       List<LogRecord> opening = new ArrayList<>();
       opening.add(new LogRecord.Begin(tx, PROTOCOL, start, deadline.toEpochMilli()));
       for (TccBranch branch : transaction.branches()) {
+        // One rule for every protocol: a participant used by execute is known to this
+        // coordinator's recovery from then on, as with 2PC and sagas.
+        participants.putIfAbsent(branch.participant().name(), branch.participant());
         opening.add(
             new LogRecord.BranchRegistered(
                 tx, branch.id(), branch.participant().name(), branch.payload()));

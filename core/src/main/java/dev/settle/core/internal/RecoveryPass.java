@@ -104,7 +104,33 @@ public final class RecoveryPass {
         inFlight.remove(tx);
       }
     }
+    if (!outcomes.isEmpty()) {
+      logSummary(journal.protocol(), outcomes, scan.quarantined(journal.protocol()).size());
+    }
     return outcomes;
+  }
+
+  /** One INFO line per pass that did something: what operators look for after a restart. */
+  private static void logSummary(String protocol, List<Outcome> outcomes, int quarantined) {
+    int committed = 0;
+    int rolledBack = 0;
+    int mixed = 0;
+    int inDoubt = 0;
+    for (Outcome outcome : outcomes) {
+      if (outcome instanceof Outcome.Committed) {
+        committed++;
+      } else if (outcome instanceof Outcome.RolledBack) {
+        rolledBack++;
+      } else if (outcome instanceof Outcome.Mixed) {
+        mixed++;
+      } else {
+        inDoubt++;
+      }
+    }
+    LOG.info(
+        "{} recovery pass drove {} unfinished transactions: {} committed, {} rolled back, {} mixed,"
+            + " {} still in doubt; {} quarantined",
+        protocol, outcomes.size(), committed, rolledBack, mixed, inDoubt, quarantined);
   }
 
   private static void report(Journal journal, EventDispatcher events, QuarantinedTransaction q) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.settle.core.Decision;
 import dev.settle.core.TransactionId;
 import dev.settle.core.log.LogRecord;
+import dev.settle.examples.wallet.Protocol;
 import dev.settle.jdbc.JdbcTransactionLog;
 import dev.settle.testsupport.ThrowawayPostgres;
 import dev.settle.testsupport.UrlDataSource;
@@ -26,11 +27,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three wallet processes (child JVMs) share one PostgreSQL with a 2-second lease. One is killed
+ * Three wallet processes (child JVMs, TCC or saga) share one PostgreSQL with a 2-second lease. One is killed
  * with SIGKILL mid-run, another is frozen with SIGSTOP for three leases and then resumed. The
  * survivors must finish every transaction the dead and the frozen node left, the frozen node's
  * late writes must be refused (it reports those transfers as lost, never as an outcome), and at
@@ -42,15 +44,16 @@ class PgSeveralNodesKillTest {
 
   @TempDir Path dir;
 
-  @Test
-  void survivorsFinishTheDeadAndTheFrozenNodesTransactions() throws Exception {
+  @ParameterizedTest
+  @EnumSource(value = Protocol.class, names = {"TCC", "SAGA"})
+  void survivorsFinishTheDeadAndTheFrozenNodesTransactions(Protocol protocol) throws Exception {
     ThrowawayPostgres pg = ThrowawayPostgres.get();
-    String url = pg.database("pgwallet_tcc");
+    String url = pg.database("pgwallet_" + protocol.flag());
     DataSource db = new UrlDataSource(url, pg.user(), pg.password());
     Map<String, Process> nodes = new HashMap<>();
     try {
       for (String node : List.of("n1", "n2", "n3")) {
-        nodes.put(node, child(node, url, pg, "wallet", "--protocol", "tcc", "--store", "postgres",
+        nodes.put(node, child(node, url, pg, "wallet", "--protocol", protocol.flag(), "--store", "postgres",
             "--node", node, "--lease-seconds", Integer.toString(LEASE_SECONDS), "--accounts", "20",
             "--transfers", "150", "--threads", "2", "--seed", node.substring(1), "--json"));
       }

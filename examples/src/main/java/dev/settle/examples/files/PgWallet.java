@@ -165,6 +165,7 @@ public final class PgWallet implements AutoCloseable {
     AtomicInteger next = new AtomicInteger();
     AtomicLong committed = new AtomicLong();
     AtomicLong lost = new AtomicLong();
+    java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
     int accounts = settings.accounts();
     try (BackgroundRecovery recovery = BackgroundRecovery.every(lease.dividedBy(2), coordinator)) {
       List<Thread> workers = new ArrayList<>();
@@ -181,7 +182,11 @@ public final class PgWallet implements AutoCloseable {
               }
             } catch (RuntimeException e) {
               if (!ownershipLost(e)) {
-                throw e;
+                // Anything else (the database gone, a bug) ends the run: counting the transfers
+                // this thread would not make as rolled back would be a lie.
+                failure.compareAndSet(null, e);
+                next.set(transfers);
+                return;
               }
               // A peer took this transfer over while this process was paused: its outcome is the
               // peer's to report, not ours.
@@ -195,6 +200,9 @@ public final class PgWallet implements AutoCloseable {
       }
       for (Thread worker : workers) {
         worker.join();
+      }
+      if (failure.get() != null) {
+        throw failure.get();
       }
       awaitQuiet(Duration.ofSeconds(60).plus(lease.multipliedBy(4)), progress);
     }

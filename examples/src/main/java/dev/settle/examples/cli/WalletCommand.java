@@ -1,6 +1,7 @@
 package dev.settle.examples.cli;
 
 import dev.settle.examples.files.FileWallet;
+import dev.settle.examples.files.PgWallet;
 import dev.settle.examples.wallet.Protocol;
 import dev.settle.examples.wallet.Story;
 import dev.settle.examples.wallet.WalletConfig;
@@ -65,9 +66,14 @@ public final class WalletCommand implements Callable<Integer> {
           + " killed run can be finished by 'wallet recover'. No injected faults: the crash is real.")
   java.nio.file.Path dataDir;
 
+  @CommandLine.Mixin PgOptions pg = new PgOptions();
+
   @Override
   public Integer call() throws Exception {
     checkBounds();
+    if (pg.store != null) {
+      return onPostgres();
+    }
     if (dataDir != null) {
       return onFiles();
     }
@@ -112,6 +118,49 @@ public final class WalletCommand implements Callable<Integer> {
     try (FileWallet wallet = FileWallet.open(dataDir, chosen, shards, accounts, WalletConfig.OPENING_CENTS)) {
       wallet.recover(); // finish whatever an earlier, killed run left
       return print(wallet.run(transfers, seed, line -> System.err.println(line)), json);
+    }
+  }
+
+  private int onPostgres() throws Exception {
+    Protocol chosen;
+    try {
+      chosen = Protocol.of(protocol == null ? "tcc" : protocol);
+      new WalletConfig(chosen, shards, accounts, transfers, threads, 0, 0, seed);
+    } catch (IllegalArgumentException bad) {
+      throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage());
+    }
+    pg.check(spec.commandLine(), dataDir != null);
+    if (chosen == Protocol.TWO_PC) {
+      // A prepared XA branch's Xid names the node that prepared it, so only that node could
+      // finish it: no takeover, which is the point of the shared store.
+      throw new CommandLine.ParameterException(spec.commandLine(), "--protocol 2pc is not supported with --store"
+          + " postgres: a prepared XA branch can be finished only by the node that prepared it, so"
+          + " peers could not take it over; use tcc or saga, or 2pc with --data-dir");
+    }
+    for (String flag : new String[] {"--fault-rate", "--crash-every", "--crash-rate"}) {
+      if (given(flag)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), flag + " is not supported with --store postgres"
+            + " (it injects no faults; kill or pause the processes instead)");
+      }
+    }
+    java.util.Optional<FileWallet.Settings> existing = PgWallet.existing(pg.url, pg.user, pg.password);
+    if (existing.isPresent()) {
+      FileWallet.Settings was = existing.get();
+      pgMismatch("--protocol", chosen.flag(), was.protocol().flag());
+      pgMismatch("--shards", Integer.toString(shards), Integer.toString(was.shards()));
+      pgMismatch("--accounts", Integer.toString(accounts), Integer.toString(was.accounts()));
+    }
+    FileWallet.Settings wanted = new FileWallet.Settings(chosen, shards, accounts, WalletConfig.OPENING_CENTS);
+    try (PgWallet wallet = PgWallet.open(pg.url, pg.user, pg.password, pg.node, pg.lease(), wanted, threads)) {
+      PgWallet.PgReport report = wallet.run(transfers, threads, seed, line -> System.err.println(line));
+      return PgOptions.print(report, json);
+    }
+  }
+
+  private void pgMismatch(String flag, String asked, String was) {
+    if (given(flag) && !asked.equals(was)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "the wallet on " + pg.url + " was created with "
+          + flag + " " + was + "; omit " + flag + " to join it (asked for " + asked + ")");
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.settle.examples.cli;
 
 import dev.settle.examples.files.FileWallet;
+import dev.settle.examples.files.PgWallet;
 import dev.settle.examples.wallet.WalletReport;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -20,14 +21,32 @@ import picocli.CommandLine.Option;
 public final class WalletRecoverCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", required = true, description = "The run's data directory.")
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "The run's data directory (or --store postgres).")
   Path dataDir;
 
   @Option(names = "--json", description = "Print the summary as one JSON line.")
   boolean json;
 
+  @CommandLine.Mixin PgOptions pg = new PgOptions();
+
+  @Option(
+      names = "--wait-seconds",
+      defaultValue = "120",
+      description = "With --store postgres: how long to wait for dead peers' leases to run out"
+          + " before reporting what is still unfinished (default: ${DEFAULT-VALUE}).")
+  int waitSeconds;
+
   @Override
   public Integer call() throws Exception {
+    if (pg.store != null) {
+      pg.check(spec.commandLine(), dataDir != null);
+      try (PgWallet wallet = PgWallet.reopen(pg.url, pg.user, pg.password, pg.node, pg.lease())) {
+        return PgOptions.print(wallet.recover(java.time.Duration.ofSeconds(waitSeconds)), json);
+      }
+    }
+    if (dataDir == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "name the wallet to recover: --data-dir DIR or --store postgres");
+    }
     try (FileWallet wallet = FileWallet.reopen(dataDir)) {
       WalletReport report = wallet.recover();
       if (json) {

@@ -1,6 +1,7 @@
 package dev.settle.core.internal;
 
 import dev.settle.core.BranchId;
+import dev.settle.core.CoordinatorSettings;
 import dev.settle.core.ParticipantTimeoutException;
 import dev.settle.core.TransactionId;
 import java.time.Clock;
@@ -41,6 +42,11 @@ public final class CallGuard {
     this.executor = Assert.notNull(executor, "executor");
     this.clock = Assert.notNull(clock, "clock");
     this.timeout = Assert.positive(timeout, "timeout");
+  }
+
+  /** A guard with the executor, clock and call timeout of {@code settings}. */
+  public static CallGuard of(CoordinatorSettings settings) {
+    return new CallGuard(settings.executor(), settings.clock(), settings.callTimeout());
   }
 
   /** The timeout each call gets. */

@@ -80,7 +80,7 @@ public final class PhaseTwo {
         journal,
         events,
         new Retrier(settings.phaseTwoRetry(), settings.clock(), settings.scheduler(), settings.random()),
-        new CallGuard(settings.executor(), settings.clock(), settings.callTimeout()));
+        CallGuard.of(settings));
   }
 
   /**
@@ -97,11 +97,7 @@ public final class PhaseTwo {
       List<Branch> branches,
       Map<BranchId, BranchState> settled,
       String reason) {
-    Map<Branch, Driven> driven = new LinkedHashMap<>();
-    for (Branch branch : branches) {
-      driven.put(branch, driveOne(tx, decision, branch));
-    }
-    return finish(tx, decision, settled, driven, reason);
+    return driveOneByOne(tx, decision, branches, settled, reason, false);
   }
 
   /**
@@ -116,6 +112,16 @@ public final class PhaseTwo {
       List<Branch> branches,
       Map<BranchId, BranchState> settled,
       String reason) {
+    return driveOneByOne(tx, decision, branches, settled, reason, true);
+  }
+
+  private Outcome driveOneByOne(
+      TransactionId tx,
+      Decision decision,
+      List<Branch> branches,
+      Map<BranchId, BranchState> settled,
+      String reason,
+      boolean holdBackAfterInDoubt) {
     Map<Branch, Driven> driven = new LinkedHashMap<>();
     Map<BranchId, BranchState> states = new LinkedHashMap<>(settled);
     boolean blocked = false;
@@ -127,7 +133,7 @@ public final class PhaseTwo {
       }
       Driven d = driveOne(tx, decision, branch);
       driven.put(branch, d);
-      blocked = d.state() == BranchState.IN_DOUBT;
+      blocked = holdBackAfterInDoubt && d.state() == BranchState.IN_DOUBT;
     }
     return finish(tx, decision, states, driven, reason);
   }
@@ -291,7 +297,7 @@ public final class PhaseTwo {
   }
 
   /** Whether some branch applied something other than {@code decision}. */
-  public static boolean contradicts(Decision decision, Map<BranchId, BranchState> states) {
+  private static boolean contradicts(Decision decision, Map<BranchId, BranchState> states) {
     BranchState other = decision == Decision.COMMIT ? BranchState.ROLLED_BACK : BranchState.COMMITTED;
     for (BranchState state : states.values()) {
       if (state.isHeuristic() || state == other) {
@@ -302,12 +308,19 @@ public final class PhaseTwo {
   }
 
   private static void forget(TransactionId tx, Branch branch) {
+    forgetHeuristic(tx, branch.id(), branch.forget());
+  }
+
+  /**
+   * Tells a resource to forget the heuristic outcome of {@code branch}, which the caller has
+   * already logged durably. A failure is logged and ignored: nothing is sent to the branch again,
+   * and a resource that still remembers only keeps a record an operator can clear.
+   */
+  public static void forgetHeuristic(TransactionId tx, BranchId branch, Runnable forget) {
     try {
-      branch.forget().run();
+      forget.run();
     } catch (RuntimeException e) {
-      // The outcome is logged; a resource that still remembers its heuristic only keeps a record
-      // an operator can clear. Nothing is sent to this branch again.
-      LOG.warn("transaction {} branch {}: forgetting the heuristic outcome failed", tx, branch.id(), e);
+      LOG.warn("transaction {} branch {}: forgetting the heuristic outcome failed", tx, branch, e);
     }
   }
 }

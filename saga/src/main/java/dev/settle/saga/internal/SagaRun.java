@@ -50,7 +50,7 @@ final class SagaRun {
     this.journal = journal;
     this.events = events;
     this.settings = settings;
-    this.guard = new CallGuard(settings.executor(), settings.clock(), settings.callTimeout());
+    this.guard = CallGuard.of(settings);
   }
 
   TransactionId tx() {

@@ -65,7 +65,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
     this.phaseTwo =
         PhaseTwo.of(journal, events, settings);
     this.prepareRound = new ParallelRound(settings.executor(), settings.clock(), events);
-    this.guard = new CallGuard(settings.executor(), settings.clock(), settings.callTimeout());
+    this.guard = CallGuard.of(settings);
   }
 
   @Override
@@ -158,11 +158,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
       TransactionId tx, BranchId id, TwoPhaseParticipant participant, HeuristicBranchException e) {
     journal.append(new LogRecord.BranchUpdated(tx, id, e.applied()), true);
     events.publish(tx, id, EventType.BRANCH_HEURISTIC, "one-phase commit applied " + e.applied() + ": " + e.getMessage());
-    try {
-      participant.forget(context(tx, id, 1));
-    } catch (RuntimeException forgetFailure) {
-      LOG.warn("transaction {} branch {}: forgetting the heuristic outcome failed", tx, id, forgetFailure);
-    }
+    PhaseTwo.forgetHeuristic(tx, id, () -> participant.forget(context(tx, id, 1)));
     return onePhaseEnded(tx, id, e.applied(), "one-phase commit answered with a heuristic: " + e.getMessage());
   }
 
@@ -293,17 +289,9 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
     return RecoveryPass.run(journal, events, inFlight, this::recoverOne);
   }
 
+  // RecoveryPass marks the transaction in flight while this runs, so a recovery scan leaves it
+  // alone (isRunning).
   private Outcome recoverOne(TransactionImage image) {
-    TransactionId tx = image.transactionId();
-    inFlight.add(tx); // a recovery scan must leave it alone while it is driven
-    try {
-      return recoverRunning(image);
-    } finally {
-      inFlight.remove(tx);
-    }
-  }
-
-  private Outcome recoverRunning(TransactionImage image) {
     TransactionId tx = image.transactionId();
     if (image.decision() == null && image.branches().size() == 1) {
       BranchImage only = image.branches().values().iterator().next();

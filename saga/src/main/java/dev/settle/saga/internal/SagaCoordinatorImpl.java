@@ -163,12 +163,11 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
       // The opening append (Begin, every step, the first step's start) ends with that start;
       // without it the append was torn by the crash, and no action can have run.
       String reason = "the saga's opening log append was cut short by a crash; no step ran";
-      journal.append(List.of(new LogRecord.Decided(tx, Decision.ROLLBACK), new LogRecord.End(tx)), false);
+      journal.append(new LogRecord.Decided(tx, Decision.ROLLBACK), false);
       events.publish(tx, EventType.DECIDED_ROLLBACK, reason);
-      events.publish(tx, EventType.TRANSACTION_ROLLED_BACK, reason);
-      Map<BranchId, BranchState> states = new LinkedHashMap<>();
-      branches.forEach(b -> states.put(b.branchId(), BranchState.ROLLED_BACK));
-      return new Outcome.RolledBack(tx, states, reason);
+      Map<BranchId, BranchState> nothingRan = new LinkedHashMap<>();
+      branches.forEach(b -> nothingRan.put(b.branchId(), BranchState.ROLLED_BACK));
+      return compensations.drive(tx, Decision.ROLLBACK, List.of(), nothingRan, reason);
     }
     if (definition == null || definition.steps().size() != branches.size()) {
       String why = definition == null

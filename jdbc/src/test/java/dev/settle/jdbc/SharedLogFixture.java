@@ -40,9 +40,14 @@ final class SharedLogFixture {
    * after {@code lease} it looks dead to its peers, as a crashed or paused process does.
    */
   JdbcTransactionLog dying(String node, Duration lease) {
+    return dying(node, lease, dataSource);
+  }
+
+  /** {@link #dying(String, Duration)} on {@code through}, a wrapper around this fixture's database. */
+  JdbcTransactionLog dying(String node, Duration lease, DataSource through) {
     ScheduledExecutorService stopped = Executors.newSingleThreadScheduledExecutor();
     JdbcTransactionLog log =
-        JdbcTransactionLog.builder(dataSource, node)
+        JdbcTransactionLog.builder(through, node)
             .leaseDuration(lease)
             .heartbeatInterval(lease.dividedBy(2))
             .heartbeatScheduler(stopped)

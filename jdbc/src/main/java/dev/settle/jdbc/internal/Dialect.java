@@ -1,10 +1,12 @@
 package dev.settle.jdbc.internal;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What differs between the databases the shared log supports: how to add milliseconds to the
- * database clock, and how to cap and lock a claim query. Everything else is standard SQL.
+ * database clock, how to cap and lock a claim query, and how to bound the time a session may hold
+ * a transaction open. Everything else is standard SQL.
  */
 public enum Dialect {
   /** PostgreSQL, the reference database. */
@@ -17,6 +19,16 @@ public enum Dialect {
     @Override
     String limitForUpdateSkipLocked() {
       return " LIMIT ? FOR UPDATE SKIP LOCKED";
+    }
+
+    @Override
+    @Nullable String limitIdleInTransaction() {
+      return "SELECT set_config('idle_in_transaction_session_timeout', ?, false)";
+    }
+
+    @Override
+    @Nullable String clearIdleInTransactionLimit() {
+      return "RESET idle_in_transaction_session_timeout";
     }
   },
   /**
@@ -32,6 +44,18 @@ public enum Dialect {
     @Override
     String limitForUpdateSkipLocked() {
       return " FETCH FIRST ? ROWS ONLY FOR UPDATE SKIP LOCKED";
+    }
+
+    // Embedded H2 lives in the writing process: when that process freezes, so does the database,
+    // and no peer is waiting on its locks. H2 has no bound on an idle open transaction.
+    @Override
+    @Nullable String limitIdleInTransaction() {
+      return null;
+    }
+
+    @Override
+    @Nullable String clearIdleInTransactionLimit() {
+      return null;
     }
   };
 
@@ -51,6 +75,16 @@ public enum Dialect {
 
   /** A suffix that caps a query at a row-count parameter and locks its rows, skipping locked ones. */
   abstract String limitForUpdateSkipLocked();
+
+  /**
+   * A statement that makes the database end this session once it has sat in an open transaction
+   * for longer than a millisecond parameter (a string), or null where the database has no such
+   * bound.
+   */
+  abstract @Nullable String limitIdleInTransaction();
+
+  /** Undoes {@link #limitIdleInTransaction()} for the session, or null. */
+  abstract @Nullable String clearIdleInTransactionLimit();
 
   /**
    * The dialect named {@code name} ({@code "postgresql"} or {@code "h2"}, any case).

@@ -54,6 +54,7 @@ final class GroupWrite {
   Result write(Connection c, List<Writer.Pending> group) throws SQLException {
     for (Writer.Pending p : group) {
       p.failure = null; // a retried group is judged afresh: the first attempt stored nothing
+      p.commitUnknown = false;
     }
     boolean begins = group.stream().anyMatch(p -> p.steps.stream().anyMatch(s -> s.protocol() != null));
     if (!fast(c, group, begins)) {
@@ -66,6 +67,7 @@ final class GroupWrite {
       // The commit may or may not have reached the database: no one may act on these records.
       for (Writer.Pending p : group) {
         if (p.failure == null) {
+          p.commitUnknown = true;
           p.failure =
               new TransactionLogException(
                   "the shared log's commit failed; these records may or may not be stored: "
@@ -84,6 +86,54 @@ final class GroupWrite {
       }
     }
     return Result.COMMITTED;
+  }
+
+  /**
+   * After a commit whose fate is unknown, tells each of the group's appends whose transaction
+   * another node owns now that it lost it. That answer is certain, whatever the commit did: a peer
+   * claims a transaction only once no open database transaction holds its row (claims skip locked
+   * rows), so this node's write had ended, stored or not, before the peer took the transaction, and
+   * the peer drives it from what the log then held. The outcome is the peer's to report. Appends
+   * still owned here keep their "may or may not be stored" failure.
+   */
+  void explainFailedCommit(List<Writer.Pending> group) {
+    try (Connection c = config.dataSource().getConnection()) {
+      for (Writer.Pending p : group) {
+        if (!p.commitUnknown) {
+          continue;
+        }
+        for (Step s : p.steps) {
+          OwnershipLostException lost = lostTo(c, s.tx());
+          if (lost != null) {
+            p.failure = lost;
+            LOG.warn("{}", lost.getMessage());
+            config.ownershipLost(lost);
+            break;
+          }
+        }
+      }
+    } catch (SQLException e) {
+      LOG.debug("cannot tell who owns the transactions of a failed commit; they stay unknown", e);
+    }
+  }
+
+  /** The loss of {@code tx} if another node (or a newer epoch) owns it now, else null. */
+  private @Nullable OwnershipLostException lostTo(Connection c, TransactionId tx) throws SQLException {
+    try (PreparedStatement read = c.prepareStatement(sql.txRow)) {
+      read.setString(1, tx.value());
+      try (ResultSet rs = read.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        String owner = rs.getString(1);
+        long ownerEpoch = rs.getLong(2);
+        if (owner.equals(node.name()) && ownerEpoch == node.epoch()) {
+          return null;
+        }
+        return new OwnershipLostException(
+            tx, node.name(), node.epoch(), "node " + owner + " (epoch " + ownerEpoch + ") owns it now");
+      }
+    }
   }
 
   /** The batched path; false if some append was refused and the group must go the slow way. */

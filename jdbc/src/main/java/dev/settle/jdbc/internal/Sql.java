@@ -1,5 +1,13 @@
 package dev.settle.jdbc.internal;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
 /**
  * Every statement the shared log runs, in one place so that the fencing conditions can be read
  * together. Lease times are always computed by the database ({@code CURRENT_TIMESTAMP}), never
@@ -74,7 +82,12 @@ public final class Sql {
   final String deleteRecords = "DELETE FROM settle_record WHERE tx_id = ?";
   final String deleteTx = "DELETE FROM settle_tx WHERE tx_id = ? AND ended = TRUE";
 
+  private final @Nullable String limitIdleInTransaction;
+  private final @Nullable String clearIdleInTransactionLimit;
+
   Sql(Dialect dialect) {
+    this.limitIdleInTransaction = dialect.limitIdleInTransaction();
+    this.clearIdleInTransactionLimit = dialect.clearIdleInTransactionLimit();
     String leaseEnd = dialect.nowPlusMillis();
     this.bumpEpoch =
         "UPDATE settle_node SET epoch = epoch + 1, lease_until = " + leaseEnd + " WHERE node = ?";
@@ -91,6 +104,59 @@ public final class Sql {
     this.expired =
         "SELECT tx_id FROM settle_tx WHERE ended = TRUE AND ended_at < " + dialect.nowPlusMillis()
             + " ORDER BY ended_at" + dialect.limitForUpdateSkipLocked();
+  }
+
+  /**
+   * A connection for writes that lock rows (group commits, claims), in a session the database ends
+   * once it sits in an open transaction longer than {@code lease}. Claims skip locked rows, so a
+   * node frozen between a statement and its commit (SIGSTOP, a long GC pause) would otherwise keep
+   * the transactions it locked from every peer for as long as it stays frozen; past its lease it
+   * has lost them anyway. Autocommit is off on the connection returned.
+   */
+  Connection openForLockingWrites(DataSource dataSource, Duration lease) throws SQLException {
+    Connection c = dataSource.getConnection();
+    try {
+      if (limitIdleInTransaction != null) {
+        c.setAutoCommit(true); // a session setting, not one a rollback undoes
+        try (PreparedStatement limit = c.prepareStatement(limitIdleInTransaction)) {
+          limit.setString(1, Long.toString(Math.max(1, lease.toMillis())));
+          limit.execute();
+        }
+      }
+      c.setAutoCommit(false);
+      return c;
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.close();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Closes a connection from {@link #openForLockingWrites}, first undoing its session bound so a
+   * pool hands it to others as it came. Whatever fails here, the connection is closed.
+   */
+  void closeLockingWrites(Connection c) {
+    try {
+      if (clearIdleInTransactionLimit != null && !c.isClosed()) {
+        c.rollback(); // nothing is pending when this is called; this only leaves the transaction
+        c.setAutoCommit(true);
+        try (Statement clear = c.createStatement()) {
+          clear.execute(clearIdleInTransactionLimit);
+        }
+      }
+    } catch (SQLException broken) {
+      // a broken connection carries no session into the pool: the pool discards it
+    } finally {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // it is being dropped either way
+      }
+    }
   }
 
   /** The claim query for {@code protocols} protocol parameters. */

@@ -56,8 +56,14 @@ public final class Takeover {
     if (protocols.isEmpty()) {
       return 0; // no coordinator here could drive what it took
     }
-    try (Connection c = config.dataSource().getConnection()) {
-      c.setAutoCommit(false);
+    Connection c;
+    try {
+      c = sql.openForLockingWrites(config.dataSource(), config.lease());
+    } catch (SQLException e) {
+      throw new TransactionLogException(
+          "cannot claim transactions in the shared log: " + e.getMessage(), e);
+    }
+    try {
       try {
         node.renew(c);
         List<String[]> claimable = new ArrayList<>();
@@ -102,6 +108,8 @@ public final class Takeover {
     } catch (SQLException e) {
       throw new TransactionLogException(
           "cannot claim transactions in the shared log: " + e.getMessage(), e);
+    } finally {
+      sql.closeLockingWrites(c);
     }
   }
 

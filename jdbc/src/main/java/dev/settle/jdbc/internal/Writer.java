@@ -26,6 +26,7 @@ public final class Writer {
   private static final Logger LOG = LoggerFactory.getLogger(Writer.class);
 
   private final LogConfig config;
+  private final Sql sql;
   private final Node node;
   private final GroupWrite groupWrite;
   private final Object lock = new Object();
@@ -40,6 +41,7 @@ public final class Writer {
   /** A writer for {@code node}'s appends. */
   public Writer(LogConfig config, Sql sql, Node node) {
     this.config = config;
+    this.sql = sql;
     this.node = node;
     this.groupWrite = new GroupWrite(config, sql, node);
   }
@@ -139,6 +141,7 @@ public final class Writer {
       }
       if (result == GroupWrite.Result.COMMIT_FAILED) {
         closeConnection();
+        groupWrite.explainFailedCommit(group);
       } else {
         synchronized (lock) {
           groups++;
@@ -160,8 +163,7 @@ public final class Writer {
   private Connection connection() throws SQLException {
     Connection c = connection;
     if (c == null) {
-      c = config.dataSource().getConnection();
-      c.setAutoCommit(false);
+      c = sql.openForLockingWrites(config.dataSource(), config.lease());
       connection = c;
     }
     return c;
@@ -171,11 +173,7 @@ public final class Writer {
     Connection c = connection;
     connection = null;
     if (c != null) {
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // it failed already; a new one is opened for the next group
-      }
+      sql.closeLockingWrites(c); // a new one is opened for the next group
     }
   }
 
@@ -220,6 +218,8 @@ public final class Writer {
   static final class Pending {
     final List<Step> steps;
     boolean done;
+    /** Set when the group's commit failed: these records may or may not be stored. */
+    boolean commitUnknown;
     @Nullable RuntimeException failure;
 
     Pending(List<Step> steps) {

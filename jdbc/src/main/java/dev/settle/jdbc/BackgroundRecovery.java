@@ -1,5 +1,6 @@
 package dev.settle.jdbc;
 
+import dev.settle.core.OwnershipLostException;
 import dev.settle.core.Coordinator;
 import java.time.Duration;
 import java.util.List;

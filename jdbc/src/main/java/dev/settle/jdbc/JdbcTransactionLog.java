@@ -1,5 +1,6 @@
 package dev.settle.jdbc;
 
+import dev.settle.core.OwnershipLostException;
 import dev.settle.core.Decision;
 import dev.settle.core.LogClaimedException;
 import dev.settle.core.TransactionId;

@@ -1,5 +1,6 @@
 package dev.settle.jdbc;
 
+import dev.settle.core.OwnershipLostException;
 import static dev.settle.jdbc.SharedLogFixture.begin;
 import static dev.settle.jdbc.SharedLogFixture.replay;
 import static dev.settle.jdbc.SharedLogFixture.sleep;

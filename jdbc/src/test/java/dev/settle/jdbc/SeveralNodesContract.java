@@ -1,5 +1,6 @@
 package dev.settle.jdbc;
 
+import dev.settle.core.OwnershipLostException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.settle.core.Outcome;

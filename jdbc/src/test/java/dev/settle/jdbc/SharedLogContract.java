@@ -1,5 +1,6 @@
 package dev.settle.jdbc;
 
+import dev.settle.core.OwnershipLostException;
 import static dev.settle.jdbc.SharedLogFixture.begin;
 import static dev.settle.jdbc.SharedLogFixture.replay;
 import static dev.settle.jdbc.SharedLogFixture.sleep;
@@ -15,6 +16,8 @@ import dev.settle.core.LogClaimedException;
 import dev.settle.core.Outcome;
 import dev.settle.core.RetryPolicy;
 import dev.settle.core.TransactionId;
+import dev.settle.core.event.EventType;
+import dev.settle.core.event.TransactionEvent;
 import dev.settle.core.log.LogRecord;
 import dev.settle.core.log.LogReplay;
 import dev.settle.saga.SagaCoordinator;
@@ -29,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -179,6 +183,47 @@ abstract class SharedLogContract {
     } finally {
       caller.shutdownNow();
     }
+  }
+
+  @Test
+  void aNodeForgetsTheTransactionsItLostTellsOfEachOnceAndStillRecoversItsOwn() {
+    JdbcTransactionLog a = fx.dying("node-a", Duration.ofMillis(500));
+    Account x = new Account("x");
+    Account y = new Account("y");
+    y.failConfirms.set(true);
+    List<TransactionEvent> events = new CopyOnWriteArrayList<>();
+    TccCoordinator onA = fx.tcc(a, events::add, x, y);
+    Outcome first = onA.execute(transfer(x, y));
+    Outcome second = onA.execute(transfer(x, y));
+    assertThat(List.of(first, second)).allMatch(o -> o instanceof Outcome.InDoubt);
+
+    sleep(Duration.ofMillis(700)); // node-a's lease runs out; node-b takes both over
+    TccCoordinator onB = fx.tcc(fx.live("node-b"), new Account("x"), new Account("y"));
+    assertThat(onB.recover()).hasSize(2).allMatch(o -> o instanceof Outcome.Committed);
+
+    Outcome own = onA.execute(transfer(x, y)); // its Begin renews node-a's lease
+    assertThat(own).isInstanceOf(Outcome.InDoubt.class);
+    y.failConfirms.set(false);
+    assertThat(onA.recover())
+        .as("no outcome for what node-b owns; node-a's own transaction still recovered")
+        .singleElement()
+        .satisfies(o -> assertThat(o).isInstanceOf(Outcome.Committed.class))
+        .extracting(Outcome::transactionId)
+        .isEqualTo(own.transactionId());
+    assertThat(lostEvents(events))
+        .containsExactlyInAnyOrder(first.transactionId(), second.transactionId());
+
+    int confirmsSoFar = y.confirmed.size();
+    assertThat(onA.recover()).as("a forgotten transaction is never driven again").isEmpty();
+    assertThat(y.confirmed).hasSize(confirmsSoFar);
+    assertThat(lostEvents(events)).hasSize(2);
+  }
+
+  private static List<TransactionId> lostEvents(List<TransactionEvent> events) {
+    return events.stream()
+        .filter(e -> e.type() == EventType.OWNERSHIP_LOST)
+        .map(TransactionEvent::transactionId)
+        .toList();
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.settle.jdbc;
 
 import dev.settle.core.RetryPolicy;
 import dev.settle.core.TransactionId;
+import dev.settle.core.event.TransactionListener;
 import dev.settle.core.log.LogRecord;
 import dev.settle.tcc.TccCoordinator;
 import dev.settle.tcc.TccTransaction;
@@ -62,9 +63,14 @@ final class SharedLogFixture {
   }
 
   TccCoordinator tcc(JdbcTransactionLog log, Account... accounts) {
+    return tcc(log, event -> {}, accounts);
+  }
+
+  TccCoordinator tcc(JdbcTransactionLog log, TransactionListener listener, Account... accounts) {
     var builder =
         TccCoordinator.builder()
             .log(log)
+            .listener(listener)
             .phaseTwoRetry(RetryPolicy.none())
             .callTimeout(Duration.ofSeconds(30));
     for (Account a : accounts) {

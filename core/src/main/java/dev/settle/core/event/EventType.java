@@ -49,5 +49,12 @@ public enum EventType {
    * dev.settle.core.log.LogReplay#scan} lists its records). Repeated on every recovery pass while
    * the transaction stays in the log.
    */
-  TRANSACTION_QUARANTINED
+  TRANSACTION_QUARANTINED,
+  /**
+   * This coordinator instance no longer owns the transaction in its shared log: another node took
+   * it over after this instance's lease ran out, or a newer instance under the same node name
+   * superseded this one. This instance stops driving it, forgets it and reports no outcome for it;
+   * the new owner finishes it. See {@link dev.settle.core.OwnershipLostException}.
+   */
+  OWNERSHIP_LOST
 }

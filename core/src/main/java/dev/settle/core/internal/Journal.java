@@ -2,7 +2,9 @@ package dev.settle.core.internal;
 
 import dev.settle.core.CorruptLogException;
 import dev.settle.core.Decision;
+import dev.settle.core.OwnershipLostException;
 import dev.settle.core.TransactionId;
+import dev.settle.core.event.EventType;
 import dev.settle.core.log.LogClaim;
 import dev.settle.core.log.LogRecord;
 import dev.settle.core.log.LogReplay;
@@ -13,6 +15,7 @@ import dev.settle.core.log.TransactionLog;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,6 +46,7 @@ public final class Journal {
   private final Set<TransactionId> quarantineReported = ConcurrentHashMap.newKeySet();
 
   private final LogClaim claim;
+  private final EventDispatcher events;
   private volatile boolean released;
 
   /**
@@ -51,8 +55,9 @@ public final class Journal {
    * @throws dev.settle.core.LogClaimedException if another coordinator of {@code protocol} holds
    *     {@code log}
    */
-  public Journal(TransactionLog log, String protocol) {
+  public Journal(TransactionLog log, String protocol, EventDispatcher events) {
     this.log = Assert.notNull(log, "log");
+    this.events = Assert.notNull(events, "events");
     this.protocol = Assert.notBlank(protocol, "protocol");
     this.claim =
         log.claim(
@@ -99,7 +104,12 @@ public final class Journal {
   public void append(List<LogRecord> records, boolean force) {
     checkOpen();
     check(records);
-    log.append(records, force);
+    try {
+      log.append(records, force);
+    } catch (OwnershipLostException lost) {
+      forget(records, lost);
+      throw lost;
+    }
     for (LogRecord record : records) {
       TransactionId tx = record.transactionId();
       if (record instanceof LogRecord.Begin) {
@@ -118,6 +128,23 @@ public final class Journal {
           }
         }
       }
+    }
+  }
+
+  /**
+   * Drops what this instance holds of transactions a shared log says it no longer owns: their new
+   * owner finishes them, and an image kept here would never end, so it would be held forever and
+   * driven by every later recovery pass only to be refused again.
+   */
+  private void forget(List<LogRecord> records, OwnershipLostException lost) {
+    Set<TransactionId> txs = new LinkedHashSet<>();
+    for (LogRecord record : records) {
+      txs.add(record.transactionId());
+    }
+    for (TransactionId tx : txs) {
+      live.remove(tx);
+      ids.ended(tx); // still refused as a new id; it no longer counts as running here
+      events.publish(tx, EventType.OWNERSHIP_LOST, lost.getMessage());
     }
   }
 

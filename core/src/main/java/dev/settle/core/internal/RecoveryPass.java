@@ -4,6 +4,7 @@ import dev.settle.core.BranchId;
 import dev.settle.core.BranchState;
 import dev.settle.core.Decision;
 import dev.settle.core.Outcome;
+import dev.settle.core.OwnershipLostException;
 import dev.settle.core.TransactionId;
 import dev.settle.core.event.EventType;
 import dev.settle.core.log.BranchImage;
@@ -76,7 +77,9 @@ public final class RecoveryPass {
    * Runs {@code recoverOne} for each unfinished transaction of {@code journal}'s protocol not in
    * {@code inFlight}, and reports every quarantined one (event, WARN with its records) without
    * driving it. A transaction is added to {@code inFlight} while it is recovered, so that two
-   * passes running at once never drive the same transaction.
+   * passes running at once never drive the same transaction. A transaction another node took over
+   * meanwhile (its writes refused with {@link OwnershipLostException}) gets no outcome and the pass
+   * goes on; only the loss of the whole instance (superseded) ends the pass with that exception.
    */
   public static List<Outcome> run(
       Journal journal,
@@ -87,8 +90,15 @@ public final class RecoveryPass {
     for (QuarantinedTransaction quarantined : scan.quarantined(journal.protocol()).values()) {
       report(journal, events, quarantined);
     }
+    // What the scan found, then what this instance still holds live that the scan did not show:
+    // one that began after the scan read the log, or, on a shared log (which replays only what
+    // this instance owns), one another node took over. Driving the latter is how this instance
+    // learns of the loss (its first write is refused) and forgets it; the calls it may send first
+    // carry the decision already logged, the same one the new owner sends.
+    Map<TransactionId, TransactionImage> toDrive = new LinkedHashMap<>(scan.unfinished(journal.protocol()));
+    journal.liveImages().forEach(toDrive::putIfAbsent);
     List<Outcome> outcomes = new ArrayList<>();
-    for (TransactionImage image : scan.unfinished(journal.protocol()).values()) {
+    for (TransactionImage image : toDrive.values()) {
       TransactionId tx = image.transactionId();
       if (!inFlight.add(tx)) {
         continue; // this instance is still running it, or another pass is recovering it
@@ -100,6 +110,13 @@ public final class RecoveryPass {
           TransactionImage current = journal.live(tx);
           outcomes.add(recoverOne.apply(current != null ? current : image));
         }
+      } catch (OwnershipLostException lost) {
+        if (lost.lostTransaction() == null) {
+          throw lost; // the whole instance was superseded: nothing more it writes will land
+        }
+        // A peer owns it now and finishes it; the journal forgot it and published the event. No
+        // outcome is reported for it here, and the other transactions are still this instance's.
+        LOG.debug("transaction {} was taken over by another node during recovery", tx);
       } finally {
         inFlight.remove(tx);
       }

@@ -34,7 +34,7 @@ class JournalTest {
           @Override
           public void close() {}
         };
-    Journal journal = new Journal(spy, "2pc");
+    Journal journal = new Journal(spy, "2pc", new EventDispatcher(java.time.Clock.systemUTC(), java.util.List.of()));
     journal.append(new LogRecord.Begin(tx, "2pc", 0, 1), false);
     journal.decide(tx, Decision.COMMIT);
     journal.end(tx);
@@ -44,7 +44,7 @@ class JournalTest {
   @Test
   void aFailedAppendLeavesTheLiveStateUntouched() {
     InMemoryTransactionLog log = new InMemoryTransactionLog();
-    Journal journal = new Journal(log, "2pc");
+    Journal journal = new Journal(log, "2pc", new EventDispatcher(java.time.Clock.systemUTC(), java.util.List.of()));
     journal.append(new LogRecord.Begin(tx, "2pc", 0, 1), false);
     log.close();
     assertThatThrownBy(() -> journal.decide(tx, Decision.COMMIT))
@@ -55,11 +55,11 @@ class JournalTest {
   @Test
   void aNewJournalOnTheSameLogRecoversTheDecision() {
     InMemoryTransactionLog log = new InMemoryTransactionLog();
-    Journal first = new Journal(log, "2pc");
+    Journal first = new Journal(log, "2pc", new EventDispatcher(java.time.Clock.systemUTC(), java.util.List.of()));
     first.append(new LogRecord.Begin(tx, "2pc", 0, 1), false);
     first.decide(tx, Decision.ROLLBACK);
     first.release(); // the first coordinator is gone
-    Journal second = new Journal(log, "2pc");
+    Journal second = new Journal(log, "2pc", new EventDispatcher(java.time.Clock.systemUTC(), java.util.List.of()));
     assertThat(second.decisionFor(tx)).isEqualTo(Decision.ROLLBACK);
     assertThat(second.recoverUnfinished()).containsOnlyKeys(tx);
     assertThat(second.decisionFor(TransactionId.of("unknown"))).isNull();
@@ -68,19 +68,19 @@ class JournalTest {
   @Test
   void aSecondJournalOfTheSameProtocolIsRefusedWhileTheFirstHoldsTheLog() {
     InMemoryTransactionLog log = new InMemoryTransactionLog();
-    Journal first = new Journal(log, "tcc");
-    assertThatThrownBy(() -> new Journal(log, "tcc"))
+    Journal first = new Journal(log, "tcc", new EventDispatcher(java.time.Clock.systemUTC(), java.util.List.of()));
+    assertThatThrownBy(() -> new Journal(log, "tcc", new EventDispatcher(java.time.Clock.systemUTC(), java.util.List.of())))
         .isInstanceOf(LogClaimedException.class)
         .hasMessageContaining("already serves a tcc coordinator");
-    new Journal(log, "saga"); // another protocol's transactions are never this one's
+    new Journal(log, "saga", new EventDispatcher(java.time.Clock.systemUTC(), java.util.List.of())); // another protocol's transactions are never this one's
     first.release();
-    new Journal(log, "tcc");
+    new Journal(log, "tcc", new EventDispatcher(java.time.Clock.systemUTC(), java.util.List.of()));
   }
 
   @Test
   void aContradictingDecisionIsRefusedBeforeItIsWritten() {
     InMemoryTransactionLog log = InMemoryTransactionLog.keepingHistory();
-    Journal journal = new Journal(log, "tcc");
+    Journal journal = new Journal(log, "tcc", new EventDispatcher(java.time.Clock.systemUTC(), java.util.List.of()));
     journal.append(new LogRecord.Begin(tx, "tcc", 0, 1), true);
     journal.decide(tx, Decision.COMMIT);
     journal.decide(tx, Decision.COMMIT); // the same decision again is harmless
@@ -102,7 +102,7 @@ class JournalTest {
   void aRecoveredDecisionIsKnownToo() {
     InMemoryTransactionLog log = InMemoryTransactionLog.keepingHistory();
     log.append(List.of(new LogRecord.Begin(tx, "2pc", 0, 1), new LogRecord.Decided(tx, Decision.COMMIT)), true);
-    Journal journal = new Journal(log, "2pc");
+    Journal journal = new Journal(log, "2pc", new EventDispatcher(java.time.Clock.systemUTC(), java.util.List.of()));
     journal.recoverUnfinished();
     assertThatThrownBy(() -> journal.append(new LogRecord.Decided(tx, Decision.ROLLBACK), false))
         .isInstanceOf(IllegalStateException.class);

@@ -20,7 +20,7 @@ class KnownIdsTest {
     log.append(
         List.of(new LogRecord.Begin(a, "tcc", 0, 1), new LogRecord.End(a), new LogRecord.Begin(b, "saga", 0, 1)),
         true);
-    Journal journal = new Journal(log, "2pc");
+    Journal journal = new Journal(log, "2pc", new EventDispatcher(java.time.Clock.systemUTC(), java.util.List.of()));
     assertThatThrownBy(() -> journal.reserve(a))
         .isInstanceOfSatisfying(DuplicateTransactionIdException.class, e -> assertThat(e.ended()).isTrue());
     assertThatThrownBy(() -> journal.reserve(b))
@@ -31,8 +31,8 @@ class KnownIdsTest {
   @Test
   void journalsOnOneLogShareTheirIds() {
     InMemoryTransactionLog log = new InMemoryTransactionLog();
-    Journal tcc = new Journal(log, "tcc");
-    Journal saga = new Journal(log, "saga");
+    Journal tcc = new Journal(log, "tcc", new EventDispatcher(java.time.Clock.systemUTC(), java.util.List.of()));
+    Journal saga = new Journal(log, "saga", new EventDispatcher(java.time.Clock.systemUTC(), java.util.List.of()));
     tcc.reserve(a);
     assertThatThrownBy(() -> saga.reserve(a)).isInstanceOf(DuplicateTransactionIdException.class);
   }
@@ -40,7 +40,7 @@ class KnownIdsTest {
   @Test
   void endedIdsAreKeptUpToABound() {
     InMemoryTransactionLog log = new InMemoryTransactionLog();
-    Journal journal = new Journal(log, "2pc");
+    Journal journal = new Journal(log, "2pc", new EventDispatcher(java.time.Clock.systemUTC(), java.util.List.of()));
     journal.reserve(a);
     journal.append(List.of(new LogRecord.Begin(a, "2pc", 0, 1), new LogRecord.End(a)), false);
     assertThatThrownBy(() -> journal.reserve(a)).isInstanceOf(DuplicateTransactionIdException.class);

@@ -43,7 +43,7 @@ class SharedLogDecisionTest {
           @Override
           public void close() {}
         };
-    Journal journal = new Journal(partial, "tcc");
+    Journal journal = new Journal(partial, "tcc", new EventDispatcher(java.time.Clock.systemUTC(), java.util.List.of()));
 
     assertThat(journal.decisionFor(elsewhere)).isEqualTo(Decision.COMMIT);
     assertThat(journal.decisionFor(new TransactionId("unknown"))).isNull();

@@ -9,6 +9,7 @@ import dev.settle.core.BranchId;
 import dev.settle.core.BranchState;
 import dev.settle.core.Decision;
 import dev.settle.core.TransactionId;
+import dev.settle.core.internal.EventDispatcher;
 import dev.settle.core.internal.Journal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,7 +33,7 @@ class LogReplayProperties {
 
   private static void replayMatchesLive(List<Integer> choices) {
     InMemoryTransactionLog log = InMemoryTransactionLog.keepingHistory();
-    Journal journal = new Journal(log, "test");
+    Journal journal = new Journal(log, "test", new EventDispatcher(java.time.Clock.systemUTC(), java.util.List.of()));
     List<Map<TransactionId, TransactionImage>> liveAfterEach = new ArrayList<>();
     List<TransactionId> open = new ArrayList<>();
     Map<TransactionId, Integer> branchCount = new LinkedHashMap<>();

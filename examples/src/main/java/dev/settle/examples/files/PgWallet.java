@@ -7,7 +7,7 @@ import dev.settle.examples.wallet.Protocol;
 import dev.settle.examples.wallet.WalletReport;
 import dev.settle.jdbc.BackgroundRecovery;
 import dev.settle.jdbc.JdbcTransactionLog;
-import dev.settle.jdbc.OwnershipLostException;
+import dev.settle.core.OwnershipLostException;
 import dev.settle.saga.SagaCoordinator;
 import dev.settle.saga.SagaDefinition;
 import dev.settle.saga.SagaKey;

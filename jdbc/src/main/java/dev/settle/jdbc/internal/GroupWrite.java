@@ -5,7 +5,7 @@ import dev.settle.core.DuplicateTransactionIdException;
 import dev.settle.core.TransactionId;
 import dev.settle.core.TransactionLogException;
 import dev.settle.jdbc.ConflictingDecisionException;
-import dev.settle.jdbc.OwnershipLostException;
+import dev.settle.core.OwnershipLostException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

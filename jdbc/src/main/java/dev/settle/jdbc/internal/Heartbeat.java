@@ -1,7 +1,7 @@
 package dev.settle.jdbc.internal;
 
 import dev.settle.core.TransactionLogException;
-import dev.settle.jdbc.OwnershipLostException;
+import dev.settle.core.OwnershipLostException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;

@@ -1,6 +1,6 @@
 package dev.settle.jdbc.internal;
 
-import dev.settle.jdbc.OwnershipLostException;
+import dev.settle.core.OwnershipLostException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;

@@ -1,7 +1,7 @@
 package dev.settle.jdbc.internal;
 
 import dev.settle.core.TransactionLogException;
-import dev.settle.jdbc.OwnershipLostException;
+import dev.settle.core.OwnershipLostException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

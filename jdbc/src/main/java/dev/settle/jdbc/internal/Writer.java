@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * with concurrency instead of being one commit per append.
  *
  * <p>Every append, forced or not, returns only once its group committed: the ownership check is
- * part of the write, and its answer (an {@link dev.settle.jdbc.OwnershipLostException}) must
+ * part of the write, and its answer (an {@link dev.settle.core.OwnershipLostException}) must
  * reach the thread that asked, before that thread reports any outcome.
  */
 public final class Writer {

@@ -40,8 +40,8 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
   public SagaCoordinatorImpl(CoordinatorSettings settings, Map<String, SagaDefinition> definitions) {
     this.settings = settings;
     this.definitions.putAll(definitions);
-    this.journal = new Journal(settings.log(), PROTOCOL);
     this.events = new EventDispatcher(settings.clock(), settings.listeners());
+    this.journal = new Journal(settings.log(), PROTOCOL, events);
     this.compensations =
         PhaseTwo.of(journal, events, settings);
   }

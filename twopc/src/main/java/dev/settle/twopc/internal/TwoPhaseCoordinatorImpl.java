@@ -60,8 +60,8 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
     this.settings = settings;
     this.participants = new ConcurrentHashMap<>(participants);
     this.prepareTimeout = prepareTimeout;
-    this.journal = new Journal(settings.log(), PROTOCOL);
     this.events = new EventDispatcher(settings.clock(), settings.listeners());
+    this.journal = new Journal(settings.log(), PROTOCOL, events);
     this.phaseTwo =
         PhaseTwo.of(journal, events, settings);
     this.prepareRound = new ParallelRound(settings.executor(), settings.clock(), events);

@@ -1,18 +1,19 @@
-package dev.settle.jdbc;
+package dev.settle.core;
 
-import dev.settle.core.TransactionId;
-import dev.settle.core.TransactionLogException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A write to the shared log was refused because this log instance no longer owns the transaction:
- * another node took it over after this node's lease expired, or another instance opened the log
- * under the same node name and superseded this one. Nothing of the refused append was stored.
+ * A write to a shared log (one several coordinator instances use, such as {@code settle-jdbc}'s)
+ * was refused because this log instance no longer owns the transaction: another node took it
+ * over after this node's lease expired, or another instance opened the log under the same node
+ * name and superseded this one. Nothing of the refused append was stored.
  *
- * <p>A coordinator that sees this must stop driving the transaction at once and must not report an
- * outcome for it: the new owner finishes it from the log. Coordinators let this exception escape
- * {@code execute} and {@code recover}, so no {@code Committed} or {@code RolledBack} is returned
- * for a transaction whose last writes were refused.
+ * <p>A coordinator that sees this stops driving the transaction at once, forgets it, publishes
+ * {@link dev.settle.core.event.EventType#OWNERSHIP_LOST} and never reports an outcome for it: the
+ * new owner finishes it from the log. {@code execute} lets this exception escape, so no {@code
+ * Committed} or {@code RolledBack} is returned for a transaction whose last writes were refused;
+ * {@code recover} leaves such a transaction out of its outcomes and goes on with the others, and
+ * lets the exception escape only when the whole instance was superseded.
  */
 public final class OwnershipLostException extends TransactionLogException {
   private static final long serialVersionUID = 1L;

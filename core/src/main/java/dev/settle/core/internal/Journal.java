@@ -144,7 +144,7 @@ public final class Journal {
     for (TransactionId tx : txs) {
       live.remove(tx);
       ids.ended(tx); // still refused as a new id; it no longer counts as running here
-      events.publish(tx, EventType.OWNERSHIP_LOST, lost.getMessage());
+      events.publish(tx, EventType.OWNERSHIP_LOST, String.valueOf(lost.getMessage()));
     }
   }
 

@@ -24,6 +24,9 @@ import java.nio.charset.StandardCharsets;
  *   <li>3 BranchUpdated: branch id, state code (1), data (4-byte length, bytes)
  *   <li>4 Decided: decision code (1: commit, 2: roll back)
  *   <li>5 End: nothing more
+ *   <li>6 Begin naming its node: as 1, then the node name (1-byte length, UTF-8). A Begin with an
+ *       empty node name is written as type 1, so logs of coordinators that name no node read the
+ *       same in older versions.
  * </ul>
  *
  * Codes are fixed here rather than taken from enum ordinals, so reordering an enum never changes
@@ -38,6 +41,7 @@ public final class LogCodec {
   private static final byte BRANCH_UPDATED = 3;
   private static final byte DECIDED = 4;
   private static final byte END = 5;
+  private static final byte BEGIN_ON_NODE = 6;
 
   private LogCodec() {}
 
@@ -47,12 +51,18 @@ public final class LogCodec {
     byte[] tx = ascii(record.transactionId().value());
     if (record instanceof LogRecord.Begin b) {
       byte[] protocol = utf8(b.protocol(), 255, "protocol");
-      return buffer(3 + tx.length + 1 + protocol.length + 16, BEGIN, tx)
-          .put((byte) protocol.length)
-          .put(protocol)
-          .putLong(b.startMillis())
-          .putLong(b.deadlineMillis())
-          .array();
+      byte[] node = utf8(b.node(), 255, "node");
+      int nodeBytes = node.length == 0 ? 0 : 1 + node.length;
+      ByteBuffer out =
+          buffer(3 + tx.length + 1 + protocol.length + 16 + nodeBytes, node.length == 0 ? BEGIN : BEGIN_ON_NODE, tx)
+              .put((byte) protocol.length)
+              .put(protocol)
+              .putLong(b.startMillis())
+              .putLong(b.deadlineMillis());
+      if (node.length > 0) {
+        out.put((byte) node.length).put(node);
+      }
+      return out.array();
     }
     if (record instanceof LogRecord.BranchRegistered r) {
       byte[] branch = ascii(r.branchId().value());
@@ -108,6 +118,7 @@ public final class LogCodec {
           switch (type) {
             case BEGIN ->
                 new LogRecord.Begin(tx, readUtf8(in, in.get() & 0xFF), in.getLong(), in.getLong());
+            case BEGIN_ON_NODE -> beginOnNode(tx, in);
             case BRANCH_REGISTERED ->
                 new LogRecord.BranchRegistered(
                     tx,
@@ -133,6 +144,18 @@ public final class LogCodec {
       // An id or field that fails validation: the bytes were not written by us.
       throw new CorruptLogException("log record holds an invalid field: " + e.getMessage(), -1);
     }
+  }
+
+  private static LogRecord.Begin beginOnNode(TransactionId tx, ByteBuffer in) {
+    String protocol = readUtf8(in, in.get() & 0xFF);
+    long start = in.getLong();
+    long deadline = in.getLong();
+    String node = readAscii(in);
+    if (node.isEmpty()) {
+      // Never written: a Begin without a node name is a type 1 record.
+      throw new CorruptLogException("a Begin naming its node names an empty one", in.position());
+    }
+    return new LogRecord.Begin(tx, protocol, start, deadline, node);
   }
 
   private static ByteBuffer buffer(int size, byte type, byte[] tx) {

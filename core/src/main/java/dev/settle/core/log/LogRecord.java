@@ -31,13 +31,28 @@ public sealed interface LogRecord
    *     log picks only its own transactions
    * @param startMillis the coordinator clock's time at start, epoch milliseconds
    * @param deadlineMillis after this no participant may start phase one (TCC refuses late Tries)
+   * @param node the {@linkplain dev.settle.core.CoordinatorBuilder#nodeName(String) node name} of
+   *     the coordinator that began it, or empty if unknown. Another node that takes the
+   *     transaction over (a shared log) addresses its branches under this name, since that is how
+   *     the participants know them (an XA branch's Xid carries it)
    */
-  record Begin(TransactionId transactionId, String protocol, long startMillis, long deadlineMillis)
+  record Begin(
+      TransactionId transactionId,
+      String protocol,
+      long startMillis,
+      long deadlineMillis,
+      String node)
       implements LogRecord {
     /** Checks the fields. */
     public Begin {
       Assert.notNull(transactionId, "transactionId");
       Assert.notBlank(protocol, "protocol");
+      Assert.notNull(node, "node");
+    }
+
+    /** A Begin that names no node, as records written before node names were logged read back. */
+    public Begin(TransactionId transactionId, String protocol, long startMillis, long deadlineMillis) {
+      this(transactionId, protocol, startMillis, deadlineMillis, "");
     }
   }
 

@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param transactionId the transaction
  * @param protocol the protocol that wrote it
+ * @param node the node name of the coordinator that began it, or empty if its Begin names none
  * @param startMillis start time, epoch milliseconds
  * @param deadlineMillis phase-one deadline, epoch milliseconds
  * @param branches the branches in registration order
@@ -26,6 +27,7 @@ import org.jspecify.annotations.Nullable;
 public record TransactionImage(
     TransactionId transactionId,
     String protocol,
+    String node,
     long startMillis,
     long deadlineMillis,
     Map<BranchId, BranchImage> branches,
@@ -42,6 +44,7 @@ public record TransactionImage(
     return new TransactionImage(
         begin.transactionId(),
         begin.protocol(),
+        begin.node(),
         begin.startMillis(),
         begin.deadlineMillis(),
         Map.of(),
@@ -75,7 +78,7 @@ public record TransactionImage(
           new BranchImage(
               r.branchId(), r.participant(), r.payload(), BranchState.REGISTERED, new byte[0]));
       return new TransactionImage(
-          transactionId, protocol, startMillis, deadlineMillis, next, decision, false);
+          transactionId, protocol, node, startMillis, deadlineMillis, next, decision, false);
     }
     if (record instanceof LogRecord.BranchUpdated u) {
       BranchImage branch = branches.get(u.branchId());
@@ -85,17 +88,17 @@ public record TransactionImage(
       Map<BranchId, BranchImage> next = new LinkedHashMap<>(branches);
       next.put(u.branchId(), branch.with(u.state(), u.data()));
       return new TransactionImage(
-          transactionId, protocol, startMillis, deadlineMillis, next, decision, false);
+          transactionId, protocol, node, startMillis, deadlineMillis, next, decision, false);
     }
     if (record instanceof LogRecord.Decided d) {
       if (decision != null && decision != d.decision()) {
         throw inconsistent(record, "contradicts the logged decision " + decision);
       }
       return new TransactionImage(
-          transactionId, protocol, startMillis, deadlineMillis, branches, d.decision(), false);
+          transactionId, protocol, node, startMillis, deadlineMillis, branches, d.decision(), false);
     }
     return new TransactionImage(
-        transactionId, protocol, startMillis, deadlineMillis, branches, decision, true);
+        transactionId, protocol, node, startMillis, deadlineMillis, branches, decision, true);
   }
 
   private CorruptLogException inconsistent(LogRecord record, String why) {

@@ -52,12 +52,16 @@ final class LogGenerators {
     Gen<TransactionId> tx = ids().map(TransactionId::new);
     Gen<BranchId> branch = ids().map(BranchId::new);
     Gen<LogRecord> begin = tx.zip(text(1, 40), longs().all(), longs().all(), LogRecord.Begin::new);
+    // A node name or none: the codec writes the two as different record types.
+    Gen<String> node = Generate.oneOf(Generate.constant(""), ids().map(id -> id.length() > 16 ? id.substring(0, 16) : id));
+    Gen<LogRecord> beginOnNode =
+        tx.zip(text(1, 40), longs().all(), node, (t, protocol, millis, n) -> new LogRecord.Begin(t, protocol, millis, millis + 1, n));
     Gen<LogRecord> registered = tx.zip(branch, text(1, 200), bytes(300), LogRecord.BranchRegistered::new);
     Gen<LogRecord> updated =
         tx.zip(branch, Generate.enumValues(BranchState.class), bytes(300), LogRecord.BranchUpdated::new);
     Gen<LogRecord> decided = tx.zip(Generate.enumValues(Decision.class), LogRecord.Decided::new);
     Gen<LogRecord> end = tx.map(LogRecord.End::new);
-    return Generate.oneOf(begin, registered, updated, decided, end);
+    return Generate.oneOf(begin, beginOnNode, registered, updated, decided, end);
   }
 
   private static String idOf(List<Integer> picks) {

@@ -49,8 +49,9 @@ final class PgOptions {
     if (!url.startsWith("jdbc:postgresql:")) {
       throw new CommandLine.ParameterException(command, "--jdbc-url must start with jdbc:postgresql:, was " + url);
     }
-    if (node == null || !node.matches("[A-Za-z0-9._:-]{1,64}")) {
-      throw new CommandLine.ParameterException(command, "--store postgres needs --node NAME: 1 to 64 letters, digits"
+    // The node name is also the coordinator's, which goes into every XA branch id: at most 16.
+    if (node == null || !node.matches("[A-Za-z0-9._:-]{1,16}")) {
+      throw new CommandLine.ParameterException(command, "--store postgres needs --node NAME: 1 to 16 letters, digits"
           + " and . _ : -, unique among running processes" + (node == null ? "" : " (was \"" + node + "\")"));
     }
     if (leaseSeconds < 1 || leaseSeconds > 3600) {

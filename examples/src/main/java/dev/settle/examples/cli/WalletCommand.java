@@ -130,13 +130,6 @@ public final class WalletCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage());
     }
     pg.check(spec.commandLine(), dataDir != null);
-    if (chosen == Protocol.TWO_PC) {
-      // A prepared XA branch's Xid names the node that prepared it, so only that node could
-      // finish it: no takeover, which is the point of the shared store.
-      throw new CommandLine.ParameterException(spec.commandLine(), "--protocol 2pc is not supported with --store"
-          + " postgres: a prepared XA branch can be finished only by the node that prepared it, so"
-          + " peers could not take it over; use tcc or saga, or 2pc with --data-dir");
-    }
     for (String flag : new String[] {"--fault-rate", "--crash-every", "--crash-rate"}) {
       if (given(flag)) {
         throw new CommandLine.ParameterException(spec.commandLine(), flag + " is not supported with --store postgres"

@@ -13,11 +13,14 @@ import java.util.Optional;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
+import javax.sql.XADataSource;
 import org.postgresql.ds.PGSimpleDataSource;
+import org.postgresql.xa.PGXADataSource;
 
 /**
  * The wallet's layout on one PostgreSQL database: the shared coordinator log in the URL's own
- * schema, each shard in a schema {@code wallet_shard_N} (accounts, TCC fence, saga barrier), and
+ * schema, each shard in a schema {@code wallet_shard_N} (accounts, TCC fence, saga barrier; 2PC
+ * branches are XA transactions on the shard's schema, prepared with PREPARE TRANSACTION), and
  * the settings the wallet was created with in {@code wallet_settings}. Set-up runs under an
  * advisory lock, because PostgreSQL's {@code CREATE TABLE IF NOT EXISTS} is not safe against a
  * concurrent twin: several processes started at once would fail on the catalog's unique index.
@@ -30,9 +33,16 @@ final class PgStore {
   private final String user;
   private final String password;
   private final int poolSize;
+  private final java.time.Duration holdLimit;
   private final java.util.Map<String, HikariDataSource> pools = new java.util.HashMap<>();
 
-  PgStore(String url, String user, String password, int threads) {
+  /**
+   * A store whose pooled sessions the server ends once they sit in an open transaction longer than
+   * {@code holdLimit}: a process frozen in the middle of a participant's transaction would
+   * otherwise keep its rows locked from the peers that took its transfers over.
+   */
+  PgStore(String url, String user, String password, int threads, java.time.Duration holdLimit) {
+    this.holdLimit = holdLimit;
     this.url = url;
     this.user = user;
     this.password = password;
@@ -47,6 +57,25 @@ final class PgStore {
   /** Shard {@code i}'s schema. */
   DataSource shard(int i) {
     return pooled(shardSchema(i), dataSource(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + shardSchema(i)));
+  }
+
+  /**
+   * XA connections to shard {@code i}, for 2PC. A session that sits in an open transaction longer
+   * than {@code holdLimit} is ended by the server: a process frozen mid-transfer would otherwise
+   * keep its rows locked until it wakes, long after peers took its transaction over. Prepared
+   * branches are not sessions, so the limit never touches them.
+   */
+  XADataSource xaShard(int i, java.time.Duration holdLimit) {
+    PGXADataSource ds = new PGXADataSource();
+    ds.setURL(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + shardSchema(i));
+    if (user != null) {
+      ds.setUser(user);
+    }
+    if (password != null) {
+      ds.setPassword(password);
+    }
+    ds.setOptions("-c idle_in_transaction_session_timeout=" + Math.max(1, holdLimit.toMillis()));
+    return ds;
   }
 
   static String shardSchema(int i) {
@@ -74,6 +103,7 @@ final class PgStore {
       config.setMaximumPoolSize(poolSize);
       config.setMinimumIdle(1);
       config.setConnectionTimeout(30_000);
+      config.setConnectionInitSql("SET idle_in_transaction_session_timeout = " + Math.max(1, holdLimit.toMillis()));
       return new HikariDataSource(config);
     });
   }

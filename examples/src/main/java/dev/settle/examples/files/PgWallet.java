@@ -19,6 +19,10 @@ import dev.settle.tcc.TccParticipant;
 import dev.settle.tcc.TccTransaction;
 import dev.settle.tcc.fence.JdbcTccFence;
 import dev.settle.testkit.FaultStats;
+import dev.settle.twopc.TwoPhaseCoordinator;
+import dev.settle.twopc.TwoPhaseCoordinatorBuilder;
+import dev.settle.twopc.TwoPhaseTransaction;
+import dev.settle.twopc.xa.XaParticipant;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,12 +37,15 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import javax.sql.XAConnection;
+import javax.sql.XADataSource;
 
 /**
  * The wallet on a shared PostgreSQL: several processes, each under its own node name, move money
  * between the same accounts through one shared coordinator log, and each takes over the unfinished
- * transactions of peers whose lease ran out. 2PC is not offered: a prepared XA branch carries the
- * preparing node's name in its Xid, so no other node could finish it.
+ * transactions of peers whose lease ran out. With 2PC each branch is an XA transaction on its
+ * shard's schema; a node that takes one over addresses its branches under the Xids of the node
+ * that began it (the Begin record names that node).
  */
 public final class PgWallet implements AutoCloseable {
   private static final Instant NO_DEADLINE = Instant.parse("9999-01-01T00:00:00Z");
@@ -53,8 +60,11 @@ public final class PgWallet implements AutoCloseable {
   private final List<TccParticipant> fenced = new ArrayList<>();
   private final Coordinator<?> coordinator;
   private SagaDefinition saga;
+  /** 2PC: XA connections per shard for transfers, and the ones recovery calls through. */
+  private final List<XADataSource> xaShards = new ArrayList<>();
+  private final List<XAConnection> recoveryConnections = new ArrayList<>();
 
-  private PgWallet(PgStore store, FileWallet.Settings settings, String node, Duration lease) {
+  private PgWallet(PgStore store, FileWallet.Settings settings, String node, Duration lease) throws SQLException {
     this.store = store;
     this.settings = settings;
     this.lease = lease;
@@ -63,8 +73,9 @@ public final class PgWallet implements AutoCloseable {
         .heartbeatInterval(lease.dividedBy(4))
         .open();
     try {
-      this.coordinator = buildCoordinator();
-    } catch (RuntimeException e) {
+      this.coordinator = buildCoordinator(node);
+    } catch (SQLException | RuntimeException e) {
+      closeRecoveryConnections();
       log.close();
       throw e;
     }
@@ -76,7 +87,7 @@ public final class PgWallet implements AutoCloseable {
    */
   public static PgWallet open(String url, String user, String password, String node, Duration lease,
       FileWallet.Settings wanted, int threads) throws SQLException {
-    PgStore store = new PgStore(url, user, password, threads);
+    PgStore store = new PgStore(url, user, password, threads, lease);
     store.check();
     try {
       return new PgWallet(store, store.setUp(wanted), node, lease);
@@ -89,7 +100,7 @@ public final class PgWallet implements AutoCloseable {
   /** Opens an existing wallet on the server, as {@code wallet recover} does. */
   public static PgWallet reopen(String url, String user, String password, String node, Duration lease)
       throws SQLException {
-    PgStore store = new PgStore(url, user, password, 1);
+    PgStore store = new PgStore(url, user, password, 1, lease);
     store.check();
     try {
       FileWallet.Settings settings = store.settings().orElseThrow(() -> new DataDirectoryException(
@@ -104,7 +115,7 @@ public final class PgWallet implements AutoCloseable {
   /** The settings stored by the first process, if a wallet exists on the server. */
   public static java.util.Optional<FileWallet.Settings> existing(String url, String user, String password)
       throws SQLException {
-    PgStore store = new PgStore(url, user, password, 1);
+    PgStore store = new PgStore(url, user, password, 1, Duration.ofMinutes(1));
     try {
       store.check();
       return store.settings();
@@ -122,10 +133,21 @@ public final class PgWallet implements AutoCloseable {
     return Integer.parseInt(account.substring(1)) % settings.shards();
   }
 
-  private Coordinator<?> buildCoordinator() {
+  private Coordinator<?> buildCoordinator(String node) throws SQLException {
+    if (settings.protocol() == Protocol.TWO_PC) {
+      TwoPhaseCoordinatorBuilder b = TwoPhaseCoordinator.builder().log(log).nodeName(node);
+      for (int i = 0; i < settings.shards(); i++) {
+        XADataSource xa = store.xaShard(i, lease);
+        xaShards.add(xa);
+        XAConnection recovery = xa.getXAConnection();
+        recoveryConnections.add(recovery);
+        b.participant(new XaParticipant("shard-" + i, recovery.getXAResource()));
+      }
+      return b.build();
+    }
     if (settings.protocol() == Protocol.TCC) {
       JdbcTccFence fence = JdbcTccFence.builder().build();
-      TccCoordinatorBuilder b = TccCoordinator.builder().log(log);
+      TccCoordinatorBuilder b = TccCoordinator.builder().log(log).nodeName(node);
       for (int i = 0; i < settings.shards(); i++) {
         TccParticipant p = fence.protect(store.shard(i), new JdbcAccounts("shard-" + i));
         fenced.add(p);
@@ -141,7 +163,7 @@ public final class PgWallet implements AutoCloseable {
         .step("debit", ctx -> step(ctx.get(FROM), ctx, -ctx.get(CENTS), true), ctx -> step(ctx.get(FROM), ctx, -ctx.get(CENTS), false))
         .step("credit", ctx -> step(ctx.get(TO), ctx, ctx.get(CENTS), true), ctx -> step(ctx.get(TO), ctx, ctx.get(CENTS), false))
         .build();
-    return SagaCoordinator.builder().log(log).definition(saga).build();
+    return SagaCoordinator.builder().log(log).nodeName(node).definition(saga).build();
   }
 
   /** One saga step call through the barrier (the fence, keyed by step). */
@@ -167,6 +189,7 @@ public final class PgWallet implements AutoCloseable {
     AtomicLong lost = new AtomicLong();
     java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
     int accounts = settings.accounts();
+    Snapshot quiet;
     try (BackgroundRecovery recovery = BackgroundRecovery.every(lease.dividedBy(2), coordinator)) {
       List<Thread> workers = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
@@ -204,9 +227,9 @@ public final class PgWallet implements AutoCloseable {
       if (failure.get() != null) {
         throw failure.get();
       }
-      awaitQuiet(Duration.ofSeconds(60).plus(lease.multipliedBy(4)), progress);
+      quiet = awaitQuiet(Duration.ofSeconds(60).plus(lease.multipliedBy(4)), progress);
     }
-    return report(transfers, committed.get(), lost.get(), 0, 0, started);
+    return report(transfers, committed.get(), lost.get(), 0, 0, started, quiet);
   }
 
   private static boolean ownershipLost(Throwable e) {
@@ -219,6 +242,13 @@ public final class PgWallet implements AutoCloseable {
   }
 
   private Outcome transfer(String from, String to, long cents) {
+    if (settings.protocol() == Protocol.TWO_PC) {
+      try {
+        return transferTwoPhase(from, to, cents);
+      } catch (SQLException e) {
+        throw new DataDirectoryException("cannot open an XA connection to a shard: " + e.getMessage(), e);
+      }
+    }
     if (settings.protocol() == Protocol.TCC) {
       @SuppressWarnings("unchecked")
       Coordinator<TccTransaction> tcc = (Coordinator<TccTransaction>) coordinator;
@@ -233,19 +263,49 @@ public final class PgWallet implements AutoCloseable {
     return sagas.execute(SagaRequest.of(saga).with(FROM, from).with(TO, to).with(CENTS, cents));
   }
 
-  /** Waits, while peers and background recovery work, until nothing is unfinished or held. */
-  private void awaitQuiet(Duration atMost, Consumer<String> progress) throws Exception {
+  /** One 2PC transfer: each branch an XA transaction on its shard, opened for this transfer. */
+  private Outcome transferTwoPhase(String from, String to, long cents) throws SQLException {
+    @SuppressWarnings("unchecked")
+    Coordinator<TwoPhaseTransaction> twoPc = (Coordinator<TwoPhaseTransaction>) coordinator;
+    XAConnection debit = xaShards.get(shardOf(from)).getXAConnection();
+    try {
+      XAConnection credit = xaShards.get(shardOf(to)).getXAConnection();
+      try {
+        return twoPc.execute(
+            TwoPhaseTransaction.builder()
+                .enlist("debit", new XaParticipant("shard-" + shardOf(from), debit.getXAResource()))
+                .enlist("credit", new XaParticipant("shard-" + shardOf(to), credit.getXAResource()))
+                .work(
+                    tx -> {
+                      JdbcShard.add(debit.getConnection(), from, -cents);
+                      JdbcShard.add(credit.getConnection(), to, cents);
+                    })
+                .build());
+      } finally {
+        credit.close();
+      }
+    } finally {
+      debit.close();
+    }
+  }
+
+  /**
+   * Waits, while peers and background recovery work, until nothing is unfinished or held, and
+   * returns that quiet look: the report is judged on it, since a peer may begin its next transfer
+   * the moment after.
+   */
+  private Snapshot awaitQuiet(Duration atMost, Consumer<String> progress) throws Exception {
     long deadline = System.nanoTime() + atMost.toNanos();
     long nextLine = System.nanoTime() + 2_000_000_000L;
     while (true) {
       Snapshot s = snapshot();
       if (s.unfinished == 0 && s.reserved == 0) {
-        return;
+        return s;
       }
       if (System.nanoTime() > deadline) {
         progress.accept("the store is still busy after " + atMost.toSeconds() + " s: " + s.unfinished
             + " transactions unfinished; reporting as it stands");
-        return;
+        return s;
       }
       if (System.nanoTime() > nextLine) {
         progress.accept("waiting for peers: " + s.unfinished + " transactions unfinished on the shared log");
@@ -291,10 +351,13 @@ public final class PgWallet implements AutoCloseable {
         takenOver = rs.getLong(1);
       }
     }
-    return report(0, 0, 0, recovered, takenOver, started);
+    return report(0, 0, 0, recovered, takenOver, started, snapshot());
   }
 
-  /** What one consistent look at the store shows. */
+  /**
+   * What one consistent look at the store shows; {@code reserved} is cents reserved by TCC plus
+   * 2PC branches still prepared (each should be zero once the store is quiet).
+   */
   private record Snapshot(long unfinished, long total, long negative, long reserved) {}
 
   /**
@@ -323,15 +386,20 @@ public final class PgWallet implements AutoCloseable {
             reserved += rs.getLong(3);
           }
         }
+        // A 2PC branch still prepared holds its rows as a reservation does: it counts as one.
+        try (ResultSet rs = s.executeQuery(
+            "SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database()")) {
+          rs.next();
+          reserved += rs.getLong(1);
+        }
         c.commit();
         return new Snapshot(unfinished, total, negative, reserved);
       }
     }
   }
 
-  private PgReport report(long transfers, long committed, long lost, long recovered, long takenOver, long started)
-      throws SQLException {
-    Snapshot s = snapshot();
+  private PgReport report(
+      long transfers, long committed, long lost, long recovered, long takenOver, long started, Snapshot s) {
     WalletReport report = new WalletReport(
         settings.protocol().flag(), transfers, committed, transfers - committed - lost, s.unfinished,
         (long) settings.accounts() * settings.opening(), s.total, s.negative, s.reserved, 0,
@@ -360,9 +428,21 @@ public final class PgWallet implements AutoCloseable {
   @Override
   public void close() {
     try {
+      closeRecoveryConnections();
       log.close();
     } finally {
       store.close();
     }
+  }
+
+  private void closeRecoveryConnections() {
+    for (XAConnection c : recoveryConnections) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // closing: the server ends the session either way
+      }
+    }
+    recoveryConnections.clear();
   }
 }

@@ -11,12 +11,12 @@ import org.junit.jupiter.api.Test;
 /** The wallet on PostgreSQL refuses what it cannot honour and names an unreachable server. */
 class PgCliErrorsTest {
   @Test
-  void twoPhaseCommitOnTheSharedStoreIsRefusedAsUsage() {
+  void aNodeNameTooLongForAnXaBranchIdIsUsage() {
     Run run = run("wallet", "--protocol", "2pc", "--store", "postgres", "--jdbc-url",
-        "jdbc:postgresql://127.0.0.1:1/w", "--node", "n1");
+        "jdbc:postgresql://127.0.0.1:1/w", "--node", "a-node-name-of-17");
     assertThat(run.status()).isEqualTo(2);
     assertThat(run.err().lines().findFirst()).hasValueSatisfying(
-        line -> assertThat(line).contains("--protocol 2pc is not supported with --store postgres", "use tcc or saga"));
+        line -> assertThat(line).contains("--node NAME: 1 to 16 letters", "(was \"a-node-name-of-17\")"));
   }
 
   @Test

@@ -45,7 +45,7 @@ class PgSeveralNodesKillTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @EnumSource(value = Protocol.class, names = {"TCC", "SAGA"})
+  @EnumSource(value = Protocol.class, names = {"TWO_PC", "TCC", "SAGA"})
   void survivorsFinishTheDeadAndTheFrozenNodesTransactions(Protocol protocol) throws Exception {
     ThrowawayPostgres pg = ThrowawayPostgres.get();
     String url = pg.database("pgwallet_" + protocol.flag());

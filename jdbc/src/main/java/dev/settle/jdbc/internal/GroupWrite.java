@@ -49,7 +49,8 @@ final class GroupWrite {
   /**
    * Writes {@code group}, setting each refused append's failure.
    *
-   * @throws SQLException if the connection failed before the commit: nothing was stored
+   * @throws SQLException if the connection failed before the commit, or the server ended the
+   *     session before the commit arrived: nothing was stored
    */
   Result write(Connection c, List<Writer.Pending> group) throws SQLException {
     for (Writer.Pending p : group) {
@@ -64,6 +65,12 @@ final class GroupWrite {
     try {
       c.commit();
     } catch (SQLException e) {
+      if (Sql.IDLE_IN_TRANSACTION_TIMEOUT.equals(e.getSQLState())) {
+        // The server ended the session, and rolled its transaction back, before the commit
+        // arrived (the writer sat frozen past the lease): nothing was stored, so the group may be
+        // written again, and each append then learns whether this node still owns its transaction.
+        throw e;
+      }
       // The commit may or may not have reached the database: no one may act on these records.
       for (Writer.Pending p : group) {
         if (p.failure == null) {

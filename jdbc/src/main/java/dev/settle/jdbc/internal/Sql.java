@@ -22,6 +22,12 @@ public final class Sql {
   /** SQLSTATE of a unique-key violation, the same on PostgreSQL and H2. */
   static final String UNIQUE_VIOLATION = "23505";
 
+  /**
+   * SQLSTATE with which PostgreSQL ends a session that sat in an open transaction past {@code
+   * idle_in_transaction_session_timeout}; its transaction was rolled back.
+   */
+  static final String IDLE_IN_TRANSACTION_TIMEOUT = "25P03";
+
   final String version = "SELECT version FROM settle_log_version";
   final String bumpEpoch;
   final String insertNode;

@@ -65,7 +65,7 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
     try (MdcScope mdc = MdcScope.open(tx)) {
       long now = settings.clock().millis();
       List<LogRecord> opening = new ArrayList<>();
-      opening.add(new LogRecord.Begin(tx, PROTOCOL, now, Long.MAX_VALUE));
+      opening.add(new LogRecord.Begin(tx, PROTOCOL, now, Long.MAX_VALUE, settings.nodeName()));
       List<SagaStep> steps = definition.steps();
       for (int i = 0; i < steps.size(); i++) {
         // The first step's payload carries the saga's input, so recovery can rebuild it.

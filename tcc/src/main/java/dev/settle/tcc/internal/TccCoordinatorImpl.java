@@ -70,7 +70,7 @@ public final class TccCoordinatorImpl implements TccCoordinator {
       // Branches are durable before any Try, so a crash mid-Try still leaves recovery a list of
       // branches to cancel: no reservation is left hanging.
       List<LogRecord> opening = new ArrayList<>();
-      opening.add(new LogRecord.Begin(tx, PROTOCOL, start, deadline.toEpochMilli()));
+      opening.add(new LogRecord.Begin(tx, PROTOCOL, start, deadline.toEpochMilli(), settings.nodeName()));
       for (TccBranch branch : transaction.branches()) {
         // One rule for every protocol: a participant used by execute is known to this
         // coordinator's recovery from then on, as with 2PC and sagas.

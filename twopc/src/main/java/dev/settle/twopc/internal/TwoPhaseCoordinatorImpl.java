@@ -6,6 +6,7 @@ import dev.settle.core.CoordinatorSettings;
 import dev.settle.core.Decision;
 import dev.settle.core.HeuristicBranchException;
 import dev.settle.core.Outcome;
+import dev.settle.core.OwnershipLostException;
 import dev.settle.core.ParticipantTimeoutException;
 import dev.settle.core.TransactionId;
 import dev.settle.core.event.EventType;
@@ -51,6 +52,8 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
   private final PhaseTwo phaseTwo;
   private final ParallelRound prepareRound;
   private final CallGuard guard;
+  /** Node names of the transactions being recovered that another node began. */
+  private final Map<TransactionId, String> takenOver = new ConcurrentHashMap<>();
   private final Set<TransactionId> inFlight = ConcurrentHashMap.newKeySet();
 
   public TwoPhaseCoordinatorImpl(
@@ -77,7 +80,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
       Map<BranchId, TwoPhaseParticipant> branches = transaction.participants();
       long start = settings.clock().millis();
       List<LogRecord> opening = new ArrayList<>();
-      opening.add(new LogRecord.Begin(tx, PROTOCOL, start, start + prepareTimeout.toMillis()));
+      opening.add(new LogRecord.Begin(tx, PROTOCOL, start, start + prepareTimeout.toMillis(), settings.nodeName()));
       branches.forEach(
           (id, p) -> {
             participants.putIfAbsent(p.name(), p);
@@ -96,9 +99,47 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
         return onePhase(tx, branches.keySet().iterator().next(), branches.values().iterator().next());
       }
       return twoPhase(tx, branches, start);
+    } catch (OwnershipLostException lost) {
+      finishAsLogged(tx, transaction.participants());
+      throw lost;
     } finally {
       inFlight.remove(tx);
     }
+  }
+
+  /**
+   * After another node took this transaction over (a shared log refused a write). A branch this
+   * node prepared after the new owner had already rolled the branches back would stay prepared,
+   * holding its locks, for good. So once a decision is logged, this node applies it to the
+   * branches it opened: the decision the new owner sends, under the same names, so a repeat is a
+   * no-op. With no decision logged yet, the new owner's phase two, which follows its decision, still
+   * finds every branch this node prepared.
+   */
+  private void finishAsLogged(TransactionId tx, Map<BranchId, TwoPhaseParticipant> branches) {
+    Decision logged;
+    try {
+      logged = journal.decisionFor(tx);
+    } catch (RuntimeException e) {
+      LOG.warn("transaction {}: taken over by another node; cannot read its decision to finish this node's branches", tx, e);
+      return;
+    }
+    if (logged == null) {
+      return;
+    }
+    branches.forEach(
+        (id, p) -> {
+          try {
+            guard.run(tx, id, "phase two after a takeover", () -> {
+              if (logged == Decision.COMMIT) {
+                p.commit(context(tx, id, 1), false);
+              } else {
+                p.rollback(context(tx, id, 1));
+              }
+            });
+          } catch (RuntimeException e) {
+            LOG.debug("transaction {} branch {}: the new owner's phase two finishes it", tx, id, e);
+          }
+        });
   }
 
   private String runWork(TransactionId tx, TwoPhaseTransaction transaction) {
@@ -130,7 +171,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
   }
 
   private TwoPhaseContext context(TransactionId tx, BranchId id, int attempt) {
-    return new TwoPhaseContext(tx, id, attempt, settings.nodeName());
+    return new TwoPhaseContext(tx, id, attempt, takenOver.getOrDefault(tx, settings.nodeName()));
   }
 
   private Outcome onePhase(TransactionId tx, BranchId id, TwoPhaseParticipant participant) {
@@ -292,6 +333,21 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
   // RecoveryPass marks the transaction in flight while this runs, so a recovery scan leaves it
   // alone (isRunning).
   private Outcome recoverOne(TransactionImage image) {
+    TransactionId tx = image.transactionId();
+    if (image.node().isEmpty() || image.node().equals(settings.nodeName())) {
+      return recoverBranches(image);
+    }
+    // Taken over from another node (a shared log): the participants know its branches under the
+    // name of the node that began it (an XA branch's Xid carries it), so every call says that name.
+    takenOver.put(tx, image.node());
+    try {
+      return recoverBranches(image);
+    } finally {
+      takenOver.remove(tx);
+    }
+  }
+
+  private Outcome recoverBranches(TransactionImage image) {
     TransactionId tx = image.transactionId();
     if (image.decision() == null && image.branches().size() == 1) {
       BranchImage only = image.branches().values().iterator().next();

@@ -56,7 +56,7 @@ final class HttpRows {
     }
     report.notes.add(
         "http: loopback, 2 JDK HttpServers x " + SERVER_THREADS + " threads, JDK HttpClient HTTP/1.1;"
-            + " tcc on the in-memory log, Tries and Confirms on the coordinator's default executor");
+            + " tcc on the in-memory log, default executor (Tries in parallel, Confirms in turn)");
   }
 
   /** One POST of a 4-byte body answered 204, to the two servers in turn. */

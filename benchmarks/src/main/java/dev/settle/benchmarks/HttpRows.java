@@ -39,8 +39,9 @@ final class HttpRows {
   /** Measures every HTTP row into {@code report}. */
   static void measure(Timed.Windows windows, Report report) {
     for (int concurrency : new int[] {1, 64}) {
-      Timed.Result floor = floor(concurrency, windows);
-      Timed.Result settle = tcc(concurrency, windows);
+      Timed.Result[] results = compare(concurrency, windows);
+      Timed.Result floor = results[0];
+      Timed.Result settle = results[1];
       String suffix = concurrency + "c";
       report.ops.put("http-post-" + suffix, floor.opsPerSecond());
       report.ops.put("http-post-x4-" + suffix, floor.opsPerSecond() / 4);
@@ -59,42 +60,13 @@ final class HttpRows {
             + " tcc on the in-memory log, default executor (Tries in parallel, Confirms in turn)");
   }
 
-  /** One POST of a 4-byte body answered 204, to the two servers in turn. */
-  private static Timed.Result floor(int concurrency, Timed.Windows windows) {
+  /**
+   * The floor, one POST of a 4-byte body answered 204, to two plain servers in turn; and remote
+   * TCC to two endpoints with an in-memory participant each, the coordinator on the in-memory log.
+   */
+  private static Timed.Result[] compare(int concurrency, Timed.Windows windows) {
     HttpServer a = plainServer();
     HttpServer b = plainServer();
-    try {
-      HttpClient client = client();
-      List<URI> targets = List.of(uri(a), uri(b));
-      int[] next = new int[concurrency];
-      return Timed.run(
-          "http-floor-" + concurrency,
-          concurrency,
-          windows,
-          t -> {
-            URI target = targets.get(next[t]++ & 1);
-            HttpRequest request =
-                HttpRequest.newBuilder(target)
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .timeout(TIMEOUT)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(PAYLOAD))
-                    .build();
-            HttpResponse<byte[]> response =
-                client
-                    .sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (response.statusCode() != 204) {
-              throw new IllegalStateException("floor answered " + response.statusCode());
-            }
-          });
-    } finally {
-      stop(a);
-      stop(b);
-    }
-  }
-
-  /** Remote TCC: two endpoints with an in-memory participant each, the coordinator on the in-memory log. */
-  private static Timed.Result tcc(int concurrency, Timed.Windows windows) {
     ParticipantEndpoint e1 =
         ParticipantEndpoint.builder().basePath("/settle").tcc(Participants.tcc("shard-1", new Accounts())).build();
     ParticipantEndpoint e2 =
@@ -102,6 +74,9 @@ final class HttpRows {
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
     try (JdkHttpServerEndpoint s1 = JdkHttpServerEndpoint.start(any, e1, SERVER_THREADS);
         JdkHttpServerEndpoint s2 = JdkHttpServerEndpoint.start(any, e2, SERVER_THREADS)) {
+      HttpClient client = client();
+      List<URI> targets = List.of(uri(a), uri(b));
+      int[] next = new int[concurrency];
       RemoteTccParticipant shard1 =
           RemoteTccParticipant.builder("shard-1", URI.create(s1.uri() + "/settle/shard-1"))
               .callTimeout(TIMEOUT)
@@ -121,10 +96,26 @@ final class HttpRows {
       TccTransaction transfer =
           TccTransaction.builder().branch("debit", shard1, PAYLOAD).branch("credit", shard2, PAYLOAD).build();
       try {
-        return Timed.run(
-            "tcc-http-" + concurrency,
+        return Timed.compare(
+            "http-" + concurrency,
             concurrency,
             windows,
+            t -> {
+              URI target = targets.get(next[t]++ & 1);
+              HttpRequest request =
+                  HttpRequest.newBuilder(target)
+                      .version(HttpClient.Version.HTTP_1_1)
+                      .timeout(TIMEOUT)
+                      .POST(HttpRequest.BodyPublishers.ofByteArray(PAYLOAD))
+                      .build();
+              HttpResponse<byte[]> response =
+                  client
+                      .sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                      .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+              if (response.statusCode() != 204) {
+                throw new IllegalStateException("floor answered " + response.statusCode());
+              }
+            },
             t -> {
               Outcome outcome = coordinator.execute(transfer);
               if (!(outcome instanceof Outcome.Committed)) {
@@ -134,6 +125,9 @@ final class HttpRows {
       } finally {
         coordinator.close();
       }
+    } finally {
+      stop(a);
+      stop(b);
     }
   }
 

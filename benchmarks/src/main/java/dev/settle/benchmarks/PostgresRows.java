@@ -85,8 +85,7 @@ final class PostgresRows {
     try (HikariDataSource pool = pool(8)) {
       JdbcTransactionLog.createSchema(pool);
       for (int threads : new int[] {1, 64}) {
-        report.ops.put("pg-insert-commit-" + threads + "c", floor(threads, windows));
-        report.ops.put("tcc-pg-" + threads + "t", tcc(pool, threads, windows, report));
+        compare(pool, threads, windows, report);
       }
       takeover(pool, report);
     }
@@ -124,20 +123,38 @@ final class PostgresRows {
     return new HikariDataSource(config);
   }
 
-  /** The floor: one ~100-byte row inserted and committed per transaction, one connection per thread. */
-  private double floor(int threads, Timed.Windows windows) {
+  /**
+   * The floor (one ~100-byte row inserted and committed per transaction, one connection per
+   * thread) and TCC with two in-memory participants, phase one on the calling thread as on the
+   * file log, measured in alternating slices.
+   */
+  private void compare(HikariDataSource pool, int threads, Timed.Windows windows, Report report) {
     List<Connection> connections = new ArrayList<>();
     List<PreparedStatement> inserts = new ArrayList<>();
     byte[] body = new byte[100];
-    try {
+    try (JdbcTransactionLog log = JdbcTransactionLog.builder(pool, "bench-" + threads).open()) {
       for (int t = 0; t < threads; t++) {
         Connection c = DriverManager.getConnection(url, server.user(), server.password());
         connections.add(c);
         c.setAutoCommit(false);
         inserts.add(c.prepareStatement("INSERT INTO bench_floor (id, body) VALUES (?, ?)"));
       }
-      return Timed.run(
-              "pg-floor-" + threads,
+      TccParticipant n1 = Participants.tcc("n1", new Accounts());
+      TccParticipant n2 = Participants.tcc("n2", new Accounts());
+      TccCoordinator tcc =
+          TccCoordinator.builder()
+              .log(log)
+              .nodeName("bench-" + threads)
+              .executor(Runnable::run)
+              .participant(n1)
+              .participant(n2)
+              .build();
+      TccTransaction transfer =
+          TccTransaction.builder().branch("debit", n1, new byte[0]).branch("credit", n2, new byte[0]).build();
+      AtomicLong executed = new AtomicLong();
+      Timed.Result[] results =
+          Timed.compare(
+              "pg-" + threads,
               threads,
               windows,
               t -> {
@@ -146,8 +163,27 @@ final class PostgresRows {
                 insert.setBytes(2, body);
                 insert.executeUpdate();
                 connections.get(t).commit();
-              })
-          .opsPerSecond();
+              },
+              t -> {
+                Outcome outcome = tcc.execute(transfer);
+                executed.incrementAndGet();
+                if (!(outcome instanceof Outcome.Committed)) {
+                  throw new IllegalStateException("not committed: " + outcome);
+                }
+              });
+      tcc.close();
+      report.ops.put("pg-insert-commit-" + threads + "c", results[0].opsPerSecond());
+      report.ops.put("tcc-pg-" + threads + "t", results[1].opsPerSecond());
+      long groups = log.commits();
+      long stored = log.appendsStored();
+      report.notes.add(
+          String.format(
+              Locale.ROOT,
+              "tcc on postgres log, %d thread%s: %.1f appends per transaction, %.1f appends per database commit",
+              threads,
+              threads == 1 ? "" : "s",
+              executed.get() == 0 ? 0.0 : (double) stored / executed.get(),
+              groups == 0 ? 0.0 : (double) stored / groups));
     } catch (SQLException e) {
       throw new IllegalStateException("floor on " + threads + " connections: " + e.getMessage(), e);
     } finally {
@@ -161,51 +197,6 @@ final class PostgresRows {
     }
   }
 
-  /** Two in-memory participants, phase one on the calling thread, as on the file log. */
-  private static double tcc(HikariDataSource pool, int threads, Timed.Windows windows, Report report) {
-    try (JdbcTransactionLog log = JdbcTransactionLog.builder(pool, "bench-" + threads).open()) {
-      TccParticipant n1 = Participants.tcc("n1", new Accounts());
-      TccParticipant n2 = Participants.tcc("n2", new Accounts());
-      TccCoordinator tcc =
-          TccCoordinator.builder()
-              .log(log)
-              .nodeName("bench-" + threads)
-              .executor(Runnable::run)
-              .participant(n1)
-              .participant(n2)
-              .build();
-      TccTransaction transfer =
-          TccTransaction.builder().branch("debit", n1, new byte[0]).branch("credit", n2, new byte[0]).build();
-      long commits = log.commits();
-      long appends = log.appendsStored();
-      AtomicLong executed = new AtomicLong();
-      double ops =
-          Timed.run(
-                  "tcc-pg-" + threads,
-                  threads,
-                  windows,
-                  t -> {
-                    Outcome outcome = tcc.execute(transfer);
-                    executed.incrementAndGet();
-                    if (!(outcome instanceof Outcome.Committed)) {
-                      throw new IllegalStateException("not committed: " + outcome);
-                    }
-                  })
-              .opsPerSecond();
-      long groups = log.commits() - commits;
-      long stored = log.appendsStored() - appends;
-      report.notes.add(
-          String.format(
-              Locale.ROOT,
-              "tcc on postgres log, %d thread%s: %.1f appends per transaction, %.1f appends per database commit",
-              threads,
-              threads == 1 ? "" : "s",
-              executed.get() == 0 ? 0.0 : (double) stored / executed.get(),
-              groups == 0 ? 0.0 : (double) stored / groups));
-      tcc.close();
-      return ops;
-    }
-  }
 
   /**
    * A node with no heartbeat (as after {@code kill -9}) leaves {@value #TAKEOVER_TRANSACTIONS}

@@ -11,7 +11,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * A plain timed loop, for the rows JMH cannot host well (an external server, a latency
  * distribution): {@code threads} threads repeat one operation through a warmup, then through a
- * measured window; every operation that ends inside the window counts, with its latency.
+ * measured window; every operation that ends inside the window counts, with its latency. {@link
+ * #compare} measures Settle and its floor in alternating slices of the window (floor, Settle,
+ * Settle, floor, ...), so that a machine whose load changes during the run (other builds) weighs
+ * on both alike.
  */
 final class Timed {
   /** One operation of one thread. */
@@ -30,14 +33,26 @@ final class Timed {
    */
   record Result(double opsPerSecond, double p50Millis, double p99Millis, long count) {}
 
-  /** Warmup and window lengths for a full or a quick run. */
-  record Windows(Duration warmup, Duration measure) {
+  /**
+   * Warmup and window lengths for a full or a quick run.
+   *
+   * @param warmup before the first slice of each operation
+   * @param measure the whole measured time of each operation
+   * @param slices how many alternating slices {@code measure} is cut into
+   */
+  record Windows(Duration warmup, Duration measure, int slices) {
     static Windows of(boolean quick) {
       return quick
-          ? new Windows(Duration.ofMillis(500), Duration.ofMillis(1500))
-          : new Windows(Duration.ofSeconds(2), Duration.ofSeconds(5));
+          ? new Windows(Duration.ofMillis(500), Duration.ofMillis(1600), 2)
+          : new Windows(Duration.ofSeconds(2), Duration.ofSeconds(5), 5);
     }
   }
+
+  /** One measured slice: the latencies (ns) of the operations that finished in it. */
+  private record Slice(long[] latencies, int count, double seconds) {}
+
+  /** Warmup before every slice but the first, to let the threads and connections settle. */
+  private static final Duration REWARM = Duration.ofMillis(200);
 
   private static final int WARMUP = 0;
   private static final int MEASURE = 1;
@@ -45,8 +60,44 @@ final class Timed {
 
   private Timed() {}
 
+  /**
+   * Measures {@code floor} and {@code settle} on {@code threads} threads each, in alternating
+   * slices; returns the floor's result, then Settle's.
+   */
+  static Result[] compare(String what, int threads, Windows windows, Op floor, Op settle) {
+    Duration slice = windows.measure().dividedBy(windows.slices());
+    List<List<Slice>> slices = List.of(new ArrayList<>(), new ArrayList<>());
+    Op[] ops = {floor, settle};
+    String[] names = {what + "-floor", what + "-settle"};
+    for (int i = 0; i < windows.slices(); i++) {
+      Duration warmup = i == 0 ? windows.warmup() : REWARM;
+      for (int k = 0; k < 2; k++) {
+        int which = i % 2 == 0 ? k : 1 - k;
+        slices.get(which).add(slice(names[which], threads, warmup, slice, ops[which]));
+      }
+    }
+    return new Result[] {merge(slices.get(0)), merge(slices.get(1))};
+  }
+
+  private static Result merge(List<Slice> slices) {
+    int total = 0;
+    double seconds = 0;
+    for (Slice s : slices) {
+      total += s.count();
+      seconds += s.seconds();
+    }
+    long[] all = new long[total];
+    int at = 0;
+    for (Slice s : slices) {
+      System.arraycopy(s.latencies(), 0, all, at, s.count());
+      at += s.count();
+    }
+    Arrays.sort(all);
+    return new Result(total / seconds, percentile(all, 0.50), percentile(all, 0.99), total);
+  }
+
   /** Runs {@code op} on {@code threads} threads; the first failure stops the run and is thrown. */
-  static Result run(String what, int threads, Windows windows, Op op) {
+  private static Slice slice(String what, int threads, Duration warmupTime, Duration measureTime, Op op) {
     AtomicInteger phase = new AtomicInteger(WARMUP);
     AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
     long[][] latencies = new long[threads][];
@@ -85,10 +136,10 @@ final class Timed {
       workers.add(worker);
       worker.start();
     }
-    sleep(windows.warmup());
+    sleep(warmupTime);
     phase.set(MEASURE);
     long start = System.nanoTime();
-    sleep(windows.measure());
+    sleep(measureTime);
     long end = System.nanoTime();
     phase.set(STOP);
     for (Thread worker : workers) {
@@ -116,9 +167,7 @@ final class Timed {
       System.arraycopy(latencies[t], 0, all, at, counts[t]);
       at += counts[t];
     }
-    Arrays.sort(all);
-    double seconds = (end - start) / 1e9;
-    return new Result(total / seconds, percentile(all, 0.50), percentile(all, 0.99), total);
+    return new Slice(all, total, (end - start) / 1e9);
   }
 
   private static double percentile(long[] sorted, double p) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -103,6 +104,38 @@ public final class Ratios {
 
   private Ratios() {}
 
+  /** The groups of rows {@code --only} can pick. */
+  static final List<String> GROUPS = List.of("jmh", PostgresRows.GROUP, HttpRows.GROUP);
+
+  /**
+   * Runs the groups in {@code only}: the JMH specs, then the PostgreSQL rows on the given server
+   * (null: {@code SETTLE_PG_*} or a throwaway one), then the HTTP rows.
+   */
+  static Report measure(
+      boolean quick,
+      List<String> only,
+      @Nullable String pgUrl,
+      @Nullable String pgUser,
+      @Nullable String pgPassword)
+      throws RunnerException {
+    Report report = new Report();
+    if (only.contains("jmh")) {
+      report.ops.putAll(measure(quick));
+    }
+    Timed.Windows windows = Timed.Windows.of(quick);
+    if (only.contains(PostgresRows.GROUP)) {
+      PostgresRows.measure(windows, pgUrl, pgUser, pgPassword, report);
+    }
+    if (only.contains(HttpRows.GROUP)) {
+      try {
+        HttpRows.measure(windows, report);
+      } catch (RuntimeException e) {
+        report.failed.put(HttpRows.GROUP, String.valueOf(e.getMessage()));
+      }
+    }
+    return report;
+  }
+
   /** Runs every spec and returns ops/s by spec name. */
   static Map<String, Double> measure(boolean quick) throws RunnerException {
     Map<String, Double> opsPerSecond = new LinkedHashMap<>();
@@ -131,32 +164,187 @@ public final class Ratios {
     return opsPerSecond;
   }
 
+  /**
+   * Rows measured outside JMH (an external server, latencies), each in a group that may be
+   * skipped as a whole; a row shows only when both its measurements are there.
+   *
+   * @param group {@link PostgresRows#GROUP} or {@link HttpRows#GROUP}
+   * @param row the comparison
+   */
+  record GroupRow(String group, Row row) {}
+
+  static final List<GroupRow> TIMED_ROWS =
+      List.of(
+          new GroupRow(PostgresRows.GROUP, new Row("tcc on postgres log, 1 thread, vs INSERT+COMMIT, 1 connection", "tcc-pg-1t", "pg-insert-commit-1c")),
+          new GroupRow(PostgresRows.GROUP, new Row("tcc on postgres log, 64 threads, vs INSERT+COMMIT, 64 connections", "tcc-pg-64t", "pg-insert-commit-64c")),
+          new GroupRow(PostgresRows.GROUP, new Row("tcc on postgres log, 64 threads, vs INSERT+COMMIT, 1 connection", "tcc-pg-64t", "pg-insert-commit-1c")),
+          new GroupRow(PostgresRows.GROUP, new Row("INSERT+COMMIT, 64 connections, vs 1 connection", "pg-insert-commit-64c", "pg-insert-commit-1c")),
+          new GroupRow(HttpRows.GROUP, new Row("tcc over http, 1 at a time, vs 1 POST round trip", "tcc-http-1c", "http-post-1c")),
+          new GroupRow(HttpRows.GROUP, new Row("tcc over http, 1 at a time, vs 4 POST round trips", "tcc-http-1c", "http-post-x4-1c")),
+          new GroupRow(HttpRows.GROUP, new Row("tcc over http, 64 at a time, vs 1 POST round trip", "tcc-http-64c", "http-post-64c")),
+          new GroupRow(HttpRows.GROUP, new Row("tcc over http, 64 at a time, vs 4 POST round trips", "tcc-http-64c", "http-post-x4-64c")));
+
+  /** The rows to print: every JMH row, then every timed row, those measured in {@code ops}. */
+  private static List<Row> present(Map<String, Double> ops) {
+    List<Row> rows = new ArrayList<>();
+    for (Row row : ROWS) {
+      if (ops.containsKey(row.settle()) && ops.containsKey(row.reference())) {
+        rows.add(row);
+      }
+    }
+    for (GroupRow groupRow : TIMED_ROWS) {
+      Row row = groupRow.row();
+      if (ops.containsKey(row.settle()) && ops.containsKey(row.reference())) {
+        rows.add(row);
+      }
+    }
+    return rows;
+  }
+
   /** The result rows as one JSON object. */
   static String json(Map<String, Double> ops) {
+    Report report = new Report();
+    report.ops.putAll(ops);
+    return json(report);
+  }
+
+  /** The report as one JSON object: rows, then latencies, takeovers, skipped groups and notes if any. */
+  static String json(Report report) {
+    Map<String, Double> ops = report.ops;
+    List<Row> rows = present(ops);
     StringBuilder out = new StringBuilder("{\"rows\":[");
-    for (int i = 0; i < ROWS.size(); i++) {
-      Row row = ROWS.get(i);
+    for (int i = 0; i < rows.size(); i++) {
+      Row row = rows.get(i);
       double settle = ops.getOrDefault(row.settle(), 0.0);
       double reference = ops.getOrDefault(row.reference(), 0.0);
       out.append(i == 0 ? "" : ",")
-          .append("{\"name\":\"").append(row.name()).append("\",\"settleOpsPerSec\":")
-          .append(Math.round(settle)).append(",\"reference\":\"").append(row.reference())
-          .append("\",\"referenceOpsPerSec\":").append(Math.round(reference))
+          .append("{\"name\":").append(quote(row.name())).append(",\"settleOpsPerSec\":")
+          .append(Math.round(settle)).append(",\"reference\":").append(quote(row.reference()))
+          .append(",\"referenceOpsPerSec\":").append(Math.round(reference))
           .append(",\"ratio\":").append(String.format(Locale.ROOT, "%.4f", reference == 0 ? 0 : settle / reference))
           .append('}');
     }
-    return out.append("]}").toString();
+    out.append(']');
+    if (!report.latencies.isEmpty()) {
+      out.append(",\"latencyMillis\":[");
+      for (int i = 0; i < report.latencies.size(); i++) {
+        Report.Latency l = report.latencies.get(i);
+        out.append(i == 0 ? "" : ",")
+            .append("{\"name\":").append(quote(l.name()))
+            .append(String.format(Locale.ROOT, ",\"p50\":%.3f,\"p99\":%.3f,\"floorP50\":%.3f,\"floorP99\":%.3f}",
+                l.p50(), l.p99(), l.floorP50(), l.floorP99()));
+      }
+      out.append(']');
+    }
+    if (!report.takeovers.isEmpty()) {
+      out.append(",\"takeovers\":[");
+      for (int i = 0; i < report.takeovers.size(); i++) {
+        Report.Takeover t = report.takeovers.get(i);
+        out.append(i == 0 ? "" : ",")
+            .append("{\"name\":").append(quote(t.name()))
+            .append(String.format(Locale.ROOT,
+                ",\"transactions\":%d,\"fromKillMillis\":%.0f,\"afterLeaseMillis\":%.0f,\"leaseMillis\":%.0f,\"ratioToLease\":%.4f}",
+                t.transactions(), t.fromKillMillis(), t.fromKillMillis() - t.leaseMillis(), t.leaseMillis(),
+                t.fromKillMillis() / t.leaseMillis()));
+      }
+      out.append(']');
+    }
+    if (!report.skipped.isEmpty()) {
+      out.append(",\"skipped\":[");
+      int i = 0;
+      for (Map.Entry<String, String> e : report.skipped.entrySet()) {
+        out.append(i++ == 0 ? "" : ",")
+            .append("{\"group\":").append(quote(e.getKey())).append(",\"reason\":").append(quote(e.getValue())).append('}');
+      }
+      out.append(']');
+    }
+    if (!report.failed.isEmpty()) {
+      out.append(",\"failed\":[");
+      int i = 0;
+      for (Map.Entry<String, String> e : report.failed.entrySet()) {
+        out.append(i++ == 0 ? "" : ",")
+            .append("{\"group\":").append(quote(e.getKey())).append(",\"reason\":").append(quote(e.getValue())).append('}');
+      }
+      out.append(']');
+    }
+    if (!report.notes.isEmpty()) {
+      out.append(",\"notes\":[");
+      for (int i = 0; i < report.notes.size(); i++) {
+        out.append(i == 0 ? "" : ",").append(quote(report.notes.get(i)));
+      }
+      out.append(']');
+    }
+    return out.append('}').toString();
+  }
+
+  private static String quote(String s) {
+    StringBuilder out = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.append('"').toString();
   }
 
   /** The result rows as a readable table. */
   static String table(Map<String, Double> ops) {
+    Report report = new Report();
+    report.ops.putAll(ops);
+    return table(report);
+  }
+
+  /** The report as readable tables: ratios, then latencies, takeovers, skipped groups and notes. */
+  static String table(Report report) {
+    Map<String, Double> ops = report.ops;
     List<String> lines = new ArrayList<>();
     lines.add(String.format(Locale.ROOT, "%-66s %14s %14s %8s", "comparison", "settle ops/s", "reference", "ratio"));
-    for (Row row : ROWS) {
+    for (Row row : present(ops)) {
       double settle = ops.getOrDefault(row.settle(), 0.0);
       double reference = ops.getOrDefault(row.reference(), 0.0);
       lines.add(String.format(Locale.ROOT, "%-66s %,14.0f %,14.0f %8.3f", row.name(), settle, reference,
           reference == 0 ? 0 : settle / reference));
+    }
+    if (!report.latencies.isEmpty()) {
+      lines.add("");
+      lines.add(String.format(Locale.ROOT, "%-66s %10s %10s %10s %10s", "latency, ms", "settle p50", "settle p99",
+          "floor p50", "floor p99"));
+      for (Report.Latency l : report.latencies) {
+        lines.add(String.format(Locale.ROOT, "%-66s %10.3f %10.3f %10.3f %10.3f", l.name(), l.p50(), l.p99(),
+            l.floorP50(), l.floorP99()));
+      }
+    }
+    if (!report.takeovers.isEmpty()) {
+      lines.add("");
+      lines.add(String.format(Locale.ROOT, "%-66s %9s %11s %8s", "takeover", "from kill", "after lease",
+          "/ lease"));
+      for (Report.Takeover t : report.takeovers) {
+        lines.add(String.format(Locale.ROOT, "%-66s %6.0f ms %8.0f ms %8.3f", t.name(), t.fromKillMillis(),
+            t.fromKillMillis() - t.leaseMillis(), t.fromKillMillis() / t.leaseMillis()));
+      }
+    }
+    if (!report.skipped.isEmpty()) {
+      lines.add("");
+      report.skipped.forEach((group, reason) -> lines.add(group + " rows skipped: " + reason));
+    }
+    if (!report.failed.isEmpty()) {
+      lines.add("");
+      report.failed.forEach((group, reason) -> lines.add(group + " rows FAILED: " + reason));
+    }
+    if (!report.notes.isEmpty()) {
+      lines.add("");
+      report.notes.forEach(note -> lines.add("note: " + note));
     }
     return String.join("\n", lines);
   }

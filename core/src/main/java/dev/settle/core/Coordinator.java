@@ -23,6 +23,7 @@ public interface Coordinator<T> extends AutoCloseable {
    * @throws SettleException if the transaction could not be started or its log could not be
    *     written; nothing was decided then, and recovery presumes it aborted
    */
+  @CheckReturnValue
   Outcome execute(T transaction);
 
   /**

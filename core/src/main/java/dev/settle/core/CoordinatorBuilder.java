@@ -34,6 +34,7 @@ public abstract class CoordinatorBuilder<B extends CoordinatorBuilder<B>> {
   private @Nullable Random random;
   private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
   private String nodeName = DEFAULT_NODE_NAME;
+  private @Nullable Duration recoverEvery;
 
   /** The default {@link #callTimeout(Duration)}: 10 seconds. */
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(10);
@@ -133,6 +134,19 @@ public abstract class CoordinatorBuilder<B extends CoordinatorBuilder<B>> {
     return self();
   }
 
+  /**
+   * Runs {@link Coordinator#recover()} every {@code interval} on a daemon thread of the coordinator,
+   * from {@code build()} until {@link Coordinator#close()}, waiting between passes with the
+   * {@linkplain #scheduler(Scheduler) scheduler}. A pass that fails is logged at WARN and the next
+   * one runs. Off by default: then call {@code recover()} yourself, at least once at start-up.
+   * Several instances sharing one log use {@code settle-jdbc}'s {@code BackgroundRecovery} or
+   * this, one per coordinator.
+   */
+  public B recoverEvery(Duration interval) {
+    this.recoverEvery = Assert.positive(interval, "recoverEvery");
+    return self();
+  }
+
   /** The shared settings as they stand, with defaults filled in. */
   protected CoordinatorSettings settings() {
     TransactionLog chosenLog = log;
@@ -154,6 +168,7 @@ public abstract class CoordinatorBuilder<B extends CoordinatorBuilder<B>> {
         listeners,
         chosenRandom,
         callTimeout,
-        nodeName);
+        nodeName,
+        recoverEvery);
   }
 }

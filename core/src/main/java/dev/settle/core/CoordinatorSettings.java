@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What every coordinator is given from outside: time, threads, the log, ids, the phase-two retry
@@ -27,6 +28,8 @@ import java.util.concurrent.Executor;
  * @param nodeName this coordinator's stable name, written into what it hands to resources (the
  *     XA branch ids of 2PC), so that a recovery scan can tell its branches from another
  *     coordinator's
+ * @param recoverEvery how often a background thread of the coordinator runs {@code recover()},
+ *     waiting with {@code scheduler}; null for never (the caller runs recovery)
  */
 public record CoordinatorSettings(
     Clock clock,
@@ -38,7 +41,8 @@ public record CoordinatorSettings(
     List<TransactionListener> listeners,
     Random random,
     Duration callTimeout,
-    String nodeName) {
+    String nodeName,
+    @Nullable Duration recoverEvery) {
   /** Copies the listener list. */
   public CoordinatorSettings {
     listeners = List.copyOf(listeners);

@@ -11,6 +11,7 @@ import dev.settle.core.internal.EventDispatcher;
 import dev.settle.core.internal.Journal;
 import dev.settle.core.internal.MdcScope;
 import dev.settle.core.internal.PhaseTwo;
+import dev.settle.core.internal.RecoveryLoop;
 import dev.settle.core.internal.RecoveryPass;
 import dev.settle.core.internal.Retrier;
 import dev.settle.core.log.BranchImage;
@@ -27,11 +28,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /** The saga orchestrator: starts sagas, and finds the ones a crash left and resumes them. */
 public final class SagaCoordinatorImpl implements SagaCoordinator {
   private final CoordinatorSettings settings;
   private final Map<String, SagaDefinition> definitions = new ConcurrentHashMap<>();
+  private final @Nullable RecoveryLoop recoveryLoop;
   private final Journal journal;
   private final EventDispatcher events;
   private final PhaseTwo compensations;
@@ -44,6 +47,7 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
     this.journal = new Journal(settings.log(), PROTOCOL, events);
     this.compensations =
         PhaseTwo.of(journal, events, settings);
+    this.recoveryLoop = RecoveryLoop.startIfAsked(this, settings, PROTOCOL); // last: it may call recover()
   }
 
   @Override
@@ -144,6 +148,9 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
 
   @Override
   public void close() {
+    if (recoveryLoop != null) {
+      recoveryLoop.stop();
+    }
     journal.release();
   }
 

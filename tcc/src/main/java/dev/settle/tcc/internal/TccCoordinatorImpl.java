@@ -12,6 +12,7 @@ import dev.settle.core.internal.Journal;
 import dev.settle.core.internal.MdcScope;
 import dev.settle.core.internal.ParallelRound;
 import dev.settle.core.internal.PhaseTwo;
+import dev.settle.core.internal.RecoveryLoop;
 import dev.settle.core.internal.RecoveryPass;
 import dev.settle.core.internal.Retrier;
 import dev.settle.core.log.BranchImage;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /** The TCC coordinator: logs branches, runs Tries in parallel, decides, drives phase two. */
 public final class TccCoordinatorImpl implements TccCoordinator {
@@ -38,6 +40,7 @@ public final class TccCoordinatorImpl implements TccCoordinator {
   private final Map<String, TccParticipant> participants;
   private final Duration tryTimeout;
   private final Duration transactionTimeout;
+  private final @Nullable RecoveryLoop recoveryLoop;
   private final Journal journal;
   private final EventDispatcher events;
   private final PhaseTwo phaseTwo;
@@ -57,6 +60,7 @@ public final class TccCoordinatorImpl implements TccCoordinator {
     this.journal = new Journal(settings.log(), PROTOCOL, events);
     this.phaseTwo = PhaseTwo.of(journal, events, settings);
     this.tryRound = new ParallelRound(settings.executor(), settings.clock(), events);
+    this.recoveryLoop = RecoveryLoop.startIfAsked(this, settings, PROTOCOL); // last: it may call recover()
   }
 
   @Override
@@ -122,6 +126,9 @@ public final class TccCoordinatorImpl implements TccCoordinator {
 
   @Override
   public void close() {
+    if (recoveryLoop != null) {
+      recoveryLoop.stop();
+    }
     journal.release();
   }
 

@@ -16,6 +16,7 @@ import dev.settle.core.internal.Journal;
 import dev.settle.core.internal.MdcScope;
 import dev.settle.core.internal.ParallelRound;
 import dev.settle.core.internal.PhaseTwo;
+import dev.settle.core.internal.RecoveryLoop;
 import dev.settle.core.internal.RecoveryPass;
 import dev.settle.core.log.BranchImage;
 import dev.settle.core.log.LogRecord;
@@ -33,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +49,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
   private final CoordinatorSettings settings;
   private final Map<String, TwoPhaseParticipant> participants;
   private final Duration prepareTimeout;
+  private final @Nullable RecoveryLoop recoveryLoop;
   private final Journal journal;
   private final EventDispatcher events;
   private final PhaseTwo phaseTwo;
@@ -69,6 +72,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
         PhaseTwo.of(journal, events, settings);
     this.prepareRound = new ParallelRound(settings.executor(), settings.clock(), events);
     this.guard = CallGuard.of(settings);
+    this.recoveryLoop = RecoveryLoop.startIfAsked(this, settings, PROTOCOL); // last: it may call recover()
   }
 
   @Override
@@ -322,6 +326,9 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
 
   @Override
   public void close() {
+    if (recoveryLoop != null) {
+      recoveryLoop.stop();
+    }
     journal.release();
   }
 

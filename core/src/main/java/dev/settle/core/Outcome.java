@@ -55,15 +55,30 @@ public sealed interface Outcome
    * @param transactionId the transaction
    * @param branches final state of each branch
    * @param reason why the coordinator decided to roll back
+   * @param failedBranch the branch whose failure or vote made the coordinator roll back (a
+   *     refused Try, a failed prepare, an abort vote, a failed saga step), or null when no single
+   *     branch did (2PC work that threw, a presumed abort after a crash)
+   * @param cause what failed threw (the branch, or 2PC work), or a {@link
+   *     ParticipantTimeoutException} standing for an answer that never came; null for an abort
+   *     vote, and after a crash (recovery knows only the log, not the exception)
    */
   record RolledBack(
-      TransactionId transactionId, Map<BranchId, BranchState> branches, String reason)
+      TransactionId transactionId,
+      Map<BranchId, BranchState> branches,
+      String reason,
+      @Nullable BranchId failedBranch,
+      @Nullable Throwable cause)
       implements Outcome {
     /** Copies the branch map. */
     public RolledBack {
       Assert.notNull(transactionId, "transactionId");
       branches = copy(branches);
       Assert.notNull(reason, "reason");
+    }
+
+    /** A rollback no single branch's failure explains. */
+    public RolledBack(TransactionId transactionId, Map<BranchId, BranchState> branches, String reason) {
+      this(transactionId, branches, reason, null, null);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.settle.core.internal;
 
 import dev.settle.core.BranchId;
+import dev.settle.core.ParticipantTimeoutException;
 import dev.settle.core.TransactionId;
 import dev.settle.core.event.EventType;
 import java.time.Clock;
@@ -37,10 +38,13 @@ public final class ParallelRound {
    * @param id the branch
    * @param value what the call returned, when it succeeded in time
    * @param failure why it counts as failed (empty when it succeeded)
+   * @param error what the call threw, or a {@link ParticipantTimeoutException} for an answer that
+   *     did not come in time; null when it succeeded
    * @param unknown whether the failure leaves the outcome unknown (a timeout): the call may
    *     still take effect
    */
-  public record Answer<V>(BranchId id, @Nullable V value, String failure, boolean unknown) {
+  public record Answer<V>(
+      BranchId id, @Nullable V value, String failure, @Nullable Throwable error, boolean unknown) {
     /** Whether the call returned normally in time. */
     public boolean succeeded() {
       return failure.isEmpty();
@@ -85,7 +89,7 @@ public final class ParallelRound {
     List<Answer<V>> answers = new ArrayList<>(calls.size());
     for (int i = 0; i < calls.size(); i++) {
       BranchId id = calls.get(i).id();
-      Answer<V> answer = await(id, running.get(i), limit, timeout, phase);
+      Answer<V> answer = await(tx, id, running.get(i), limit, timeout, phase);
       answers.add(answer);
       if (answer.succeeded()) {
         events.publish(
@@ -98,15 +102,17 @@ public final class ParallelRound {
   }
 
   private <V> Answer<V> await(
-      BranchId id, CompletableFuture<V> call, long limit, Duration timeout, String phase) {
+      TransactionId tx, BranchId id, CompletableFuture<V> call, long limit, Duration timeout, String phase) {
     V value;
     try {
       value = call.get(Math.max(0, limit - clock.millis()), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      return new Answer<>(id, null, phase + " timed out after " + timeout + "; outcome unknown", true);
+      String why = phase + " timed out after " + timeout + "; outcome unknown";
+      return new Answer<>(id, null, why, new ParticipantTimeoutException(tx, id, why), true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new Answer<>(id, null, "interrupted while waiting for " + phase, true);
+      String why = "interrupted while waiting for " + phase;
+      return new Answer<>(id, null, why, new ParticipantTimeoutException(tx, id, why), true);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null
           ? c.getCause()
@@ -114,12 +120,13 @@ public final class ParallelRound {
       if (cause instanceof Error error) {
         throw error;
       }
-      boolean unknown = cause instanceof dev.settle.core.ParticipantTimeoutException;
-      return new Answer<>(id, null, phase + " failed: " + cause, unknown);
+      boolean unknown = cause instanceof ParticipantTimeoutException;
+      return new Answer<>(id, null, phase + " failed: " + cause, cause, unknown);
     }
     if (clock.millis() > limit) {
-      return new Answer<>(id, null, phase + " answered after its timeout of " + timeout + "; outcome unknown", true);
+      String why = phase + " answered after its timeout of " + timeout + "; outcome unknown";
+      return new Answer<>(id, null, why, new ParticipantTimeoutException(tx, id, why), true);
     }
-    return new Answer<>(id, value, "", false);
+    return new Answer<>(id, value, "", null, false);
   }
 }

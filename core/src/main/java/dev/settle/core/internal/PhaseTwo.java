@@ -96,7 +96,7 @@ public final class PhaseTwo {
       Decision decision,
       List<Branch> branches,
       Map<BranchId, BranchState> settled,
-      String reason) {
+      Reason reason) {
     return driveOneByOne(tx, decision, branches, settled, reason, false);
   }
 
@@ -111,7 +111,7 @@ public final class PhaseTwo {
       Decision decision,
       List<Branch> branches,
       Map<BranchId, BranchState> settled,
-      String reason) {
+      Reason reason) {
     return driveOneByOne(tx, decision, branches, settled, reason, true);
   }
 
@@ -120,7 +120,7 @@ public final class PhaseTwo {
       Decision decision,
       List<Branch> branches,
       Map<BranchId, BranchState> settled,
-      String reason,
+      Reason reason,
       boolean holdBackAfterInDoubt) {
     Map<Branch, Driven> driven = new LinkedHashMap<>();
     Map<BranchId, BranchState> states = new LinkedHashMap<>(settled);
@@ -147,7 +147,7 @@ public final class PhaseTwo {
       Decision decision,
       List<Branch> branches,
       Map<BranchId, BranchState> settled,
-      String reason,
+      Reason reason,
       Executor executor) {
     List<CompletableFuture<Driven>> running = new ArrayList<>();
     for (Branch branch : branches) {
@@ -235,7 +235,7 @@ public final class PhaseTwo {
       Decision decision,
       Map<BranchId, BranchState> settled,
       Map<Branch, Driven> driven,
-      String reason) {
+      Reason reason) {
     Map<BranchId, BranchState> states = new LinkedHashMap<>(settled);
     List<LogRecord> records = new ArrayList<>(driven.size() + 1);
     RuntimeException lastFailure = null;
@@ -280,7 +280,7 @@ public final class PhaseTwo {
       TransactionId tx,
       Decision decision,
       Map<BranchId, BranchState> states,
-      String reason,
+      Reason reason,
       EventDispatcher events) {
     if (contradicts(decision, states)) {
       String detail = "heuristic: decision " + decision + ", branches " + states;
@@ -292,8 +292,8 @@ public final class PhaseTwo {
       events.publish(tx, EventType.TRANSACTION_COMMITTED, "");
       return new Outcome.Committed(tx, states);
     }
-    events.publish(tx, EventType.TRANSACTION_ROLLED_BACK, reason);
-    return new Outcome.RolledBack(tx, states, reason);
+    events.publish(tx, EventType.TRANSACTION_ROLLED_BACK, reason.text());
+    return new Outcome.RolledBack(tx, states, reason.text(), reason.branch(), reason.cause());
   }
 
   /** Whether some branch applied something other than {@code decision}. */

@@ -37,7 +37,7 @@ public final class RecoveryPass {
    * @param decision the logged decision, or roll back when none was logged
    * @param reason what to report as the reason
    */
-  public record Resolved(Decision decision, String reason) {}
+  public record Resolved(Decision decision, Reason reason) {}
 
   /**
    * The branches of a recovered transaction, sorted by what recovery must do with them.
@@ -179,11 +179,11 @@ public final class RecoveryPass {
     events.publish(tx, EventType.TRANSACTION_RECOVERING, "decision " + image.decision());
     Decision logged = image.decision();
     if (logged != null) {
-      return new Resolved(logged, "recovered after a crash with the decision logged");
+      return new Resolved(logged, Reason.of("recovered after a crash with the decision logged"));
     }
     String reason = "no decision logged before the crash: presumed abort";
     journal.append(new LogRecord.Decided(tx, Decision.ROLLBACK), force);
     events.publish(tx, EventType.DECIDED_ROLLBACK, reason);
-    return new Resolved(Decision.ROLLBACK, reason);
+    return new Resolved(Decision.ROLLBACK, Reason.of(reason));
   }
 }

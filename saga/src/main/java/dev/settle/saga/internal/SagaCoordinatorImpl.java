@@ -11,6 +11,7 @@ import dev.settle.core.internal.EventDispatcher;
 import dev.settle.core.internal.Journal;
 import dev.settle.core.internal.MdcScope;
 import dev.settle.core.internal.PhaseTwo;
+import dev.settle.core.internal.Reason;
 import dev.settle.core.internal.RecoveryLoop;
 import dev.settle.core.internal.RecoveryPass;
 import dev.settle.core.internal.Retrier;
@@ -101,7 +102,7 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
       return new Outcome.Committed(run.tx(), branches);
     }
     journal.decide(run.tx(), Decision.ROLLBACK);
-    events.publish(run.tx(), EventType.DECIDED_ROLLBACK, result.reason());
+    events.publish(run.tx(), EventType.DECIDED_ROLLBACK, result.reason().text());
     TransactionImage image = journal.live(run.tx());
     if (image == null) {
       throw new IllegalStateException("saga " + run.tx() + " vanished from the journal");
@@ -115,7 +116,7 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
       SagaDefinition definition,
       Map<String, byte[]> values,
       TransactionImage image,
-      String reason) {
+      Reason reason) {
     Map<BranchId, BranchState> settled = new LinkedHashMap<>();
     List<PhaseTwo.Branch> undo = new ArrayList<>();
     List<SagaStep> steps = definition.steps();
@@ -174,7 +175,7 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
       events.publish(tx, EventType.DECIDED_ROLLBACK, reason);
       Map<BranchId, BranchState> nothingRan = new LinkedHashMap<>();
       branches.forEach(b -> nothingRan.put(b.branchId(), BranchState.ROLLED_BACK));
-      return compensations.drive(tx, Decision.ROLLBACK, List.of(), nothingRan, reason);
+      return compensations.drive(tx, Decision.ROLLBACK, List.of(), nothingRan, Reason.of(reason));
     }
     if (definition == null || definition.steps().size() != branches.size()) {
       String why = definition == null
@@ -194,7 +195,7 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
       values.putAll(ContextCodec.decode(branch.data()));
     }
     if (image.decision() == Decision.ROLLBACK) {
-      return compensate(tx, definition, values, image, "recovered after a crash while compensating");
+      return compensate(tx, definition, values, image, Reason.of("recovered after a crash while compensating"));
     }
     if (image.decision() == Decision.COMMIT) {
       journal.end(tx);
@@ -208,7 +209,8 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
     for (int i = 0; i < branches.size(); i++) {
       BranchState state = branches.get(i).state();
       if (state == BranchState.FAILED) {
-        return finishForward(run, new SagaRun.Result(false, "step " + branches.get(i).branchId() + " had failed before the crash"));
+        BranchId failed = branches.get(i).branchId();
+        return finishForward(run, new SagaRun.Result(false, new Reason("step " + failed + " had failed before the crash", failed, null)));
       }
       if (state != BranchState.PREPARED) {
         // A started step's start is already in the log: logging it again before each retry
@@ -218,7 +220,7 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
         return finishForward(run, run.forward(i, started, started));
       }
     }
-    return finishForward(run, new SagaRun.Result(true, ""));
+    return finishForward(run, new SagaRun.Result(true, Reason.of("")));
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.settle.core.event.EventType;
 import dev.settle.core.internal.CallGuard;
 import dev.settle.core.internal.EventDispatcher;
 import dev.settle.core.internal.Journal;
+import dev.settle.core.internal.Reason;
 import dev.settle.core.internal.Retrier;
 import dev.settle.core.log.LogRecord;
 import dev.settle.saga.SagaDefinition;
@@ -27,7 +28,7 @@ final class SagaRun {
    * @param completed whether every step was applied
    * @param reason why the saga turns back, when it does
    */
-  record Result(boolean completed, String reason) {}
+  record Result(boolean completed, Reason reason) {}
 
   private final TransactionId tx;
   private final SagaDefinition definition;
@@ -114,7 +115,7 @@ final class SagaRun {
             step.name(),
             EventType.BRANCH_FAILED,
             (unknown ? "outcome unknown, will be compensated: " : "") + failure);
-        return new Result(false, "step " + step.name() + " failed: " + failure);
+        return new Result(false, new Reason("step " + step.name() + " failed: " + failure, step.name(), failure));
       }
       Map<String, byte[]> out = produced[0];
       values.putAll(out);
@@ -123,6 +124,6 @@ final class SagaRun {
           false);
       events.publish(tx, step.name(), EventType.BRANCH_PREPARED, "step applied");
     }
-    return new Result(true, "");
+    return new Result(true, Reason.of(""));
   }
 }

@@ -12,6 +12,7 @@ import dev.settle.core.internal.Journal;
 import dev.settle.core.internal.MdcScope;
 import dev.settle.core.internal.ParallelRound;
 import dev.settle.core.internal.PhaseTwo;
+import dev.settle.core.internal.Reason;
 import dev.settle.core.internal.RecoveryLoop;
 import dev.settle.core.internal.RecoveryPass;
 import dev.settle.core.internal.Retrier;
@@ -100,11 +101,11 @@ public final class TccCoordinatorImpl implements TccCoordinator {
                   return null;
                 }));
       }
-      String reason = "";
+      Reason reason = Reason.of("");
       for (ParallelRound.Answer<Void> answer :
           tryRound.run(tx, tries, tryTimeout, deadline.toEpochMilli(), "try")) {
         if (!answer.succeeded() && reason.isEmpty()) {
-          reason = "branch " + answer.id() + ": " + answer.failure();
+          reason = new Reason("branch " + answer.id() + ": " + answer.failure(), answer.id(), answer.error());
         }
       }
       Decision decision = reason.isEmpty() ? Decision.COMMIT : Decision.ROLLBACK;
@@ -112,7 +113,7 @@ public final class TccCoordinatorImpl implements TccCoordinator {
       events.publish(
           tx,
           decision == Decision.COMMIT ? EventType.DECIDED_COMMIT : EventType.DECIDED_ROLLBACK,
-          reason);
+          reason.text());
 
       List<PhaseTwo.Branch> calls = new ArrayList<>();
       for (TccBranch branch : transaction.branches()) {
@@ -141,7 +142,7 @@ public final class TccCoordinatorImpl implements TccCoordinator {
     TransactionId tx = image.transactionId();
     RecoveryPass.Resolved resolved = RecoveryPass.resolve(journal, events, image, true);
     Decision decision = resolved.decision();
-    String reason = resolved.reason();
+    Reason reason = resolved.reason();
     Instant deadline = Instant.ofEpochMilli(image.deadlineMillis());
     RecoveryPass.Sorted<TccParticipant> sorted = RecoveryPass.sort(image, participants::get, events);
     List<PhaseTwo.Branch> calls = new ArrayList<>();

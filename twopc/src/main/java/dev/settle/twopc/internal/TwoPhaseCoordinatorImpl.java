@@ -16,6 +16,7 @@ import dev.settle.core.internal.Journal;
 import dev.settle.core.internal.MdcScope;
 import dev.settle.core.internal.ParallelRound;
 import dev.settle.core.internal.PhaseTwo;
+import dev.settle.core.internal.Reason;
 import dev.settle.core.internal.RecoveryLoop;
 import dev.settle.core.internal.RecoveryPass;
 import dev.settle.core.log.BranchImage;
@@ -95,7 +96,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
       events.publish(tx, EventType.TRANSACTION_BEGUN, branches.size() + " participants");
       branches.forEach((id, p) -> events.publish(tx, id, EventType.BRANCH_REGISTERED, p.name()));
 
-      String workFailure = runWork(tx, transaction);
+      Reason workFailure = runWork(tx, transaction);
       if (!workFailure.isEmpty()) {
         return rollBack(tx, branches, Map.of(), workFailure);
       }
@@ -146,10 +147,10 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
         });
   }
 
-  private String runWork(TransactionId tx, TwoPhaseTransaction transaction) {
+  private Reason runWork(TransactionId tx, TwoPhaseTransaction transaction) {
     Map<BranchId, TwoPhaseParticipant> branches = transaction.participants();
     boolean success = false;
-    String failure = "";
+    Reason failure = Reason.of("");
     Map<BranchId, TwoPhaseParticipant> begun = new LinkedHashMap<>();
     try {
       for (Map.Entry<BranchId, TwoPhaseParticipant> e : branches.entrySet()) {
@@ -159,7 +160,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
       transaction.work().run(tx);
       success = true;
     } catch (Exception e) {
-      failure = "work failed: " + e;
+      failure = new Reason("work failed: " + e, null, e);
     }
     for (Map.Entry<BranchId, TwoPhaseParticipant> e : begun.entrySet()) {
       BranchId id = e.getKey();
@@ -167,7 +168,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
         e.getValue().end(context(tx, id, 1), success);
       } catch (RuntimeException endFailure) {
         if (failure.isEmpty()) {
-          failure = "branch " + id + " could not end its work: " + endFailure;
+          failure = new Reason("branch " + id + " could not end its work: " + endFailure, id, endFailure);
         }
       }
     }
@@ -193,7 +194,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
       return onePhaseUnknown(tx, id, participant, e);
     } catch (RuntimeException e) {
       // The SPI's contract: any other failure of a one-phase commit means it did not commit.
-      return rollBack(tx, Map.of(id, participant), Map.of(), "one-phase commit failed: " + e);
+      return rollBack(tx, Map.of(id, participant), Map.of(), new Reason("one-phase commit failed: " + e, id, e));
     }
     return onePhaseEnded(tx, id, BranchState.COMMITTED, "one-phase");
   }
@@ -245,9 +246,9 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
       // The participant was the one to decide: its rollback is a clean end, not a heuristic.
       events.publish(tx, id, EventType.BRANCH_ROLLED_BACK, detail);
       events.publish(tx, EventType.TRANSACTION_ROLLED_BACK, detail);
-      return new Outcome.RolledBack(tx, states, detail);
+      return new Outcome.RolledBack(tx, states, detail, id, null); // the branch decided alone
     }
-    return PhaseTwo.ended(tx, Decision.COMMIT, states, detail, events);
+    return PhaseTwo.ended(tx, Decision.COMMIT, states, Reason.of(detail), events);
   }
 
   private Outcome twoPhase(TransactionId tx, Map<BranchId, TwoPhaseParticipant> branches, long start) {
@@ -259,7 +260,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
 
     Map<BranchId, BranchState> settled = new LinkedHashMap<>();
     Map<BranchId, TwoPhaseParticipant> toFinish = new LinkedHashMap<>();
-    String reason = "";
+    Reason reason = Reason.of("");
     for (ParallelRound.Answer<Vote> answer : answers) {
       Vote vote = answer.value();
       if (answer.succeeded() && vote == Vote.READ_ONLY) {
@@ -267,11 +268,11 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
         events.publish(tx, answer.id(), EventType.BRANCH_READ_ONLY, "");
       } else if (answer.succeeded() && vote == Vote.ABORT) {
         settled.put(answer.id(), BranchState.ROLLED_BACK); // it rolled itself back
-        reason = reason.isEmpty() ? "branch " + answer.id() + " voted abort" : reason;
+        reason = reason.isEmpty() ? new Reason("branch " + answer.id() + " voted abort", answer.id(), null) : reason;
       } else {
         toFinish.put(answer.id(), branches.get(answer.id()));
         if (!answer.succeeded() && reason.isEmpty()) {
-          reason = "branch " + answer.id() + ": " + answer.failure();
+          reason = new Reason("branch " + answer.id() + ": " + answer.failure(), answer.id(), answer.error());
         }
       }
     }
@@ -290,17 +291,17 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
     }
     journal.decide(tx, Decision.COMMIT);
     events.publish(tx, EventType.DECIDED_COMMIT, "");
-    return phaseTwo.drive(tx, Decision.COMMIT, calls(tx, toFinish, Decision.COMMIT), settled, "");
+    return phaseTwo.drive(tx, Decision.COMMIT, calls(tx, toFinish, Decision.COMMIT), settled, Reason.of(""));
   }
 
   private Outcome rollBack(
       TransactionId tx,
       Map<BranchId, TwoPhaseParticipant> branches,
       Map<BranchId, BranchState> settled,
-      String reason) {
+      Reason reason) {
     // Presumed abort: the rollback decision need not be forced.
     journal.append(new LogRecord.Decided(tx, Decision.ROLLBACK), false);
-    events.publish(tx, EventType.DECIDED_ROLLBACK, reason);
+    events.publish(tx, EventType.DECIDED_ROLLBACK, reason.text());
     return phaseTwo.drive(tx, Decision.ROLLBACK, calls(tx, branches, Decision.ROLLBACK), settled, reason);
   }
 
@@ -365,7 +366,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
     // Presumed abort: a missing decision already means roll back, so writing it need not force.
     RecoveryPass.Resolved resolved = RecoveryPass.resolve(journal, events, image, false);
     Decision decision = resolved.decision();
-    String reason = resolved.reason();
+    Reason reason = resolved.reason();
     RecoveryPass.Sorted<TwoPhaseParticipant> sorted = RecoveryPass.sort(image, participants::get, events);
     Map<BranchId, TwoPhaseParticipant> toFinish = new LinkedHashMap<>();
     sorted.toFinish().forEach((branch, participant) -> toFinish.put(branch.branchId(), participant));

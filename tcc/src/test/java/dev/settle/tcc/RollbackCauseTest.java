@@ -1,0 +1,87 @@
+package dev.settle.tcc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.settle.core.BranchId;
+import dev.settle.core.Outcome;
+import dev.settle.core.ParticipantTimeoutException;
+import dev.settle.core.log.InMemoryTransactionLog;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** A rolled-back TCC outcome names the branch whose Try failed and carries what it threw. */
+class RollbackCauseTest {
+  private static final RuntimeException REFUSED = new IllegalStateException("insufficient funds");
+
+  private static TccParticipant participant(String name, Runnable onTry) {
+    return new TccParticipant() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public void tryReserve(TccContext context) {
+        onTry.run();
+      }
+
+      @Override
+      public void confirm(TccContext context) {}
+
+      @Override
+      public void cancel(TccContext context) {}
+    };
+  }
+
+  @Test
+  void aRefusedTryIsTheCauseItselfNotOnlyText() {
+    TccParticipant ok = participant("ok", () -> {});
+    TccParticipant refusing = participant("refusing", () -> {
+      throw REFUSED;
+    });
+    try (TccCoordinator coordinator = TccCoordinator.builder().log(new InMemoryTransactionLog()).build()) {
+      Outcome outcome =
+          coordinator.execute(
+              TccTransaction.builder().branch("credit", ok, "x").branch("debit", refusing, "x").build());
+      assertThat(outcome)
+          .isInstanceOfSatisfying(
+              Outcome.RolledBack.class,
+              rolledBack -> {
+                assertThat(rolledBack.failedBranch()).isEqualTo(new BranchId("debit"));
+                assertThat(rolledBack.cause()).isSameAs(REFUSED);
+                assertThat(rolledBack.reason()).contains("debit", "insufficient funds");
+              });
+    }
+  }
+
+  @Test
+  void aTryThatNeverAnswersIsCarriedAsATimeout() {
+    TccParticipant slow = participant("slow", () -> sleep(Duration.ofMillis(500)));
+    try (TccCoordinator coordinator =
+        TccCoordinator.builder().log(new InMemoryTransactionLog()).tryTimeout(Duration.ofMillis(50)).build()) {
+      Outcome outcome = coordinator.execute(TccTransaction.builder().branch("debit", slow, "x").build());
+      assertThat(outcome)
+          .isInstanceOfSatisfying(
+              Outcome.RolledBack.class,
+              rolledBack -> {
+                assertThat(rolledBack.failedBranch()).isEqualTo(new BranchId("debit"));
+                assertThat(rolledBack.cause()).isInstanceOf(ParticipantTimeoutException.class);
+              });
+    }
+  }
+
+  @Test
+  void aCleanCommitCarriesNoCauseAndAPlainRollbackNone() {
+    Outcome.RolledBack plain = new Outcome.RolledBack(new dev.settle.core.TransactionId("t"), java.util.Map.of(), "why");
+    assertThat(plain.failedBranch()).isNull();
+    assertThat(plain.cause()).isNull();
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -329,23 +329,9 @@ public final class FileWallet implements AutoCloseable {
       default -> {
         @SuppressWarnings("unchecked")
         Coordinator<TwoPhaseTransaction> twoPc = (Coordinator<TwoPhaseTransaction>) coordinator;
-        XAConnection debit = shardOf(from).xaDataSource().getXAConnection();
-        XAConnection credit = shardOf(to).xaDataSource().getXAConnection();
-        try {
-          return twoPc.execute(
-              TwoPhaseTransaction.builder()
-                  .enlist("debit", new XaParticipant(shardOf(from).name(), debit.getXAResource()))
-                  .enlist("credit", new XaParticipant(shardOf(to).name(), credit.getXAResource()))
-                  .work(
-                      tx -> {
-                        JdbcShard.add(debit.getConnection(), from, -cents);
-                        JdbcShard.add(credit.getConnection(), to, cents);
-                      })
-                  .build());
-        } finally {
-          debit.close();
-          credit.close();
-        }
+        return JdbcShard.transferOverXa(
+            twoPc, shardOf(from).xaDataSource(), shardOf(from).name(), shardOf(to).xaDataSource(),
+            shardOf(to).name(), from, to, cents);
       }
     }
   }

@@ -1,6 +1,10 @@
 package dev.settle.examples.files;
 
+import dev.settle.core.Coordinator;
+import dev.settle.core.Outcome;
 import dev.settle.tcc.fence.JdbcTccFence;
+import dev.settle.twopc.TwoPhaseTransaction;
+import dev.settle.twopc.xa.XaParticipant;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,6 +15,7 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.sql.XAConnection;
 import javax.sql.XADataSource;
 import org.h2.jdbcx.JdbcDataSource;
 
@@ -122,6 +127,42 @@ public final class JdbcShard {
   }
 
   /** Moves {@code delta} cents on {@code account} within the caller's transaction; refuses to go below zero. */
+  /**
+   * One 2PC transfer: the debit and the credit each an XA transaction on its shard, on XA
+   * connections opened for this transfer, participants named after their shards.
+   */
+  static Outcome transferOverXa(
+      Coordinator<TwoPhaseTransaction> coordinator,
+      XADataSource debitShard,
+      String debitShardName,
+      XADataSource creditShard,
+      String creditShardName,
+      String from,
+      String to,
+      long cents)
+      throws SQLException {
+    XAConnection debit = debitShard.getXAConnection();
+    try {
+      XAConnection credit = creditShard.getXAConnection();
+      try {
+        return coordinator.execute(
+            TwoPhaseTransaction.builder()
+                .enlist("debit", new XaParticipant(debitShardName, debit.getXAResource()))
+                .enlist("credit", new XaParticipant(creditShardName, credit.getXAResource()))
+                .work(
+                    tx -> {
+                      add(debit.getConnection(), from, -cents);
+                      add(credit.getConnection(), to, cents);
+                    })
+                .build());
+      } finally {
+        credit.close();
+      }
+    } finally {
+      debit.close();
+    }
+  }
+
   static void add(Connection c, String account, long delta) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement("UPDATE accounts SET balance = balance + ? WHERE id = ? AND balance + ? >= 0")) {

@@ -267,26 +267,10 @@ public final class PgWallet implements AutoCloseable {
   private Outcome transferTwoPhase(String from, String to, long cents) throws SQLException {
     @SuppressWarnings("unchecked")
     Coordinator<TwoPhaseTransaction> twoPc = (Coordinator<TwoPhaseTransaction>) coordinator;
-    XAConnection debit = xaShards.get(shardOf(from)).getXAConnection();
-    try {
-      XAConnection credit = xaShards.get(shardOf(to)).getXAConnection();
-      try {
-        return twoPc.execute(
-            TwoPhaseTransaction.builder()
-                .enlist("debit", new XaParticipant("shard-" + shardOf(from), debit.getXAResource()))
-                .enlist("credit", new XaParticipant("shard-" + shardOf(to), credit.getXAResource()))
-                .work(
-                    tx -> {
-                      JdbcShard.add(debit.getConnection(), from, -cents);
-                      JdbcShard.add(credit.getConnection(), to, cents);
-                    })
-                .build());
-      } finally {
-        credit.close();
-      }
-    } finally {
-      debit.close();
-    }
+    int debit = shardOf(from);
+    int credit = shardOf(to);
+    return JdbcShard.transferOverXa(
+        twoPc, xaShards.get(debit), "shard-" + debit, xaShards.get(credit), "shard-" + credit, from, to, cents);
   }
 
   /**

@@ -45,4 +45,10 @@ public class HeuristicBranchException extends ParticipantException {
   public BranchState applied() {
     return applied;
   }
+
+  /** A heuristic. */
+  @Override
+  public FailureKind kind() {
+    return FailureKind.HEURISTIC;
+  }
 }

@@ -3,6 +3,7 @@ package dev.settle.core;
 import dev.settle.core.internal.Assert;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
@@ -24,6 +25,36 @@ public sealed interface Outcome
   /** Whether the transaction reached a clean end (committed or rolled back). */
   default boolean isClean() {
     return this instanceof Committed || this instanceof RolledBack;
+  }
+
+  /**
+   * Why this transaction did not commit, as a {@link FailureKind}; empty for {@link Committed}.
+   * Rolled back: by the failed branch's exception (a refusal, a timeout, another failure), an abort
+   * vote is a refusal, and a rollback with neither branch nor exception is recovery's presumed
+   * abort after the coordinator stopped. In doubt: a timeout if the last failure was one, else a
+   * participant failure. Mixed: heuristic.
+   */
+  default Optional<FailureKind> failureKind() {
+    if (this instanceof Committed) {
+      return Optional.empty();
+    }
+    if (this instanceof Mixed) {
+      return Optional.of(FailureKind.HEURISTIC);
+    }
+    if (this instanceof InDoubt inDoubt) {
+      return Optional.of(
+          inDoubt.lastFailure() instanceof ParticipantTimeoutException
+              ? FailureKind.TIMEOUT
+              : FailureKind.PARTICIPANT_FAILURE);
+    }
+    RolledBack rolledBack = (RolledBack) this;
+    Throwable cause = rolledBack.cause();
+    if (cause == null) {
+      return Optional.of(
+          rolledBack.failedBranch() == null ? FailureKind.COORDINATOR_CRASH : FailureKind.BUSINESS_REFUSAL);
+    }
+    return Optional.of(
+        cause instanceof ParticipantException failed ? failed.kind() : FailureKind.PARTICIPANT_FAILURE);
   }
 
   /** Returns this outcome if it is clean, else throws {@link HeuristicOutcomeException}. */

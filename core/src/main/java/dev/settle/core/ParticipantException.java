@@ -18,6 +18,14 @@ public class ParticipantException extends SettleException {
     this.branchId = branchId;
   }
 
+  /**
+   * What kind of failure this is, for outcomes and metrics; a plain participant failure unless a
+   * subclass says otherwise (a timeout, a business refusal).
+   */
+  public FailureKind kind() {
+    return FailureKind.PARTICIPANT_FAILURE;
+  }
+
   /** The branch whose call failed, if known. */
   public @Nullable BranchId branchId() {
     return branchId;

@@ -31,4 +31,10 @@ public class ParticipantTimeoutException extends ParticipantException {
       @Nullable Throwable cause) {
     super(transactionId, branchId, message, cause);
   }
+
+  /** A timeout. */
+  @Override
+  public FailureKind kind() {
+    return FailureKind.TIMEOUT;
+  }
 }

@@ -1,6 +1,7 @@
 package dev.settle.tcc;
 
 import dev.settle.core.BranchId;
+import dev.settle.core.FailureKind;
 import dev.settle.core.ParticipantException;
 import dev.settle.core.TransactionId;
 
@@ -15,5 +16,11 @@ public class TryRefusedException extends ParticipantException {
   /** A refused Try, and why. */
   public TryRefusedException(TransactionId transactionId, BranchId branchId, String why) {
     super(transactionId, branchId, "try refused: " + why, null);
+  }
+
+  /** A Try refused by the fence came too late (after its deadline or its Cancel): a timeout. */
+  @Override
+  public FailureKind kind() {
+    return FailureKind.TIMEOUT;
   }
 }

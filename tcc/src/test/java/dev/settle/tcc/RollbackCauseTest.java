@@ -3,6 +3,8 @@ package dev.settle.tcc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.settle.core.BranchId;
+import dev.settle.core.BusinessRefusalException;
+import dev.settle.core.FailureKind;
 import dev.settle.core.Outcome;
 import dev.settle.core.ParticipantTimeoutException;
 import dev.settle.core.log.InMemoryTransactionLog;
@@ -50,6 +52,7 @@ class RollbackCauseTest {
                 assertThat(rolledBack.failedBranch()).isEqualTo(new BranchId("debit"));
                 assertThat(rolledBack.cause()).isSameAs(REFUSED);
                 assertThat(rolledBack.reason()).contains("debit", "insufficient funds");
+                assertThat(rolledBack.failureKind()).contains(FailureKind.PARTICIPANT_FAILURE);
               });
     }
   }
@@ -66,7 +69,22 @@ class RollbackCauseTest {
               rolledBack -> {
                 assertThat(rolledBack.failedBranch()).isEqualTo(new BranchId("debit"));
                 assertThat(rolledBack.cause()).isInstanceOf(ParticipantTimeoutException.class);
+                assertThat(rolledBack.failureKind()).contains(FailureKind.TIMEOUT);
               });
+    }
+  }
+
+  @Test
+  void aBusinessRefusalIsCountedApartFromBreakdowns() {
+    TccParticipant refusing = participant("refusing", () -> {
+      throw new BusinessRefusalException("insufficient funds");
+    });
+    try (TccCoordinator coordinator = TccCoordinator.builder().log(new InMemoryTransactionLog()).build()) {
+      Outcome outcome = coordinator.execute(TccTransaction.builder().branch("debit", refusing, "x").build());
+      assertThat(outcome.failureKind()).contains(FailureKind.BUSINESS_REFUSAL);
+      Outcome committed =
+          coordinator.execute(TccTransaction.builder().branch("debit", participant("ok", () -> {}), "x").build());
+      assertThat(committed.failureKind()).isEmpty();
     }
   }
 

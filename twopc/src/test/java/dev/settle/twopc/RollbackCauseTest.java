@@ -3,9 +3,13 @@ package dev.settle.twopc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.settle.core.BranchId;
+import dev.settle.core.FailureKind;
 import dev.settle.core.Outcome;
+import dev.settle.core.TransactionId;
+import dev.settle.core.log.LogRecord;
 import dev.settle.core.log.InMemoryTransactionLog;
 import java.io.IOException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -69,6 +73,23 @@ class RollbackCauseTest {
             .build());
     assertThat(rolledBack.failedBranch()).isEqualTo(new BranchId("b"));
     assertThat(rolledBack.cause()).isNull();
+    assertThat(rolledBack.failureKind()).contains(FailureKind.BUSINESS_REFUSAL);
+  }
+
+  @Test
+  void aRollbackPresumedAfterACrashIsTheCoordinatorsNotABranchs() {
+    InMemoryTransactionLog log = new InMemoryTransactionLog();
+    TransactionId tx = new TransactionId("crashed-before-deciding");
+    log.append(
+        List.of(new LogRecord.Begin(tx, "2pc", 0, Long.MAX_VALUE, "settle"),
+            new LogRecord.BranchRegistered(tx, new BranchId("a"), "a", new byte[0])),
+        true);
+    try (TwoPhaseCoordinator coordinator =
+        TwoPhaseCoordinator.builder().log(log).participant(voting("a", Vote.PREPARED, false)).build()) {
+      assertThat(coordinator.recover())
+          .singleElement()
+          .satisfies(o -> assertThat(o.failureKind()).contains(FailureKind.COORDINATOR_CRASH));
+    }
   }
 
   @Test
@@ -84,5 +105,6 @@ class RollbackCauseTest {
             .build());
     assertThat(rolledBack.failedBranch()).isNull();
     assertThat(rolledBack.cause()).isSameAs(broken);
+    assertThat(rolledBack.failureKind()).contains(FailureKind.PARTICIPANT_FAILURE);
   }
 }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "settle-examples",
     mixinStandardHelpOptions = true,
-    version = "settle-examples 0.1.0-SNAPSHOT",
+    versionProvider = VersionProvider.class,
     description = "Settle's examples: the sharded wallet and the event-sourced ledger.",
     footer = {
       "",
@@ -41,7 +41,10 @@ public final class SettleCli implements Runnable {
 
   /** Runs the CLI and returns its exit status. */
   public static int execute(String... args) {
-    return new CommandLine(new SettleCli()).setExecutionExceptionHandler(SettleCli::failed).execute(args);
+    return new CommandLine(new SettleCli())
+        .setParameterExceptionHandler(new BadUsage())
+        .setExecutionExceptionHandler(SettleCli::failed)
+        .execute(args);
   }
 
   /**

@@ -57,7 +57,7 @@ class SettleCliTest {
   void badFlagsExitWithTwoAndSayWhy() {
     Run unknown = run("wallet", "--protocol", "paxos");
     assertThat(unknown.status()).isEqualTo(2);
-    assertThat(unknown.err()).contains("unknown protocol \"paxos\"").contains("Usage:");
+    assertThat(unknown.err()).contains("unknown protocol \"paxos\"").doesNotContain("Usage:");
     assertThat(run("wallet", "--no-such-flag").status()).isEqualTo(2);
     assertThat(run("wallet", "--protocol", "2pc", "--threads", "0").err()).contains("--threads must be at least 1");
     assertThat(run().status()).isEqualTo(2);

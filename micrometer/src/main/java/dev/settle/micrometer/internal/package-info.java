@@ -1,0 +1,5 @@
+/** The meters' implementation: the metered coordinator, listener and log. Not API. */
+@NullMarked
+package dev.settle.micrometer.internal;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,31 @@
+package dev.settle.testkit;
+
+/**
+ * What a {@link SharedLogSimulation} run did; the invariants held (a run that breaks one throws).
+ *
+ * @param seed replays the run exactly
+ * @param transactions transactions started
+ * @param committed transactions that ended committed, by the log
+ * @param rolledBack transactions that ended rolled back (or with no decision), by the log
+ * @param crashes nodes that died
+ * @param pauses nodes that froze for longer than their lease
+ * @param clockJumps forward jumps of the database clock
+ * @param concurrentClaims recoveries run while another node's claim held its rows
+ * @param takeovers transactions that moved from one owner to another (claims and restarts)
+ * @param refusedWrites appends refused because their node had lost the transaction
+ * @param recoveries recovery passes run
+ * @param elapsedNanos real time the run took
+ */
+public record SharedLogResult(
+    long seed,
+    long transactions,
+    long committed,
+    long rolledBack,
+    long crashes,
+    long pauses,
+    long clockJumps,
+    long concurrentClaims,
+    long takeovers,
+    long refusedWrites,
+    long recoveries,
+    long elapsedNanos) {}

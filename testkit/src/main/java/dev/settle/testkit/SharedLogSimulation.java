@@ -1,6 +1,7 @@
 package dev.settle.testkit;
 
 import dev.settle.core.BranchId;
+import dev.settle.core.BranchState;
 import dev.settle.core.Coordinator;
 import dev.settle.core.Decision;
 import dev.settle.core.Outcome;
@@ -58,8 +59,10 @@ import org.jspecify.annotations.Nullable;
  * replays the run. H2 must be on the class path (a test dependency of yours). The scenario's
  * participants are shared by every node, as remote participants are; each node builds its own
  * coordinator from {@link Scenario#coordinator}. Participants must record every branch in the
- * ledger (TCC, or 2PC without read-only votes); heuristic answers, interrupts, reused ids and
- * rival recoveries are not part of this simulation's fault model.
+ * ledger when it takes effect (TCC Confirms, saga actions and compensations, 2PC commits; a
+ * one-phase commit, which logs no decision, counts as committed when its branch's last logged
+ * state is); 2PC read-only votes, heuristic answers, interrupts, reused ids and rival recoveries
+ * are not part of this simulation's fault model.
  *
  * <pre>{@code
  * SharedLogResult result = SharedLogSimulation.withSeed(42)
@@ -230,6 +233,9 @@ public final class SharedLogSimulation {
   /** An outcome a node reported. */
   private record Report(String node, Outcome outcome, String where) {}
 
+  /** A transaction taken from its owner: the {@code seq}-th takeover seen, by {@code by}. */
+  private record Loss(long seq, String by) {}
+
   /** One run's moving parts. */
   private final class Run<T> implements AutoCloseable {
     final World world;
@@ -239,8 +245,8 @@ public final class SharedLogSimulation {
     final Connection watch;
     final List<Slot> slots = new ArrayList<>();
     final List<Report> reports = new ArrayList<>();
-    /** "node@epoch tx" to who took it. */
-    final Map<String, String> lost = new HashMap<>();
+    /** "node@epoch tx" to when (the number of takeovers seen before it) and by whom it was taken. */
+    final Map<String, Loss> lost = new HashMap<>();
     final List<String> violations = new ArrayList<>();
     final long heartbeat = Math.max(25, lease.toMillis() / 4);
     final long recoveryEvery = Math.max(50, lease.toMillis() / 2);
@@ -319,7 +325,7 @@ public final class SharedLogSimulation {
             pause(node, frozen);
           }
         } finally {
-          frozen.resume(); // if no peer's pass woke it up
+          frozen.resume(); // a no-op unless the pause failed half-way
         }
         frozen.rethrow();
       } else {
@@ -329,8 +335,9 @@ public final class SharedLogSimulation {
 
     private void runOn(Slot node, T transaction) {
       String by = node.id();
+      long since = takeovers;
       try {
-        report(by, node.coordinator().execute(transaction), "execute");
+        report(by, node.coordinator().execute(transaction), "execute", since);
       } catch (SimulatedCrash crash) {
         die(node);
       } catch (OwnershipLostException e) {
@@ -351,6 +358,14 @@ public final class SharedLogSimulation {
     private void pause(Slot node, Frozen frozen) {
       pauses++;
       frozenNode = node;
+      Map<String, String> atFreeze = unfinishedOwners();
+      Runnable wake =
+          () -> {
+            if (frozen.parked()) {
+              noteTakeovers(atFreeze); // what it lost while frozen, before it writes again
+              frozen.resume();
+            }
+          };
       try {
         world.tick(lease.plusMillis(1 + random.nextInt((int) lease.toMillis())));
         List<Slot> peers = slots.stream().filter(p -> p.live && p != node).toList();
@@ -363,14 +378,15 @@ public final class SharedLogSimulation {
           }
           if (i == wakeIn) {
             if (random.nextBoolean()) {
-              world.faults().beforeNextCall(frozen::resume);
+              world.faults().beforeNextCall(wake);
             } else {
-              peer.hooked().before(1 + random.nextInt(3), frozen::resume);
+              peer.hooked().before(1 + random.nextInt(3), wake);
             }
           }
           recoveryPass(peer, true);
           world.faults().disarm();
         }
+        wake.run(); // no peer's pass woke it up
       } finally {
         frozenNode = null;
       }
@@ -429,9 +445,10 @@ public final class SharedLogSimulation {
       Map<String, String> before = unfinishedOwners();
       recoveries++;
       String by = node.id();
+      long since = takeovers;
       try {
         for (Outcome outcome : node.coordinator().recover()) {
-          report(by, outcome, "recover");
+          report(by, outcome, "recover", since);
         }
       } catch (SimulatedCrash crash) {
         die(node);
@@ -466,16 +483,22 @@ public final class SharedLogSimulation {
       recoveryPass(slot, false); // a node recovers when it starts
     }
 
-    private void report(String by, Outcome outcome, String where) {
+    /**
+     * Notes what {@code by} reported from a call ({@code where}) that began when {@code since}
+     * takeovers had been seen: a node that lost the transaction during that call must not report
+     * an outcome for it. (It may have lost it before and claimed it back since, as a recovery pass
+     * does from a dead node.)
+     */
+    private void report(String by, Outcome outcome, String where, long since) {
       reports.add(new Report(by, outcome, where));
       if (claimsAnOutcome(outcome)) {
         world.faults().finished(outcome.transactionId());
-        String takenBy = lost.get(by + " " + outcome.transactionId());
-        if (takenBy != null) {
+        Loss loss = lost.get(by + " " + outcome.transactionId());
+        if (loss != null && loss.seq() >= since) {
           violations.add(
               "no outcome after lost ownership: " + by + " reported " + kind(outcome) + " for "
-                  + outcome.transactionId() + " from " + where + " after " + takenBy + " had taken"
-                  + " the transaction from it");
+                  + outcome.transactionId() + " from " + where + " after " + loss.by() + " had taken"
+                  + " the transaction from it during that call");
         }
       }
     }
@@ -508,8 +531,11 @@ public final class SharedLogSimulation {
             if (rs.next()) {
               String owner = rs.getString(1) + "@" + rs.getLong(2);
               if (!owner.equals(e.getValue())) {
-                takeovers++;
-                lost.put(e.getValue() + " " + e.getKey(), owner);
+                String key = e.getValue() + " " + e.getKey();
+                Loss known = lost.get(key);
+                if (known == null || !known.by().equals(owner)) { // seen once, by the innermost snapshot
+                  lost.put(key, new Loss(takeovers++, owner));
+                }
               }
             }
           }
@@ -573,7 +599,8 @@ public final class SharedLogSimulation {
         Invariants.truthfulOutcome(r.outcome, applied);
       }
       scenario.checkInvariants(world);
-      if (transactions > 0 && rows.values().stream().noneMatch(r -> r.decision == Decision.COMMIT)) {
+      if (transactions > 0
+          && rows.values().stream().noneMatch(r -> r.decision == Decision.COMMIT || onePhaseCommitted(r))) {
         throw new AssertionError(
             "nothing committed: none of the " + transactions + " transactions committed, so the"
                 + " invariants were checked on nothing");
@@ -600,7 +627,7 @@ public final class SharedLogSimulation {
     }
 
     private void atomicity(Row row, AppliedLedger applied) {
-      boolean commit = row.decision == Decision.COMMIT;
+      boolean commit = row.decision == Decision.COMMIT || onePhaseCommitted(row);
       for (LogRecord record : row.records) {
         if (record instanceof LogRecord.BranchRegistered b) {
           BranchId branch = b.branchId();
@@ -617,6 +644,21 @@ public final class SharedLogSimulation {
           }
         }
       }
+    }
+
+    /**
+     * Whether {@code row} is a 2PC one-phase commit, which logs no decision: its one branch's last
+     * state is COMMITTED.
+     */
+    private boolean onePhaseCommitted(Row row) {
+      long branches = row.records.stream().filter(r -> r instanceof LogRecord.BranchRegistered).count();
+      BranchState last = null;
+      for (LogRecord r : row.records) {
+        if (r instanceof LogRecord.BranchUpdated u) {
+          last = u.state();
+        }
+      }
+      return row.decision == null && branches == 1 && last == BranchState.COMMITTED;
     }
 
     /** Every transaction row of the log with its records. */
@@ -651,7 +693,8 @@ public final class SharedLogSimulation {
 
     SharedLogResult result(long elapsed) {
       Map<String, Row> rows = rows();
-      long committed = rows.values().stream().filter(r -> r.decision == Decision.COMMIT).count();
+      long committed =
+          rows.values().stream().filter(r -> r.decision == Decision.COMMIT || onePhaseCommitted(r)).count();
       return new SharedLogResult(
           seed, transactions, committed, rows.size() - committed, crashes, pauses, jumps, concurrent,
           takeovers, refused, recoveries, elapsed);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Several coordinator nodes over the real shared JDBC log (H2, on the run's virtual clock), every
@@ -39,6 +41,19 @@ class SharedLogSimulationTest {
         SEEDS, crashes, pauses, jumps, concurrent, takeovers, refused);
     // Every fault struck, and the paused nodes' late writes met the fence.
     assertThat(new long[] {crashes, pauses, jumps, concurrent, takeovers, refused}).doesNotContain(0L);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Protocols.class)
+  @SuppressWarnings("unchecked")
+  void everyProtocolsCoordinatorsShareTheLogSafely(Protocols protocol) {
+    for (long seed = 1; seed <= 2; seed++) {
+      SharedLogResult result =
+          SharedLogSimulation.withSeed(seed)
+              .transactions(150)
+              .run(w -> (Scenario<Object>) protocol.scenario.apply(w));
+      assertThat(result.committed()).as("%s seed %d committed something", protocol, seed).isPositive();
+    }
   }
 
   @Test

@@ -4,9 +4,10 @@ package dev.settle.testkit;
  * How often each fault of the coordinator nodes strikes in a {@link SharedLogSimulation}, as
  * probabilities from 0 to 1. The faults of participant calls are the {@link FaultPlan}'s.
  *
- * @param crash per transaction: the node running it dies at one of its log appends, before or
- *     after the append is stored; it comes back some transactions later, under its own name (a new
- *     epoch, which fences the dead one) or under a new one (its peers must take over what it left)
+ * @param crash per transaction and per recovery pass: the node running it dies at one of its log
+ *     appends, before or after the append is stored; it comes back some transactions later, under
+ *     its own name (a new epoch, which fences the dead one) or under a new one (its peers must take
+ *     over what it left)
  * @param pause per transaction: the node running it freezes, at a participant call or just before
  *     a log append, for longer than its lease; meanwhile its peers renew their leases, recover and
  *     take over its transactions; then it wakes up and goes on writing

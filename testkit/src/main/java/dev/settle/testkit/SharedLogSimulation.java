@@ -37,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Each transaction of the scenario's workload runs on a randomly chosen live node, with the
  * {@link FaultPlan}'s faults in participant calls and the {@link NodeFaults}: nodes crash at a log
- * append and come back later under the same or a new name; nodes freeze in mid-transaction for
+ * append (in a transaction or a recovery pass) and come back later under the same or a new name; nodes freeze in mid-transaction for
  * longer than their lease while their peers take over, then go on writing late; two nodes claim
  * at once; the database clock jumps forward. Then faults stop, every node comes back, and
  * recovery rounds (each a lease later) finish what is left. The run then checks, from the log's

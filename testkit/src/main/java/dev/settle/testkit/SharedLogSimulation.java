@@ -464,6 +464,7 @@ public final class SharedLogSimulation {
     }
 
     private void open(Slot slot) {
+      Map<String, String> before = unfinishedOwners();
       JdbcTransactionLog log =
           JdbcTransactionLog.builder(slot.view, slot.name())
               .leaseDuration(lease)
@@ -473,7 +474,6 @@ public final class SharedLogSimulation {
               .database("h2")
               .databaseClock(db.clock())
               .open();
-      Map<String, String> before = unfinishedOwners();
       slot.log = log;
       slot.hooked = new HookedLog(variant.wrap(log, db.dataSource(), world));
       slot.coordinator = scenario.coordinator(world, slot.hooked);
@@ -580,6 +580,14 @@ public final class SharedLogSimulation {
                 "no outcome after lost ownership: " + r.node + " reported " + kind(r.outcome) + " for "
                     + r.outcome.transactionId() + " from " + r.where + ", but the log's owner of it is "
                     + (row == null ? "nobody" : row.owner));
+          }
+          boolean committed = row.decision == Decision.COMMIT || onePhaseCommitted(row);
+          if ((r.outcome instanceof Outcome.Committed && !committed)
+              || (r.outcome instanceof Outcome.RolledBack && committed)) {
+            throw new AssertionError(
+                "truthful outcome: " + r.node + " reported " + kind(r.outcome) + " for "
+                    + r.outcome.transactionId() + ", but the shared log decided "
+                    + (committed ? "COMMIT" : row.decision == null ? "nothing (presumed abort)" : "ROLLBACK"));
           }
         }
       }

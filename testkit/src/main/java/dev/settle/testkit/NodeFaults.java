@@ -11,8 +11,9 @@ package dev.settle.testkit;
  * @param pause per transaction: the node running it freezes, at a participant call or just before
  *     a log append, for longer than its lease; meanwhile its peers renew their leases, recover and
  *     take over its transactions; then it wakes up and goes on writing
- * @param concurrentClaim per recovery pass: another node's recovery runs while this node's
- *     takeover claim holds the rows it selected: two nodes claiming at once
+ * @param concurrentClaim per recovery pass that finds something to take over: another node's
+ *     recovery runs while this node's takeover claim holds the rows it selected, two nodes
+ *     claiming at once
  * @param clockJump per transaction: the database clock jumps forward by one to twenty leases, so
  *     every lease runs out at once, live nodes' included
  */
@@ -33,9 +34,12 @@ public record NodeFaults(double crash, double pause, double concurrentClaim, dou
     return new NodeFaults(0, 0, 0, 0);
   }
 
-  /** Every node fault, often enough that each run meets them all: 3% crashes, 4% pauses, 25% concurrent claims, 2% clock jumps. */
+  /**
+   * Every node fault, often enough that each run meets them all: 3% crashes, 4% pauses, 50%
+   * concurrent claims, 2% clock jumps.
+   */
   public static NodeFaults defaults() {
-    return new NodeFaults(0.03, 0.04, 0.25, 0.02);
+    return new NodeFaults(0.03, 0.04, 0.5, 0.02);
   }
 
   /** The Java expression that makes these faults, for replay lines. */

@@ -428,7 +428,9 @@ public final class SharedLogSimulation {
     }
 
     private void recoveryPass(Slot node, boolean faults) {
-      if (faults && random.nextDouble() < nodeFaults.concurrentClaim()) {
+      if (faults && nodeFaults.concurrentClaim() > 0 && claimable(node) > 0
+          && random.nextDouble() < nodeFaults.concurrentClaim()) {
+        // Something to claim: another node claims too, while this one's claim holds what it selected.
         List<Slot> others = slots.stream().filter(o -> o.live && o != node && o != frozenNode).toList();
         if (!others.isEmpty()) {
           Slot other = others.get(random.nextInt(others.size()));
@@ -516,6 +518,25 @@ public final class SharedLogSimulation {
         throw new IllegalStateException("cannot read the simulated log: " + e.getMessage(), e);
       }
       return owners;
+    }
+
+    /** How many unfinished transactions {@code node} could take over now (by the database clock). */
+    private int claimable(Slot node) {
+      try (PreparedStatement count =
+          watch.prepareStatement(
+              "SELECT COUNT(*) FROM settle_tx t WHERE t.ended = FALSE"
+                  + " AND NOT (t.owner_node = ? AND t.owner_epoch = ?)"
+                  + " AND (NOT EXISTS (SELECT 1 FROM settle_node n WHERE n.node = t.owner_node)"
+                  + " OR EXISTS (SELECT 1 FROM settle_node n WHERE n.node = t.owner_node"
+                  + " AND (n.lease_until <= " + db.clock() + " OR n.epoch > t.owner_epoch)))")) {
+        count.setString(1, node.log().node());
+        count.setLong(2, node.log().epoch());
+        try (ResultSet rs = count.executeQuery()) {
+          return rs.next() ? rs.getInt(1) : 0;
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException("cannot read the simulated log: " + e.getMessage(), e);
+      }
     }
 
     /** Notes every transaction of {@code before} that has another owner now: its old owner lost it. */

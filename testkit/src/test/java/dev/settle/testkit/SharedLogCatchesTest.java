@@ -38,7 +38,7 @@ class SharedLogCatchesTest {
       assertThat(
               failureOf(
                   SharedLogSimulation.withSeed(seed)
-                      .nodeFaults(new NodeFaults(0.03, 0.04, 0.25, 0))
+                      .nodeFaults(new NodeFaults(0.03, 0.04, 0.5, 0))
                       .logs(PlantedSharedLogs::jvmClockLease)))
           .as("seed %d", seed)
           .isNull();

@@ -5,8 +5,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What differs between the databases the shared log supports: how to add milliseconds to the
- * database clock expression, how to cap and lock a claim query, and how to bound the time a session may hold
- * a transaction open. Everything else is standard SQL.
+ * database clock expression, how to cap and lock a claim query, and how to bound the time a
+ * session may hold a transaction open. Everything else is standard SQL.
  */
 public enum Dialect {
   /** PostgreSQL, the reference database. */

@@ -260,6 +260,7 @@ public final class SharedLogSimulation {
     long concurrent;
     long takeovers;
     long refused;
+    long otherLogErrors;
     long recoveries;
 
     Run(World world, Scenario<T> scenario) {
@@ -343,7 +344,7 @@ public final class SharedLogSimulation {
       } catch (OwnershipLostException e) {
         refused++; // a late write refused: the new owner finishes the transaction
       } catch (TransactionLogException e) {
-        refused++; // refused for another reason (a conflicting decision, an ended transaction)
+        otherLogErrors++; // refused for another reason (a conflicting decision, an ended transaction)
       } finally {
         world.faults().disarm();
         node.hooked().disarm();
@@ -457,7 +458,7 @@ public final class SharedLogSimulation {
       } catch (OwnershipLostException e) {
         refused++;
       } catch (TransactionLogException e) {
-        refused++; // e.g. a row another node's claim held while this one ran inside it
+        otherLogErrors++; // e.g. a row another node's claim held while this one ran inside it
       } finally {
         node.claimAction = null;
         node.hooked().disarm();
@@ -726,7 +727,7 @@ public final class SharedLogSimulation {
           rows.values().stream().filter(r -> r.decision == Decision.COMMIT || onePhaseCommitted(r)).count();
       return new SharedLogResult(
           seed, transactions, committed, rows.size() - committed, crashes, pauses, jumps, concurrent,
-          takeovers, refused, recoveries, elapsed);
+          takeovers, refused, otherLogErrors, recoveries, elapsed);
     }
 
     @Override

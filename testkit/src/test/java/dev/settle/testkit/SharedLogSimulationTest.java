@@ -34,6 +34,8 @@ class SharedLogSimulationTest {
       concurrent += result.concurrentClaims();
       takeovers += result.takeovers();
       refused += result.refusedWrites();
+      // Late writes are refused as lost ownership, never for some other reason.
+      assertThat(result.otherLogErrors()).as("seed %d: other log errors", seed).isZero();
     }
     System.err.printf(
         "shared log, %d seeds: %d crashes, %d pauses, %d clock jumps, %d concurrent claims, %d takeovers,"

@@ -511,7 +511,7 @@ public final class SharedLogSimulation {
       Map<String, String> owners = new LinkedHashMap<>();
       try (Statement s = watch.createStatement();
           ResultSet rs =
-              s.executeQuery("SELECT tx_id, owner_node, owner_epoch FROM settle_tx WHERE ended = FALSE")) {
+              s.executeQuery("SELECT tx_id, owner_node, owner_epoch FROM settle_tx WHERE ended = FALSE ORDER BY tx_id")) {
         while (rs.next()) {
           owners.put(rs.getString(1), rs.getString(2) + "@" + rs.getLong(3));
         }

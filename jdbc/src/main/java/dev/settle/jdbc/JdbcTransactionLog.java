@@ -324,6 +324,7 @@ public final class JdbcTransactionLog implements TransactionLog {
     private @Nullable Dialect dialect;
     private @Nullable ScheduledExecutorService scheduler;
     private Consumer<OwnershipLostException> onOwnershipLost = lost -> {};
+    private String databaseClock = "CURRENT_TIMESTAMP";
 
     private Builder(@Nullable DataSource dataSource, @Nullable String node) {
       this.dataSource = requireNonNull(dataSource, "dataSource");
@@ -411,6 +412,28 @@ public final class JdbcTransactionLog implements TransactionLog {
     }
 
     /**
+     * The SQL expression the log reads the database clock from (default {@code
+     * CURRENT_TIMESTAMP}): every lease end, claim and history time is computed from it, in the
+     * database, never from the JVM's clock. It must give a timestamp with time zone. On PostgreSQL,
+     * {@code clock_timestamp()} reads the time of each statement instead of the start of its
+     * transaction; a test may point it at a function of its own to run the log on simulated time
+     * (the testkit's {@code SharedLogSimulation} does). It is inserted into the log's statements
+     * as it is, so it must come from configuration, never from user input.
+     *
+     * @throws IllegalArgumentException if it is blank or holds a {@code ;}
+     */
+    public Builder databaseClock(String sqlExpression) {
+      String expression = requireNonNull(sqlExpression, "databaseClock").strip();
+      if (expression.isEmpty() || expression.indexOf(';') >= 0) {
+        throw new IllegalArgumentException(
+            "databaseClock must be one SQL expression such as CURRENT_TIMESTAMP or clock_timestamp(),"
+                + " was \"" + sqlExpression + "\"");
+      }
+      this.databaseClock = expression;
+      return this;
+    }
+
+    /**
      * Opens the log: checks the schema version, registers the node with a new epoch and a fresh
      * lease, and starts the heartbeat.
      *
@@ -427,7 +450,7 @@ public final class JdbcTransactionLog implements TransactionLog {
       return new JdbcTransactionLog(
           new LogConfig(
               dataSource, node, lease, heartbeat, claimBatch, retention, historyBatch, maxGroup,
-              dialect, scheduler, onOwnershipLost));
+              dialect, scheduler, onOwnershipLost, databaseClock));
     }
 
     private static Duration atLeast(@Nullable Duration value, Duration min, String name) {

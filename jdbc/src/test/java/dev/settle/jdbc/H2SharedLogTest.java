@@ -67,6 +67,30 @@ class H2SharedLogTest extends SharedLogContract {
   }
 
   @Test
+  void leasesAreJudgedByTheConfiguredDatabaseClockExpression() {
+    assertThatThrownBy(() -> JdbcTransactionLog.builder(fx.dataSource, "n").databaseClock(" "))
+        .hasMessageContaining("databaseClock must be one SQL expression");
+    assertThatThrownBy(() -> JdbcTransactionLog.builder(fx.dataSource, "n").databaseClock("NOW(); DROP"))
+        .hasMessageContaining("databaseClock must be one SQL expression");
+    JdbcTransactionLog a = fx.live("node-a"); // lease 2 s, renewed every 100 ms: alive
+    a.append(begin("on-a", "tcc"), true);
+    JdbcTransactionLog now =
+        fx.keep(JdbcTransactionLog.builder(fx.dataSource, "node-b").databaseClock("CURRENT_TIMESTAMP").open());
+    now.claim("tcc", "test");
+    assertThat(SharedLogFixture.replay(now)).isEmpty();
+    assertThat(fx.owner("on-a")).isEqualTo("node-a@1");
+    // A node reading a database clock an hour ahead finds node-a's lease long run out.
+    JdbcTransactionLog ahead =
+        fx.keep(
+            JdbcTransactionLog.builder(fx.dataSource, "node-c")
+                .databaseClock("DATEADD(HOUR, 1, CURRENT_TIMESTAMP)")
+                .open());
+    ahead.claim("tcc", "test");
+    assertThat(SharedLogFixture.replay(ahead)).hasSize(1);
+    assertThat(fx.owner("on-a")).isEqualTo("node-c@1");
+  }
+
+  @Test
   void aDatabaseWithoutTheTablesOrAtAnotherVersionIsRefusedWithWhatToDo() {
     DataSource empty = h2();
     assertThatThrownBy(() -> JdbcTransactionLog.builder(empty, "node-a").open())

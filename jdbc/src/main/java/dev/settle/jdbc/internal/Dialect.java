@@ -5,15 +5,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What differs between the databases the shared log supports: how to add milliseconds to the
- * database clock, how to cap and lock a claim query, and how to bound the time a session may hold
- * a transaction open. Everything else is standard SQL.
+ * database clock expression, how to cap and lock a claim query, and how to bound the time a
+ * session may hold a transaction open. Everything else is standard SQL.
  */
 public enum Dialect {
   /** PostgreSQL, the reference database. */
   POSTGRESQL("postgresql") {
     @Override
-    String nowPlusMillis() {
-      return "(CURRENT_TIMESTAMP + CAST(? AS BIGINT) * INTERVAL '1 millisecond')";
+    String nowPlusMillis(String now) {
+      return "(" + now + " + CAST(? AS BIGINT) * INTERVAL '1 millisecond')";
     }
 
     @Override
@@ -37,8 +37,8 @@ public enum Dialect {
    */
   H2("h2") {
     @Override
-    String nowPlusMillis() {
-      return "DATEADD(MILLISECOND, CAST(? AS BIGINT), CURRENT_TIMESTAMP)";
+    String nowPlusMillis(String now) {
+      return "DATEADD(MILLISECOND, CAST(? AS BIGINT), " + now + ")";
     }
 
     @Override
@@ -70,8 +70,11 @@ public enum Dialect {
     return id;
   }
 
-  /** The database clock plus a millisecond parameter ({@code ?}, may be negative). */
-  abstract String nowPlusMillis();
+  /**
+   * The database clock {@code now} (an SQL expression such as {@code CURRENT_TIMESTAMP}) plus a
+   * millisecond parameter ({@code ?}, may be negative).
+   */
+  abstract String nowPlusMillis(String now);
 
   /** A suffix that caps a query at a row-count parameter and locks its rows, skipping locked ones. */
   abstract String limitForUpdateSkipLocked();

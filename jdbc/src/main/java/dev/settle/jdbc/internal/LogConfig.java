@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
  * @param dialect the database's dialect, or null to detect it
  * @param scheduler runs the heartbeat, or null for the log's own daemon thread
  * @param onOwnershipLost told of every write refused for lost ownership
+ * @param databaseClock the SQL expression every lease, deadline and history time is read from
  */
 public record LogConfig(
     DataSource dataSource,
@@ -34,7 +35,8 @@ public record LogConfig(
     int maxGroup,
     @Nullable Dialect dialect,
     @Nullable ScheduledExecutorService scheduler,
-    Consumer<OwnershipLostException> onOwnershipLost) {
+    Consumer<OwnershipLostException> onOwnershipLost,
+    String databaseClock) {
 
   /** Tells the listener, logging and swallowing anything it throws: a listener never changes a write. */
   void ownershipLost(OwnershipLostException lost) {

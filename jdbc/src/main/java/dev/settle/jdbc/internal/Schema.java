@@ -105,7 +105,7 @@ public final class Schema {
           configured != null
               ? configured
               : Dialect.ofProduct(c.getMetaData().getDatabaseProductName());
-      Sql sql = new Sql(dialect);
+      Sql sql = new Sql(dialect, config.databaseClock());
       c.setAutoCommit(true);
       checkVersion(c, sql, dialect);
       c.setAutoCommit(false);

@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Every statement the shared log runs, in one place so that the fencing conditions can be read
- * together. Lease times are always computed by the database ({@code CURRENT_TIMESTAMP}), never
- * sent from the JVM, so a skewed application clock cannot cut a lease short or stretch it.
+ * together. Lease times are always computed by the database (its clock expression, {@code
+ * CURRENT_TIMESTAMP} unless configured otherwise), never sent from the JVM, so a skewed
+ * application clock cannot cut a lease short or stretch it.
  */
 public final class Sql {
   /** Decision codes in the {@code decision} column. */
@@ -36,25 +37,15 @@ public final class Sql {
   final String adoptOwnOlderEpochs =
       "UPDATE settle_tx SET owner_epoch = ? WHERE owner_node = ? AND owner_epoch < ? AND ended = FALSE";
   final String renewLease;
-  final String releaseLease =
-      "UPDATE settle_node SET lease_until = CURRENT_TIMESTAMP WHERE node = ? AND epoch = ?";
+  final String releaseLease;
 
   /** A Begin: inserted only while this node still holds its epoch (not superseded). */
-  final String begin =
-      "INSERT INTO settle_tx (tx_id, protocol, owner_node, owner_epoch, decision, ended, last_seq,"
-          + " began_at, ended_at) SELECT ?, ?, node, epoch, CAST(? AS CHAR(1)), ?, ?, CURRENT_TIMESTAMP,"
-          + " CASE WHEN CAST(? AS BOOLEAN) THEN CURRENT_TIMESTAMP ELSE NULL END FROM settle_node"
-          + " WHERE node = ? AND epoch = ?";
+  final String begin;
   /**
    * Every other append's first statement: fenced by ownership, refused after End, and the
    * decision column set only if it is empty or already holds the same decision.
    */
-  final String touch =
-      "UPDATE settle_tx SET decision = COALESCE(CAST(? AS CHAR(1)), decision), ended = ?,"
-          + " last_seq = last_seq + ?,"
-          + " ended_at = CASE WHEN CAST(? AS BOOLEAN) THEN CURRENT_TIMESTAMP ELSE ended_at END"
-          + " WHERE tx_id = ? AND owner_node = ? AND owner_epoch = ? AND ended = FALSE"
-          + " AND (decision IS NULL OR decision = COALESCE(CAST(? AS CHAR(1)), decision))";
+  final String touch;
   /**
    * A record, numbered from the transaction row's {@code last_seq}, which the append's first
    * statement has just advanced by its record count: the parameter is how many of the group's
@@ -91,10 +82,26 @@ public final class Sql {
   private final @Nullable String limitIdleInTransaction;
   private final @Nullable String clearIdleInTransactionLimit;
 
-  Sql(Dialect dialect) {
+  /**
+   * The statements of {@code dialect}, every time in them read from {@code now}, the database's
+   * clock expression ({@code CURRENT_TIMESTAMP} by default).
+   */
+  Sql(Dialect dialect, String now) {
     this.limitIdleInTransaction = dialect.limitIdleInTransaction();
     this.clearIdleInTransactionLimit = dialect.clearIdleInTransactionLimit();
-    String leaseEnd = dialect.nowPlusMillis();
+    String leaseEnd = dialect.nowPlusMillis(now);
+    this.releaseLease = "UPDATE settle_node SET lease_until = " + now + " WHERE node = ? AND epoch = ?";
+    this.begin =
+        "INSERT INTO settle_tx (tx_id, protocol, owner_node, owner_epoch, decision, ended, last_seq,"
+            + " began_at, ended_at) SELECT ?, ?, node, epoch, CAST(? AS CHAR(1)), ?, ?, " + now + ","
+            + " CASE WHEN CAST(? AS BOOLEAN) THEN " + now + " ELSE NULL END FROM settle_node"
+            + " WHERE node = ? AND epoch = ?";
+    this.touch =
+        "UPDATE settle_tx SET decision = COALESCE(CAST(? AS CHAR(1)), decision), ended = ?,"
+            + " last_seq = last_seq + ?,"
+            + " ended_at = CASE WHEN CAST(? AS BOOLEAN) THEN " + now + " ELSE ended_at END"
+            + " WHERE tx_id = ? AND owner_node = ? AND owner_epoch = ? AND ended = FALSE"
+            + " AND (decision IS NULL OR decision = COALESCE(CAST(? AS CHAR(1)), decision))";
     this.bumpEpoch =
         "UPDATE settle_node SET epoch = epoch + 1, lease_until = " + leaseEnd + " WHERE node = ?";
     this.insertNode =
@@ -104,11 +111,11 @@ public final class Sql {
     this.claimableEnd =
         ") AND (NOT EXISTS (SELECT 1 FROM settle_node n WHERE n.node = t.owner_node)"
             + " OR EXISTS (SELECT 1 FROM settle_node n WHERE n.node = t.owner_node"
-            + " AND (n.lease_until <= CURRENT_TIMESTAMP OR n.epoch > t.owner_epoch)))"
+            + " AND (n.lease_until <= " + now + " OR n.epoch > t.owner_epoch)))"
             + " ORDER BY t.began_at, t.tx_id"
             + dialect.limitForUpdateSkipLocked();
     this.expired =
-        "SELECT tx_id FROM settle_tx WHERE ended = TRUE AND ended_at < " + dialect.nowPlusMillis()
+        "SELECT tx_id FROM settle_tx WHERE ended = TRUE AND ended_at < " + dialect.nowPlusMillis(now)
             + " ORDER BY ended_at" + dialect.limitForUpdateSkipLocked();
   }
 

@@ -13,7 +13,7 @@ package dev.settle.testkit;
  * @param concurrentClaims recoveries run while another node's claim held its rows
  * @param takeovers transactions that moved from one owner to another (claims and restarts)
  * @param refusedWrites appends refused because their node had lost the transaction ({@link
- *     dev.settle.jdbc.OwnershipLostException}, escaping {@code execute} or {@code recover})
+ *     dev.settle.core.OwnershipLostException}, escaping {@code execute} or {@code recover})
  * @param otherLogErrors other {@link dev.settle.core.TransactionLogException}s that escaped {@code
  *     execute} or {@code recover}: a conflicting decision, a write after the End, a lock held by a
  *     claim running at once (none, with the real log and the kit's scenarios, on the seeds tested)

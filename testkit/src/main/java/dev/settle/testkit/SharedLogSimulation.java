@@ -10,7 +10,7 @@ import dev.settle.core.log.LogCodec;
 import dev.settle.core.log.LogRecord;
 import dev.settle.core.log.TransactionLog;
 import dev.settle.jdbc.JdbcTransactionLog;
-import dev.settle.jdbc.OwnershipLostException;
+import dev.settle.core.OwnershipLostException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -122,7 +122,7 @@ public final class JdbcShard {
   }
 
   /** Moves {@code delta} cents on {@code account} within the caller's transaction; refuses to go below zero. */
-  static void add(Connection c, String account, long delta) throws SQLException {
+  public static void add(Connection c, String account, long delta) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement("UPDATE accounts SET balance = balance + ? WHERE id = ? AND balance + ? >= 0")) {
       ps.setLong(1, delta);

@@ -42,9 +42,15 @@ final class RemoteOptions {
     if (json) {
       System.out.println(report.toJson());
     } else {
-      System.out.printf("checked %d reported outcomes against %d shards' fence records: %d contradicted%n",
-          report.checked(), report.shards(), report.untruthful());
-      WalletCommand.print(report.wallet(), false);
+      dev.settle.examples.wallet.WalletReport w = report.wallet();
+      // No fault statistics: the faults are the proxies' (each prints its own when stopped).
+      System.out.printf(
+          "%s over %d shards: %d transfers, %d committed, %d rolled back, %d in doubt; total %d -> %d cents;"
+              + " %d negative balances, %d hanging reservations; %d finished by recovery; checked %d reported"
+              + " outcomes against the shards' fence records: %d contradicted; %d ms%n",
+          w.protocol(), report.shards(), w.transfers(), w.committed(), w.rolledBack(), w.inDoubt(), w.totalBefore(),
+          w.totalAfter(), w.negativeBalances(), w.hangingReservations(), w.recovered(), report.checked(),
+          report.untruthful(), w.elapsedMillis());
     }
     if (!report.invariantsHold()) {
       System.err.println("INVARIANT BROKEN: " + report.toJson());

@@ -148,7 +148,7 @@ public final class WalletCommand implements Callable<Integer> {
     }
     dev.settle.examples.remote.RemoteWallet wallet;
     try {
-      wallet = dev.settle.examples.remote.RemoteWallet.open(dataDir, chosen, shardUris, java.time.Duration.ofSeconds(10));
+      wallet = dev.settle.examples.remote.RemoteWallet.open(dataDir, chosen, shardUris, java.time.Duration.ofSeconds(Math.min(10, waitSeconds)));
     } catch (dev.settle.examples.remote.RemoteSettingsException bad) {
       throw new CommandLine.ParameterException(command, bad.getMessage());
     }

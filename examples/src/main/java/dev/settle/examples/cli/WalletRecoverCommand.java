@@ -60,7 +60,7 @@ public final class WalletRecoverCommand implements Callable<Integer> {
       }
       dev.settle.examples.remote.RemoteWallet wallet;
       try {
-        wallet = dev.settle.examples.remote.RemoteWallet.reopen(dataDir, shards, java.time.Duration.ofSeconds(10));
+        wallet = dev.settle.examples.remote.RemoteWallet.reopen(dataDir, shards, java.time.Duration.ofSeconds(Math.min(10, waitSeconds)));
       } catch (dev.settle.examples.remote.RemoteSettingsException bad) {
         throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage());
       }

@@ -1,0 +1,148 @@
+package dev.settle.examples.remote;
+
+import static dev.settle.examples.remote.Children.get;
+import static dev.settle.examples.remote.Children.number;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.settle.examples.remote.Children.Child;
+import dev.settle.examples.wallet.Protocol;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The distributed wallet as separate processes on loopback: two shards ({@code shard serve}), a
+ * fault proxy in front of each ({@code proxy}: requests and answers lost, calls held past the
+ * timeout so Cancels overtake Tries, calls delivered twice), and a coordinator ({@code wallet
+ * --remote}), each a child JVM.
+ *
+ * <ol>
+ *   <li>A coordinator runs transfers while shard 1 is killed with SIGKILL and restarted on its
+ *       directory; it finishes and reports, and every outcome it reported must be what the shards'
+ *       fence records say was applied.
+ *   <li>A second coordinator run is killed with SIGKILL mid-run; {@code wallet recover --remote}
+ *       finishes what it left.
+ * </ol>
+ *
+ * After each, money is conserved over both shards, nothing is in doubt, no account is negative
+ * and no reservation is left.
+ */
+class RemoteWalletKillTest {
+  private static final int ACCOUNTS = 12;
+  private static final long OPENING = 10_000;
+
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @EnumSource(value = Protocol.class, names = {"TCC", "SAGA"})
+  void killedShardsAndCoordinatorsLoseNothingThroughAFaultyNetwork(Protocol protocol) throws Exception {
+    try (Children children = new Children(dir)) {
+      List<Child> shards = new ArrayList<>();
+      List<Integer> shardPorts = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        shards.add(shard(children, i, 0));
+      }
+      for (Child s : shards) {
+        shardPorts.add(s.port());
+      }
+      List<String> proxies = new ArrayList<>();
+      List<Child> proxyProcesses = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        Child proxy = children.start("proxy-" + i, "proxy", "--listen", "0", "--target", "http://127.0.0.1:" + shardPorts.get(i),
+            "--fault-rate", "0.03", "--delay-millis", "1500", "--seed", Integer.toString(11 + i));
+        proxies.add("http://127.0.0.1:" + proxy.port());
+        proxyProcesses.add(proxy);
+      }
+      String remote = String.join(",", proxies);
+      String shard1 = "http://127.0.0.1:" + shardPorts.get(1);
+      Path coordinator = dir.resolve("coordinator");
+
+      // 1. Shard 1 dies with transfers in flight and comes back on its directory and port.
+      Child run = children.start("wallet-1", "wallet", "--protocol", protocol.flag(), "--remote", remote,
+          "--data-dir", coordinator.toString(), "--transfers", "150", "--threads", "4", "--seed", "1", "--json");
+      long before = awaitBranches(shard1, protocol, 20, run);
+      shards.get(1).kill();
+      Thread.sleep(500); // calls fail meanwhile: unknown outcomes, cancels and retries pile up
+      Child restarted = shard(children, 1, shardPorts.get(1));
+      assertThat(restarted.port()).isEqualTo(shardPorts.get(1));
+      String first = run.finish(240);
+      assertInvariants(first);
+      assertThat(number(first, "transfers")).isEqualTo(150);
+      assertThat(number(first, "committed")).isPositive();
+      assertThat(number(first, "checked")).isEqualTo(150);
+
+      // 2. The coordinator dies with transfers in flight; recovery finishes them.
+      Child doomed = children.start("wallet-2", "wallet", "--remote", remote, "--data-dir", coordinator.toString(),
+          "--transfers", "1000000", "--threads", "4", "--seed", "2", "--json");
+      long atStart = branches(shard1, protocol);
+      awaitBranches(shard1, protocol, atStart + 30, doomed);
+      doomed.kill();
+      Child recover = children.start("recover", "wallet", "recover", "--remote", remote, "--data-dir", coordinator.toString(), "--json");
+      String recovered = recover.finish(240);
+      assertInvariants(recovered);
+      assertThat(number(recovered, "transfers")).isZero();
+      assertThat(number(recovered, "recovered")).as("the coordinator died with nothing in flight: %s", recovered).isPositive();
+
+      // The faults really happened: each proxy says what it did when stopped (SIGTERM).
+      StringBuilder faults = new StringBuilder();
+      for (Child proxy : proxyProcesses) {
+        proxy.process().destroy();
+        assertThat(proxy.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        faults.append(proxy.err().strip()).append("; ");
+      }
+      for (String fault : List.of("dropRequest", "dropResponse", "delay", "duplicate")) {
+        assertThat(count(faults.toString(), fault)).as("%s in %s", fault, faults).isPositive();
+      }
+
+      System.err.printf("%s: shard 1 killed after %d branch records, run reported %s; coordinator killed, recover reported %s; proxies: %s%n",
+          protocol.flag(), before, first, recovered, faults);
+    }
+  }
+
+  /** The sum of {@code name=N} over every proxy's report. */
+  private static long count(String reports, String name) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b" + name + "=(\\d+)").matcher(reports);
+    long sum = 0;
+    while (m.find()) {
+      sum += Long.parseLong(m.group(1));
+    }
+    return sum;
+  }
+
+  private Child shard(Children children, int index, int port) throws Exception {
+    Path data = dir.resolve("shard-" + index);
+    Files.createDirectories(data);
+    return children.start("shard-" + index, "shard", "serve", "--port", Integer.toString(port), "--data-dir", data.toString(),
+        "--accounts", Integer.toString(ACCOUNTS), "--opening", Long.toString(OPENING), "--shard-index", Integer.toString(index),
+        "--shards", "2");
+  }
+
+  private static void assertInvariants(String json) {
+    assertThat(json).contains("\"inDoubt\":0", "\"negativeBalances\":0", "\"hangingReservations\":0", "\"untruthful\":0");
+    assertThat(number(json, "totalAfter")).as(json).isEqualTo(number(json, "totalBefore")).isEqualTo(ACCOUNTS * OPENING);
+  }
+
+  /** Fence or barrier records on the shard (read directly, not through its proxy). */
+  private static long branches(String shard, Protocol protocol) {
+    String json = get(shard + "/branches");
+    return json == null ? -1 : RemoteWallet.branchStates(json, protocol == Protocol.SAGA ? "saga" : "tcc").size();
+  }
+
+  private static long awaitBranches(String shard, Protocol protocol, long atLeast, Child coordinator) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (true) {
+      long n = branches(shard, protocol);
+      if (n >= atLeast) {
+        return n;
+      }
+      assertThat(coordinator.process().isAlive()).as("the coordinator exited early: %s%n%s", coordinator.out(), coordinator.err()).isTrue();
+      assertThat(System.nanoTime()).as("the coordinator never got going: %s", coordinator.err()).isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+}

@@ -50,6 +50,11 @@ class RemoteWalletKillTest {
       for (Child s : shards) {
         shardPorts.add(s.port());
       }
+      // A second process on a shard's directory is refused: one line, exit status 3.
+      Child intruder = shard(children, 0, 0);
+      assertThat(intruder.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(intruder.process().exitValue()).as(intruder.err()).isEqualTo(3);
+      assertThat(intruder.err().strip()).contains("is in use by another process").doesNotContain("\n");
       List<String> proxies = new ArrayList<>();
       List<Child> proxyProcesses = new ArrayList<>();
       for (int i = 0; i < 2; i++) {

@@ -48,7 +48,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -325,26 +324,33 @@ public final class RemoteWallet implements AutoCloseable {
   public RemoteReport run(int transfers, int threads, long seed, Duration wait, Consumer<String> progress) throws InterruptedException {
     long started = System.nanoTime();
     long recovered = remember(coordinator.recover());
+    // One seeded sequence of transfers, drawn in order as threads take them: the same transfers
+    // whatever the number of threads, without holding them all in memory.
     Random random = new Random(seed);
-    int[][] plan = new int[transfers][3];
-    for (int[] t : plan) {
-      t[0] = random.nextInt(accounts);
-      t[1] = (t[0] + 1 + random.nextInt(accounts - 1)) % accounts;
-      t[2] = 1 + random.nextInt(500);
-    }
-    AtomicInteger next = new AtomicInteger();
+    int[] drawn = {0};
     AtomicLong done = new AtomicLong();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     List<Future<?>> workers = new ArrayList<>();
     try {
       for (int w = 0; w < threads; w++) {
         workers.add(pool.submit(() -> {
-          for (int i = next.getAndIncrement(); i < transfers; i = next.getAndIncrement()) {
-            Outcome o = transfer("a" + plan[i][0], "a" + plan[i][1], plan[i][2]);
+          while (true) {
+            int from;
+            int to;
+            int cents;
+            synchronized (random) {
+              if (drawn[0] == transfers) {
+                return null;
+              }
+              drawn[0]++;
+              from = random.nextInt(accounts);
+              to = (from + 1 + random.nextInt(accounts - 1)) % accounts;
+              cents = 1 + random.nextInt(500);
+            }
+            Outcome o = transfer("a" + from, "a" + to, cents);
             reported.put(o.transactionId(), o);
             done.incrementAndGet();
           }
-          return null;
         }));
       }
       long report = System.nanoTime() + 2_000_000_000L;

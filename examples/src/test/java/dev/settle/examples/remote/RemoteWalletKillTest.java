@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -73,8 +74,7 @@ class RemoteWalletKillTest {
       long before = awaitBranches(shard1, protocol, 20, run);
       shards.get(1).kill();
       Thread.sleep(500); // calls fail meanwhile: unknown outcomes, cancels and retries pile up
-      Child restarted = shard(children, 1, shardPorts.get(1));
-      assertThat(restarted.port()).isEqualTo(shardPorts.get(1));
+      restart(children, 1, shardPorts.get(1));
       String first = run.finish(240);
       assertInvariants(first);
       assertThat(number(first, "transfers")).isEqualTo(150);
@@ -111,12 +111,35 @@ class RemoteWalletKillTest {
 
   /** The sum of {@code name=N} over every proxy's report. */
   private static long count(String reports, String name) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b" + name + "=(\\d+)").matcher(reports);
+    java.util.regex.Matcher m = Pattern.compile("\\b" + name + "=(\\d+)").matcher(reports);
     long sum = 0;
     while (m.find()) {
       sum += Long.parseLong(m.group(1));
     }
     return sum;
+  }
+
+  /**
+   * Restarts shard {@code index} on its directory and port. The kernel may hold the port a moment
+   * after the kill; a start that could not bind it (exit 3, "cannot listen") is tried again.
+   */
+  private void restart(Children children, int index, int port) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      Child shard = shard(children, index, port);
+      Pattern listening = Pattern.compile("listening on (\\d+)");
+      while (!listening.matcher(shard.out()).find() && shard.process().isAlive()) {
+        assertThat(System.nanoTime()).as("the restarted shard never listened: %s", shard.err()).isLessThan(deadline);
+        Thread.sleep(50);
+      }
+      if (listening.matcher(shard.out()).find()) {
+        assertThat(shard.port()).isEqualTo(port);
+        return;
+      }
+      assertThat(shard.err()).as("the restarted shard failed").contains("cannot listen");
+      assertThat(System.nanoTime()).as("port %d never came free: %s", port, shard.err()).isLessThan(deadline);
+      Thread.sleep(500);
+    }
   }
 
   private Child shard(Children children, int index, int port) throws Exception {

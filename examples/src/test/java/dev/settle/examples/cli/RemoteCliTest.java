@@ -5,9 +5,12 @@ import static dev.settle.examples.cli.SettleCliTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.settle.examples.cli.SettleCliTest.Run;
+import com.sun.net.httpserver.HttpServer;
+import dev.settle.examples.files.JdbcShard;
 import dev.settle.examples.remote.ShardNode;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +18,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,6 +81,62 @@ class RemoteCliTest {
       assertThat(recover.status()).as(recover.err()).isZero();
       assertThat(recover.out()).contains(protocol + " over 2 shards: 0 transfers", "total 6000 -> 6000 cents", "checked 0 reported outcomes", "0 contradicted");
     }
+  }
+
+  @Test
+  void moneyCreatedOnAShardIsAnInvariantBrokenAndStatusOne() throws Exception {
+    Path coordinator = dir.resolve("c");
+    assertThat(run("wallet", "--remote", remote(), "--data-dir", coordinator.toString(), "--transfers", "5").status()).isZero();
+    try (Connection c = new JdbcShard("shard-0", dir.resolve("s0")).connect(); Statement s = c.createStatement()) {
+      assertThat(s.executeUpdate("UPDATE accounts SET balance = balance + 1 WHERE id = 'a0'")).isEqualTo(1);
+    }
+    Run recover = run("wallet", "recover", "--remote", remote(), "--data-dir", coordinator.toString(), "--json");
+    assertThat(recover.status()).isEqualTo(1);
+    assertThat(recover.lastLine()).contains("\"totalBefore\":6000", "\"totalAfter\":6001");
+    assertThat(recover.err()).startsWith("INVARIANT BROKEN: {");
+  }
+
+  @Test
+  void shardsThatAnswerDoneWithoutApplyingAnythingAreCaughtLying() throws Exception {
+    HttpServer[] liars = {liar(0), liar(1)};
+    try {
+      String urls = "http://127.0.0.1:" + liars[0].getAddress().getPort() + ",http://127.0.0.1:" + liars[1].getAddress().getPort();
+      for (String protocol : new String[] {"tcc", "saga"}) {
+        Run run = run("wallet", "--protocol", protocol, "--remote", urls, "--data-dir", dir.resolve("liars-" + protocol).toString(),
+            "--transfers", "6", "--json");
+        assertThat(run.status()).as(run.err()).isEqualTo(1);
+        // Every transfer was reported committed, and no shard has a record of applying any of it.
+        assertThat(run.lastLine()).contains("\"committed\":6", "\"checked\":6", "\"untruthful\":6");
+        assertThat(run.err()).contains("INVARIANT BROKEN");
+      }
+    } finally {
+      for (HttpServer liar : liars) {
+        liar.stop(0);
+      }
+    }
+  }
+
+  /** A shard that says "done" to every call and applies nothing: its fence records stay empty. */
+  private static HttpServer liar(int index) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", exchange -> {
+      try (exchange) {
+        exchange.getRequestBody().readAllBytes();
+        String path = exchange.getRequestURI().getPath();
+        String json = path.equals("/balances")
+            ? "{\"total\":3000,\"negative\":0,\"reserved\":0,\"shardIndex\":" + index + ",\"shards\":2,\"accounts\":6,\"opening\":1000}"
+            : path.equals("/branches") ? "{\"tcc\":{},\"saga\":{}}" : null;
+        if (json == null) {
+          exchange.sendResponseHeaders(204, -1);
+          return;
+        }
+        byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+      }
+    });
+    server.start();
+    return server;
   }
 
   @Test

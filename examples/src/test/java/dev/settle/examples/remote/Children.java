@@ -123,6 +123,15 @@ final class Children implements AutoCloseable {
       for (Process p : started) {
         p.destroyForcibly();
       }
+      // Dead before the temporary directory is deleted, so no file is still held open.
+      for (Process p : started) {
+        try {
+          p.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.settle.core.RetryPolicy;
 import dev.settle.core.log.InMemoryTransactionLog;
 import dev.settle.tcc.TccCoordinator;
 import dev.settle.tcc.TccTransaction;
+import dev.settle.testkit.http.FaultProxy;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -31,8 +32,8 @@ class FaultyNetworkTest {
     ExecutorService callers = Executors.newFixedThreadPool(4);
     try (JdkHttpServerEndpoint s1 = serve(shard1);
         JdkHttpServerEndpoint s2 = serve(shard2);
-        FaultProxy p1 = new FaultProxy(s1.uri(), seed, 0.05, 400);
-        FaultProxy p2 = new FaultProxy(s2.uri(), seed + 1, 0.05, 400)) {
+        FaultProxy p1 = proxy(s1, seed);
+        FaultProxy p2 = proxy(s2, seed + 1)) {
       RemoteTccParticipant r1 = remote("shard-1", p1);
       RemoteTccParticipant r2 = remote("shard-2", p2);
       TccCoordinator coordinator =
@@ -63,8 +64,8 @@ class FaultyNetworkTest {
         committed += o instanceof Outcome.Committed ? 1 : 0;
         inDoubt += o instanceof Outcome.InDoubt ? 1 : 0;
       }
-      p1.faulty = false;
-      p2.faulty = false;
+      p1.faulty(false);
+      p2.faulty(false);
       assertThat(p1.awaitQuiet(Duration.ofSeconds(5))).isTrue();
       assertThat(p2.awaitQuiet(Duration.ofSeconds(5))).isTrue();
       for (Outcome o : coordinator.recover()) {
@@ -73,19 +74,19 @@ class FaultyNetworkTest {
       }
       assertThat(coordinator.recover()).isEmpty();
 
-      String report = "seed " + seed + " proxy1 " + p1.counts + " proxy2 " + p2.counts + ", in doubt " + inDoubt;
+      String report = "seed " + seed + " proxy1 " + p1.counts() + " proxy2 " + p2.counts() + ", in doubt " + inDoubt;
       assertThat(shard1.balance("A") + shard2.balance("C")).as(report).isEqualTo(1_000);
       assertThat(shard1.pending()).as("reservations left on shard-1: " + report).isZero();
       assertThat(shard2.pending()).as("reservations left on shard-2: " + report).isZero();
       // Truthful outcomes: exactly the transfers reported committed moved money.
       assertThat(shard2.balance("C")).as(report).isEqualTo(committed);
       // The faults really happened.
-      assertThat(p1.counts.get("dropResponse").get() + p2.counts.get("dropResponse").get()).isPositive();
-      assertThat(p1.counts.get("delay").get() + p2.counts.get("delay").get()).isPositive();
-      assertThat(p1.counts.get("duplicate").get() + p2.counts.get("duplicate").get()).isPositive();
-      assertThat(p1.counts.get("dropRequest").get() + p2.counts.get("dropRequest").get()).isPositive();
+      assertThat(p1.count("dropResponse") + p2.count("dropResponse")).isPositive();
+      assertThat(p1.count("delay") + p2.count("delay")).isPositive();
+      assertThat(p1.count("duplicate") + p2.count("duplicate")).isPositive();
+      assertThat(p1.count("dropRequest") + p2.count("dropRequest")).isPositive();
       // At least one Try was overtaken by its Cancel and refused when it finally arrived.
-      assertThat(p1.counts.get("lateTryRefused").get() + p2.counts.get("lateTryRefused").get())
+      assertThat(p1.count("lateTryRefused") + p2.count("lateTryRefused"))
           .as(report)
           .isPositive();
     } finally {
@@ -96,6 +97,11 @@ class FaultyNetworkTest {
   private static JdkHttpServerEndpoint serve(Shard shard) {
     return JdkHttpServerEndpoint.start(
         new InetSocketAddress("127.0.0.1", 0), ParticipantEndpoint.builder().tcc(shard).build(), 8);
+  }
+
+  private static FaultProxy proxy(JdkHttpServerEndpoint server, long seed) {
+    return FaultProxy.start(
+        new InetSocketAddress("127.0.0.1", 0), server.uri(), seed, 0.05, Duration.ofMillis(400));
   }
 
   private static RemoteTccParticipant remote(String name, FaultProxy proxy) {

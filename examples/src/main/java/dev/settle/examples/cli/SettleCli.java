@@ -2,6 +2,7 @@ package dev.settle.examples.cli;
 
 import dev.settle.core.TransactionLogException;
 import dev.settle.examples.files.DataDirectoryException;
+import dev.settle.examples.remote.RemoteWalletException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -15,13 +16,13 @@ import picocli.CommandLine.Option;
     name = "settle-examples",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Settle's examples: the sharded wallet and the event-sourced ledger.",
+    description = "Settle's examples: the sharded wallet (in one process, or as shard and proxy processes over HTTP) and the event-sourced ledger.",
     footer = {
       "",
       "Exit status: 0 ok; 1 an invariant broke (or an internal error); 2 bad usage;"
           + " 3 the environment or the data directory is unusable."
     },
-    subcommands = {WalletCommand.class, LedgerCommand.class})
+    subcommands = {WalletCommand.class, LedgerCommand.class, ShardCommand.class, ProxyCommand.class})
 public final class SettleCli implements Runnable {
   /** The data directory, its files or the disk cannot be used as they are. */
   public static final int ENVIRONMENT = 3;
@@ -82,6 +83,7 @@ public final class SettleCli implements Runnable {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof DataDirectoryException
           || t instanceof TransactionLogException
+          || t instanceof RemoteWalletException
           || t instanceof IOException
           || t instanceof UncheckedIOException
           || t instanceof SQLException) {
@@ -95,7 +97,7 @@ public final class SettleCli implements Runnable {
   private static String oneLine(Throwable e) {
     Throwable shown = e;
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof DataDirectoryException || t instanceof TransactionLogException) {
+      if (t instanceof DataDirectoryException || t instanceof TransactionLogException || t instanceof RemoteWalletException) {
         shown = t; // our own messages name the path and say what to do
         break;
       }
@@ -103,12 +105,13 @@ public final class SettleCli implements Runnable {
     String text = shown.getMessage() == null ? shown.getClass().getSimpleName() : shown.getMessage();
     String first = text.strip().lines().findFirst().orElse(text);
     return shown instanceof DataDirectoryException || shown instanceof TransactionLogException
+            || shown instanceof RemoteWalletException
         ? first
         : shown.getClass().getSimpleName() + ": " + first;
   }
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: wallet or ledger");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: wallet, ledger, shard or proxy");
   }
 }

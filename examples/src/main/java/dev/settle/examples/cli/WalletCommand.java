@@ -68,9 +68,28 @@ public final class WalletCommand implements Callable<Integer> {
 
   @CommandLine.Mixin PgOptions pg = new PgOptions();
 
+  @Option(
+      names = "--remote",
+      paramLabel = "URL,URL,...",
+      split = ",",
+      description = "Run as the coordinator process of a wallet whose shards are other processes"
+          + " ('shard serve', maybe behind a 'proxy'), listed in order of --shard-index; its log is"
+          + " in --data-dir. Totals and invariants are judged over every shard's GET /balances.")
+  java.util.List<String> remote;
+
+  @Option(
+      names = "--wait-seconds",
+      defaultValue = "120",
+      description = "With --remote: how long to keep recovering, and to wait for shards that are"
+          + " down, before reporting what is still unfinished (default: ${DEFAULT-VALUE}).")
+  int waitSeconds;
+
   @Override
   public Integer call() throws Exception {
     checkBounds();
+    if (remote != null) {
+      return onRemote();
+    }
     if (pg.store != null) {
       return onPostgres();
     }
@@ -89,6 +108,54 @@ public final class WalletCommand implements Callable<Integer> {
     }
     WalletReport report = WalletRun.run(config, line -> System.err.println(line));
     return print(report, json);
+  }
+
+  private int onRemote() throws Exception {
+    CommandLine command = spec.commandLine();
+    java.util.List<java.net.URI> shardUris = RemoteOptions.shards(command, remote);
+    if (pg.store != null) {
+      throw new CommandLine.ParameterException(command, "choose one of --remote and --store, not both");
+    }
+    if (dataDir == null || dataDir.toString().isBlank()) {
+      throw new CommandLine.ParameterException(command, "--remote needs --data-dir DIR for the coordinator's log");
+    }
+    for (String flag : new String[] {"--shards", "--accounts"}) {
+      if (given(flag)) {
+        throw new CommandLine.ParameterException(command, flag + " is not supported with --remote: the shards"
+            + " hold the accounts ('shard serve --accounts --shards'), and --remote lists them");
+      }
+    }
+    for (String flag : new String[] {"--fault-rate", "--crash-every", "--crash-rate"}) {
+      if (given(flag)) {
+        throw new CommandLine.ParameterException(command, flag + " is not supported with --remote (it injects"
+            + " no faults itself: put a 'proxy' in front of each shard, and kill processes instead)");
+      }
+    }
+    if (threads < 1 || transfers < 0) {
+      throw new CommandLine.ParameterException(command, threads < 1
+          ? "--threads must be at least 1, was " + threads : "--transfers must not be negative, was " + transfers);
+    }
+    if (waitSeconds < 1 || waitSeconds > 86_400) {
+      throw new CommandLine.ParameterException(command, "--wait-seconds must be between 1 and 86400, was " + waitSeconds);
+    }
+    Protocol chosen = null;
+    if (protocol != null) {
+      try {
+        chosen = Protocol.of(protocol);
+      } catch (IllegalArgumentException bad) {
+        throw new CommandLine.ParameterException(command, bad.getMessage());
+      }
+    }
+    dev.settle.examples.remote.RemoteWallet wallet;
+    try {
+      wallet = dev.settle.examples.remote.RemoteWallet.open(dataDir, chosen, shardUris, java.time.Duration.ofSeconds(Math.min(10, waitSeconds)));
+    } catch (dev.settle.examples.remote.RemoteSettingsException bad) {
+      throw new CommandLine.ParameterException(command, bad.getMessage());
+    }
+    try (wallet) {
+      return RemoteOptions.print(
+          wallet.run(transfers, threads, seed, java.time.Duration.ofSeconds(waitSeconds), line -> System.err.println(line)), json);
+    }
   }
 
   private int onFiles() throws Exception {

@@ -33,11 +33,41 @@ public final class WalletRecoverCommand implements Callable<Integer> {
       names = "--wait-seconds",
       defaultValue = "120",
       description = "With --store postgres: how long to wait for dead peers' leases to run out"
-          + " before reporting what is still unfinished (default: ${DEFAULT-VALUE}).")
+          + " before reporting what is still unfinished; with --remote: how long to keep recovering"
+          + " while shards are down (default: ${DEFAULT-VALUE}).")
   int waitSeconds;
+
+  @Option(
+      names = "--remote",
+      paramLabel = "URL,URL,...",
+      split = ",",
+      description = "The shards of a 'wallet --remote' coordinator whose log is in --data-dir, in order"
+          + " of --shard-index; --wait-seconds bounds the wait for shards that are down.")
+  java.util.List<String> remote;
 
   @Override
   public Integer call() throws Exception {
+    if (remote != null) {
+      java.util.List<java.net.URI> shards = RemoteOptions.shards(spec.commandLine(), remote);
+      if (pg.store != null) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose one of --remote and --store, not both");
+      }
+      if (dataDir == null || dataDir.toString().isBlank()) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--remote needs --data-dir DIR, the coordinator's directory");
+      }
+      if (waitSeconds < 1 || waitSeconds > 86_400) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--wait-seconds must be between 1 and 86400, was " + waitSeconds);
+      }
+      dev.settle.examples.remote.RemoteWallet wallet;
+      try {
+        wallet = dev.settle.examples.remote.RemoteWallet.reopen(dataDir, shards, java.time.Duration.ofSeconds(Math.min(10, waitSeconds)));
+      } catch (dev.settle.examples.remote.RemoteSettingsException bad) {
+        throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage());
+      }
+      try (wallet) {
+        return RemoteOptions.print(wallet.recover(java.time.Duration.ofSeconds(waitSeconds)), json);
+      }
+    }
     if (pg.store != null) {
       pg.check(spec.commandLine(), dataDir != null);
       try (PgWallet wallet = PgWallet.reopen(pg.url, pg.user, pg.password, pg.node, pg.lease())) {

@@ -14,7 +14,7 @@ public final class DataDirectoryException extends RuntimeException {
   }
 
   /** An I/O failure in words, without the exception's class name. */
-  static String describe(java.io.IOException e) {
+  public static String describe(java.io.IOException e) {
     if (e instanceof java.nio.file.AccessDeniedException) {
       return "permission denied";
     }

@@ -150,7 +150,7 @@ public final class FileWallet implements AutoCloseable {
   private static final String SETUP = "wallet.setup";
 
   /** Refuses a path that cannot hold a wallet, in one sentence that names it. */
-  private static void checkUsable(Path directory) {
+  public static void checkUsable(Path directory) {
     if (directory.toString().isEmpty()) {
       throw new DataDirectoryException("the data directory path is empty; name a directory with --data-dir", null);
     }

@@ -11,10 +11,11 @@ import java.sql.SQLException;
  * debit; Confirm finalises a debit and applies a credit; Cancel releases a debit. Every call runs
  * in the fence's local transaction.
  */
-final class JdbcAccounts implements JdbcTccParticipant {
+public final class JdbcAccounts implements JdbcTccParticipant {
   private final String name;
 
-  JdbcAccounts(String name) {
+  /** The participant named {@code name} (the shard's name). */
+  public JdbcAccounts(String name) {
     this.name = name;
   }
 

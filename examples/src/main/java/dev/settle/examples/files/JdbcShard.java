@@ -163,7 +163,7 @@ public final class JdbcShard {
     }
   }
 
-  static void add(Connection c, String account, long delta) throws SQLException {
+  public static void add(Connection c, String account, long delta) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement("UPDATE accounts SET balance = balance + ? WHERE id = ? AND balance + ? >= 0")) {
       ps.setLong(1, delta);

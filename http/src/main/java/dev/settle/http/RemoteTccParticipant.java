@@ -28,8 +28,10 @@ import java.time.Duration;
  *       <td>the call contradicts the branch's record; nothing changed</td></tr>
  *   <tr><td>409 {@code heuristic}</td><td>{@link dev.settle.core.HeuristicBranchException}</td>
  *       <td>the branch ended as the {@code applied} member says</td></tr>
- *   <tr><td>422 {@code refused}</td><td>{@link dev.settle.core.ParticipantException}</td>
- *       <td>the participant said no; nothing applied</td></tr>
+ *   <tr><td>422 {@code refused}</td><td>{@link dev.settle.core.BusinessRefusalException} when
+ *       the document's {@code refusal} member is {@code business}, else {@link
+ *       dev.settle.core.ParticipantException}</td>
+ *       <td>the participant said no, or its code threw; nothing applied</td></tr>
  *   <tr><td>connection refused, connect timeout</td><td>{@link
  *       dev.settle.core.ParticipantException}</td><td>nothing was sent</td></tr>
  *   <tr><td>timeout of the whole exchange, reset or closed connection after sending, 5xx, 408,

@@ -74,6 +74,14 @@ public final class WireFormat {
   /** Problem type: the call contradicts the fence (a Confirm after a Cancel, ...). */
   public static final String PROBLEM_FENCE_VIOLATION = "urn:settle:problem:fence-violation";
 
+  /**
+   * Member of a {@link #PROBLEM_REFUSED} document saying what kind of refusal it was: {@code
+   * business} when the participant threw a {@link dev.settle.core.BusinessRefusalException} (the
+   * caller gets one too, counted as a business refusal), {@code failure} for any other exception.
+   * Absent (older endpoints): read as a failure.
+   */
+  public static final String REFUSAL_MEMBER = "refusal";
+
   /** Problem type: the business code said no to a Try or an action; nothing was applied. */
   public static final String PROBLEM_REFUSED = "urn:settle:problem:refused";
 

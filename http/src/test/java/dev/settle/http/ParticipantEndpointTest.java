@@ -123,7 +123,8 @@ class ParticipantEndpointTest {
     ParticipantEndpoint e = endpoint();
     EndpointResponse r = post(e, "try", "tx-1", "A:-500");
     assertThat(r.status()).isEqualTo(422);
-    assertThat(r.bodyText()).contains(WireFormat.PROBLEM_REFUSED).contains("insufficient funds");
+    assertThat(r.bodyText()).contains(WireFormat.PROBLEM_REFUSED).contains("insufficient funds")
+        .contains("\"refusal\":\"business\""); // the shard threw BusinessRefusalException
     assertThat(fence.state(TransactionId.of("tx-1"), BranchId.of("b1"))).isEmpty();
   }
 

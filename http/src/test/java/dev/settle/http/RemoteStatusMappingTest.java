@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.settle.core.BranchId;
 import dev.settle.core.BranchState;
+import dev.settle.core.BusinessRefusalException;
+import dev.settle.core.FailureKind;
 import dev.settle.core.HeuristicBranchException;
 import dev.settle.core.ParticipantException;
 import dev.settle.core.ParticipantTimeoutException;
@@ -67,6 +69,14 @@ class RemoteStatusMappingTest {
         .isExactlyInstanceOf(ParticipantException.class)
         .hasMessageContaining("422")
         .hasMessageContaining("why");
+    // A refusal the endpoint marks as the business's own is one on this side too (counted apart
+    // from breakdowns); one marked as a failure is not.
+    stub.answer(422, PROBLEM, problem(WireFormat.PROBLEM_REFUSED, ",\"refusal\":\"business\""));
+    assertThatThrownBy(() -> remote().tryReserve(ctx))
+        .isInstanceOfSatisfying(
+            BusinessRefusalException.class, e -> assertThat(e.kind()).isEqualTo(FailureKind.BUSINESS_REFUSAL));
+    stub.answer(422, PROBLEM, problem(WireFormat.PROBLEM_REFUSED, ",\"refusal\":\"failure\""));
+    assertThatThrownBy(() -> remote().tryReserve(ctx)).isExactlyInstanceOf(ParticipantException.class);
   }
 
   @Test

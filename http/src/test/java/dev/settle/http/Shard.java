@@ -1,5 +1,6 @@
 package dev.settle.http;
 
+import dev.settle.core.BusinessRefusalException;
 import dev.settle.tcc.TccContext;
 import dev.settle.tcc.TccParticipant;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +64,7 @@ class Shard implements TccParticipant {
     }
     if (amount < 0) {
       if (available.get(account) < -amount) {
-        throw new IllegalStateException("insufficient funds in " + account);
+        throw new BusinessRefusalException("insufficient funds in " + account);
       }
       available.merge(account, amount, Long::sum);
       reserved.merge(account, -amount, Long::sum);

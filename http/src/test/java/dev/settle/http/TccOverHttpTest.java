@@ -92,6 +92,7 @@ class TccOverHttpTest {
     Outcome outcome = coordinator(p1, p2).execute(transfer(p1, p2, 500));
     assertThat(outcome).isInstanceOf(Outcome.RolledBack.class);
     assertThat(((Outcome.RolledBack) outcome).reason()).contains("insufficient funds");
+    assertThat(outcome.failureKind()).contains(dev.settle.core.FailureKind.BUSINESS_REFUSAL);
     assertThat(shard1.balance("A")).isEqualTo(100);
     assertThat(shard2.balance("C")).isZero();
     assertThat(shard1.pending() + shard2.pending()).isZero();

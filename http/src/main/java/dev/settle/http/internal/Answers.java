@@ -1,5 +1,6 @@
 package dev.settle.http.internal;
 
+import dev.settle.core.BusinessRefusalException;
 import dev.settle.core.HeuristicBranchException;
 import dev.settle.core.ParticipantTimeoutException;
 import dev.settle.http.EndpointResponse;
@@ -71,7 +72,12 @@ public final class Answers {
     if (forward) {
       // The fence dropped the branch's record when the business method threw: nothing applied.
       LOG.debug("{}: refused", what, failure);
-      return problem(422, WireFormat.PROBLEM_REFUSED, "refused", detail);
+      Problem refused = Problem.of(WireFormat.PROBLEM_REFUSED, "refused", detail);
+      return problem(
+          422,
+          failure instanceof BusinessRefusalException
+              ? refused.with(WireFormat.REFUSAL_MEMBER, "business")
+              : refused.with(WireFormat.REFUSAL_MEMBER, "failure"));
     }
     LOG.warn("{}: failed; the caller retries", what, failure);
     return problem(500, WireFormat.PROBLEM_FAILED, "failed", detail);

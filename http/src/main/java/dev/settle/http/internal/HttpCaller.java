@@ -2,6 +2,7 @@ package dev.settle.http.internal;
 
 import dev.settle.core.BranchId;
 import dev.settle.core.BranchState;
+import dev.settle.core.BusinessRefusalException;
 import dev.settle.core.HeuristicBranchException;
 import dev.settle.core.ParticipantException;
 import dev.settle.core.ParticipantTimeoutException;
@@ -152,7 +153,10 @@ public final class HttpCaller {
     return switch (problem.type()) {
       case WireFormat.PROBLEM_TRY_REFUSED -> new TryRefusedException(tx, branch, detail);
       case WireFormat.PROBLEM_FENCE_VIOLATION -> new FenceViolationException(tx, branch, detail);
-      case WireFormat.PROBLEM_REFUSED -> new ParticipantException(tx, branch, detail, null);
+      case WireFormat.PROBLEM_REFUSED ->
+          "business".equals(problem.get(WireFormat.REFUSAL_MEMBER))
+              ? new BusinessRefusalException(tx, branch, detail)
+              : new ParticipantException(tx, branch, detail, null);
       case WireFormat.PROBLEM_HEURISTIC -> {
         @Nullable BranchState applied = heuristicState(problem.get("applied"));
         yield applied == null

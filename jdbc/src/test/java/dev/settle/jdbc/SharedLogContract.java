@@ -664,7 +664,9 @@ abstract class SharedLogContract {
                 true);
           }
         });
-    assertThat(slow.mostCommitsAtOnce()).as("groups overlapped").isGreaterThan(1);
+    // Their commits cannot overlap (each group waits on the row lock the one before holds until
+    // its commit), but several groups were being written at once.
+    assertThat(a.mostGroupsInFlight()).as("groups in flight at once").isGreaterThan(1);
     List<LogRecord> records = a.records(tx);
     assertThat(records).hasSize(1 + threads * each);
     assertThat(records.get(0)).isInstanceOf(LogRecord.Begin.class);

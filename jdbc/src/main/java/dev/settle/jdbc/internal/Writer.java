@@ -107,6 +107,7 @@ public final class Writer {
         }
         session = idle.pop();
         group = drain();
+        mine.callerLeading = !mine.taken; // the queue was longer than a group: mine waits
         writing++;
         mostWriting = Math.max(mostWriting, writing);
         wakeNextLeader();
@@ -121,6 +122,7 @@ public final class Writer {
       } finally {
         lock.lock();
         try {
+          mine.callerLeading = false;
           writing--;
           idle.push(session);
           for (Pending p : group) {
@@ -157,13 +159,18 @@ public final class Writer {
   }
 
   /**
-   * Wakes the caller of the oldest queued append if a connection is free, so that it leads the
-   * next group. Called with the lock held.
+   * Wakes the caller of the oldest queued append that is not busy leading a group already, if a
+   * connection is free, so that it leads the next group. Called with the lock held.
    */
   private void wakeNextLeader() {
-    Pending next = queue.peek();
-    if (next != null && !idle.isEmpty() && !closed) {
-      next.wake.signal();
+    if (idle.isEmpty() || closed) {
+      return;
+    }
+    for (Pending next : queue) {
+      if (!next.callerLeading) {
+        next.wake.signal();
+        return;
+      }
     }
   }
 
@@ -280,6 +287,8 @@ public final class Writer {
     final Condition wake;
     /** Taken into a group being written. */
     boolean taken;
+    /** Its caller is writing a group this append was not taken into (the group limit was hit). */
+    boolean callerLeading;
     boolean done;
     /** Set when the group's commit failed: these records may or may not be stored. */
     boolean commitUnknown;

@@ -179,11 +179,13 @@ final class PostgresRows {
       report.notes.add(
           String.format(
               Locale.ROOT,
-              "tcc on postgres log, %d thread%s: %.1f appends per transaction, %.1f appends per database commit",
+              "tcc on postgres log, %d thread%s: %.1f appends per transaction, %.1f appends per database commit,"
+                  + " at most %d commits in flight",
               threads,
               threads == 1 ? "" : "s",
               executed.get() == 0 ? 0.0 : (double) stored / executed.get(),
-              groups == 0 ? 0.0 : (double) stored / groups));
+              groups == 0 ? 0.0 : (double) stored / groups,
+              log.mostGroupsInFlight()));
     } catch (SQLException e) {
       throw new IllegalStateException("floor on " + threads + " connections: " + e.getMessage(), e);
     } finally {

@@ -51,9 +51,10 @@ import org.jspecify.annotations.Nullable;
  * that is in use bumps the epoch and fences the first: its transactions move to the new epoch and
  * its every later write is refused.
  *
- * <p><b>Group commit.</b> Appends from many threads share database transactions; every append,
- * forced or not, returns once stored, because the ownership check must answer before the caller
- * reports an outcome.
+ * <p><b>Group commit.</b> Appends from many threads share database transactions, and several
+ * such groups are written at once on their own connections ({@link Builder#writerConnections});
+ * every append, forced or not, returns once stored, because the ownership check must answer
+ * before the caller reports an outcome.
  *
  * <pre>{@code
  * try (JdbcTransactionLog log = JdbcTransactionLog.builder(dataSource, "orders-1").open()) {
@@ -65,6 +66,12 @@ import org.jspecify.annotations.Nullable;
 public final class JdbcTransactionLog implements TransactionLog {
   /** The schema version this release reads; see the schema files for the upgrade rules. */
   public static final int SCHEMA_VERSION = Schema.VERSION;
+
+  /** Groups of appends written at once unless {@link Builder#writerConnections} says otherwise. */
+  public static final int DEFAULT_WRITER_CONNECTIONS = 4;
+
+  /** The most writer connections a log may use. */
+  public static final int MAX_WRITER_CONNECTIONS = 64;
 
   private static final Pattern NODE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
@@ -249,7 +256,15 @@ public final class JdbcTransactionLog implements TransactionLog {
   }
 
   /**
-   * Stops the heartbeat, lets the group being written finish, and releases the lease so that
+   * The most groups of appends that were being written at once so far, each on its own
+   * connection: at most {@link Builder#writerConnections}.
+   */
+  public int mostGroupsInFlight() {
+    return writer.mostGroupsInFlight();
+  }
+
+  /**
+   * Stops the heartbeat, lets the groups being written finish, and releases the lease so that
    * peers may take over this node's unfinished transactions at once. Idempotent.
    */
   @Override
@@ -321,6 +336,7 @@ public final class JdbcTransactionLog implements TransactionLog {
     private Duration retention = Duration.ofDays(7);
     private int historyBatch = 500;
     private int maxGroup = 256;
+    private int writerConnections = DEFAULT_WRITER_CONNECTIONS;
     private @Nullable Dialect dialect;
     private @Nullable ScheduledExecutorService scheduler;
     private Consumer<OwnershipLostException> onOwnershipLost = lost -> {};
@@ -378,6 +394,25 @@ public final class JdbcTransactionLog implements TransactionLog {
     /** At most this many appends share one database transaction (default 256). */
     public Builder maxGroupSize(int size) {
       this.maxGroup = positive(size, "maxGroupSize");
+      return this;
+    }
+
+    /**
+     * At most this many groups of appends are written at once, each in its own database
+     * transaction on its own connection (default {@value #DEFAULT_WRITER_CONNECTIONS}, 1 to
+     * {@value #MAX_WRITER_CONNECTIONS}): while earlier groups wait for their commits, the next
+     * group forms and is written. The connections come from the data source as they are first
+     * needed and are kept while the log is open, so size a pool for them plus the heartbeat, the
+     * claims and reads (a single thread's appends use one). 1 writes one group at a time.
+     */
+    public Builder writerConnections(int connections) {
+      if (connections < 1 || connections > MAX_WRITER_CONNECTIONS) {
+        throw new IllegalArgumentException(
+            "writerConnections must be 1 to " + MAX_WRITER_CONNECTIONS
+                + " (groups written at once, each on its own connection from the data source), was "
+                + connections);
+      }
+      this.writerConnections = connections;
       return this;
     }
 
@@ -450,6 +485,7 @@ public final class JdbcTransactionLog implements TransactionLog {
       return new JdbcTransactionLog(
           new LogConfig(
               dataSource, node, lease, heartbeat, claimBatch, retention, historyBatch, maxGroup,
+              writerConnections,
               dialect, scheduler, onOwnershipLost, databaseClock));
     }
 

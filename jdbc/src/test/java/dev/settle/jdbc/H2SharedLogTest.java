@@ -56,6 +56,12 @@ class H2SharedLogTest extends SharedLogContract {
         .hasMessageContaining("leaseDuration must be at least");
     assertThatThrownBy(() -> JdbcTransactionLog.builder(fx.dataSource, "n").historyRetention(Duration.ofSeconds(-1)))
         .hasMessageContaining("historyRetention must not be negative");
+    assertThatThrownBy(() -> JdbcTransactionLog.builder(fx.dataSource, "n").writerConnections(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("writerConnections must be 1 to 64")
+        .hasMessageEndingWith("was 0");
+    assertThatThrownBy(() -> JdbcTransactionLog.builder(fx.dataSource, "n").writerConnections(65))
+        .hasMessageEndingWith("was 65");
     assertThatThrownBy(() -> JdbcTransactionLog.builder(fx.dataSource, "n").database("oracle"))
         .hasMessageContaining("not \"oracle\"");
     assertThat(fx.keep(JdbcTransactionLog.builder(fx.dataSource, "named").database("H2").open()).node())

@@ -588,6 +588,131 @@ abstract class SharedLogContract {
     assertThat(a.records(new TransactionId("interrupted"))).hasSize(2);
   }
 
+  /**
+   * Several groups are written at once, each on its own writer connection: while earlier groups
+   * wait for their commits (slowed here, as on a slow disk), the next group forms and is written.
+   * Never more at once than the writer connections.
+   */
+  @Test
+  void severalGroupsAreWrittenAtOnceEachOnItsOwnConnection() throws Exception {
+    SlowCommitDataSource slow = new SlowCommitDataSource(fx.dataSource, 30);
+    JdbcTransactionLog a =
+        fx.keep(JdbcTransactionLog.builder(slow, "node-a").writerConnections(3).open());
+    runAtOnce(
+        24,
+        thread -> {
+          for (int i = 0; i < 8; i++) {
+            a.append(begin("overlap-" + thread + "-" + i, "tcc"), true);
+          }
+        });
+    assertThat(slow.mostCommitsAtOnce()).as("commits under way at once").isBetween(2, 3);
+    assertThat(a.mostGroupsInFlight()).isBetween(2, 3);
+    assertThat(a.appendsStored()).isEqualTo(24 * 8);
+    assertThat(a.commits()).as("appends still share commits").isLessThan(24 * 8);
+    for (int thread = 0; thread < 24; thread++) {
+      assertThat(fx.owner("overlap-" + thread + "-7")).isEqualTo("node-a@" + a.epoch());
+    }
+  }
+
+  /** A group stuck in its commit holds up no other: the next group goes on another connection. */
+  @Test
+  void aGroupStuckInItsCommitDoesNotHoldUpTheNext() throws Exception {
+    FreezingDataSource freezing = new FreezingDataSource(fx.dataSource);
+    JdbcTransactionLog a = fx.keep(JdbcTransactionLog.builder(freezing, "node-a").open());
+    freezing.freezeNextCommit();
+    CompletableFuture<Void> stuck =
+        CompletableFuture.runAsync(() -> a.append(begin("stuck", "tcc"), true));
+    try {
+      assertThat(freezing.awaitFrozen(10)).isTrue();
+      CompletableFuture<Void> next =
+          CompletableFuture.runAsync(() -> a.append(begin("next", "tcc"), true));
+      next.get(10, TimeUnit.SECONDS);
+      assertThat(fx.owner("next")).isEqualTo("node-a@" + a.epoch());
+      assertThat(stuck).isNotDone();
+    } finally {
+      freezing.thaw();
+    }
+    stuck.get(10, TimeUnit.SECONDS);
+    assertThat(fx.owner("stuck")).isEqualTo("node-a@" + a.epoch());
+  }
+
+  /**
+   * Groups in flight at once that touch the same transaction serialize on its row: the fenced
+   * update locks the row until its group commits, and the later group numbers its records from
+   * the committed count. Coordinators never append to one transaction from two threads at once;
+   * this test does, to show the numbering holds even then: every record stored once, numbered
+   * without gap, and each thread's records in the order it appended them.
+   */
+  @Test
+  void groupsInFlightAtOnceThatTouchOneTransactionNumberItsRecordsWithoutGapOrClash()
+      throws Exception {
+    SlowCommitDataSource slow = new SlowCommitDataSource(fx.dataSource, 10);
+    JdbcTransactionLog a =
+        fx.keep(JdbcTransactionLog.builder(slow, "node-a").writerConnections(4).open());
+    TransactionId tx = new TransactionId("shared-row");
+    a.append(begin(tx.value(), "tcc"), true);
+    int threads = 12;
+    int each = 10;
+    runAtOnce(
+        threads,
+        thread -> {
+          for (int i = 0; i < each; i++) {
+            a.append(
+                List.of(
+                    new LogRecord.BranchUpdated(
+                        tx, new BranchId("t" + thread + "-" + i), BranchState.PREPARED)),
+                true);
+          }
+        });
+    // Their commits cannot overlap (each group waits on the row lock the one before holds until
+    // its commit), but several groups were being written at once.
+    assertThat(a.mostGroupsInFlight()).as("groups in flight at once").isGreaterThan(1);
+    List<LogRecord> records = a.records(tx);
+    assertThat(records).hasSize(1 + threads * each);
+    assertThat(records.get(0)).isInstanceOf(LogRecord.Begin.class);
+    assertThat(fx.seqSpan(tx.value()))
+        .as("distinct record numbers, lowest, highest")
+        .containsExactly(1L + threads * each, 0L, (long) threads * each);
+    for (int thread = 0; thread < threads; thread++) {
+      String prefix = "t" + thread + "-";
+      List<String> mine =
+          records.stream()
+              .filter(r -> r instanceof LogRecord.BranchUpdated)
+              .map(r -> ((LogRecord.BranchUpdated) r).branchId().value())
+              .filter(b -> b.startsWith(prefix))
+              .toList();
+      List<String> inOrder = new ArrayList<>();
+      for (int i = 0; i < each; i++) {
+        inOrder.add(prefix + i);
+      }
+      assertThat(mine).as("thread %s's records in the order it appended them", thread).isEqualTo(inOrder);
+    }
+  }
+
+  /** Runs {@code body} on {@code threads} threads started together, and fails if any failed. */
+  private static void runAtOnce(int threads, java.util.function.IntConsumer body) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> runs = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        runs.add(
+            pool.submit(
+                () -> {
+                  await(start);
+                  body.accept(thread);
+                }));
+      }
+      start.countDown();
+      for (Future<?> run : runs) {
+        run.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   private static void await(CountDownLatch latch) {
     try {
       latch.await();

@@ -106,6 +106,22 @@ final class SharedLogFixture {
     }
   }
 
+  /** How many distinct record numbers {@code tx} has, the lowest and the highest. */
+  List<Long> seqSpan(String tx) {
+    try (Connection c = dataSource.getConnection();
+        var ps =
+            c.prepareStatement(
+                "SELECT COUNT(DISTINCT seq), MIN(seq), MAX(seq) FROM settle_record WHERE tx_id = ?")) {
+      ps.setString(1, tx);
+      try (var rs = ps.executeQuery()) {
+        rs.next();
+        return List.of(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Overwrites every record of {@code tx} with bytes no codec version wrote. */
   void corrupt(String tx) {
     try (Connection c = dataSource.getConnection();

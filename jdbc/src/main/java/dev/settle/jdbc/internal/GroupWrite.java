@@ -12,6 +12,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,15 +22,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one group of appends in one database transaction. The fast path sends every append's
- * first statement (a Begin's insert, or the conditional update fenced by ownership) as one JDBC
- * batch, then every record as another, and commits. If any append is refused (zero rows, a
+ * Writes one group of appends in one database transaction, on one of the writer's sessions (with
+ * the statements it keeps prepared). The fast path sends the Begins' inserts as one JDBC batch,
+ * the other appends' first statements (the conditional update fenced by ownership) as another,
+ * then every record as a third, and commits. If any append is refused (zero rows, a
  * duplicate id), the transaction is rolled back and the group is written again one append at a
  * time, each under a savepoint, so that the refused append fails alone with the exact reason and
  * the others are stored.
  */
 final class GroupWrite {
   private static final Logger LOG = LoggerFactory.getLogger(GroupWrite.class);
+  private static final Comparator<Step> BY_TX = Comparator.comparing(s -> s.tx().value());
 
   /** How a group ended. */
   enum Result {
@@ -52,15 +56,31 @@ final class GroupWrite {
    * @throws SQLException if the connection failed before the commit, or the server ended the
    *     session before the commit arrived: nothing was stored
    */
-  Result write(Connection c, List<Writer.Pending> group) throws SQLException {
+  Result write(WriteSession session, List<Writer.Pending> group) throws SQLException {
     for (Writer.Pending p : group) {
       p.failure = null; // a retried group is judged afresh: the first attempt stored nothing
       p.commitUnknown = false;
     }
     boolean begins = group.stream().anyMatch(p -> p.steps.stream().anyMatch(s -> s.protocol() != null));
-    if (!fast(c, group, begins)) {
+    boolean renew = begins && node.takeRenewal();
+    long renewing = System.nanoTime();
+    boolean committed = false;
+    try {
+      committed = writeAndCommit(session, group, renew);
+    } finally {
+      if (renew) {
+        node.renewalDone(renewing, committed);
+      }
+    }
+    return committed ? Result.COMMITTED : Result.COMMIT_FAILED;
+  }
+
+  private boolean writeAndCommit(WriteSession session, List<Writer.Pending> group, boolean renew)
+      throws SQLException {
+    Connection c = session.connection();
+    if (!fast(session, group, renew)) {
       c.rollback();
-      slow(c, group, begins);
+      slow(session, group, renew);
     }
     try {
       c.commit();
@@ -82,7 +102,7 @@ final class GroupWrite {
                   e);
         }
       }
-      return Result.COMMIT_FAILED;
+      return false;
     }
     for (Writer.Pending p : group) {
       if (p.failure instanceof OwnershipLostException lost) {
@@ -92,7 +112,7 @@ final class GroupWrite {
         }
       }
     }
-    return Result.COMMITTED;
+    return true;
   }
 
   /**
@@ -143,35 +163,48 @@ final class GroupWrite {
     }
   }
 
-  /** The batched path; false if some append was refused and the group must go the slow way. */
-  private boolean fast(Connection c, List<Writer.Pending> group, boolean renew)
+  /**
+   * The batched path; false if some append was refused and the group must go the slow way. Each
+   * batch runs in order of transaction id, so two groups in flight at once lock the transaction
+   * rows they share in the same order and never deadlock.
+   */
+  private boolean fast(WriteSession session, List<Writer.Pending> group, boolean renew)
       throws SQLException {
-    renewIfBeginning(c, renew);
-    int begins = 0;
-    int touches = 0;
-    try (PreparedStatement begin = c.prepareStatement(sql.begin);
-        PreparedStatement touch = c.prepareStatement(sql.touch);
-        PreparedStatement record = c.prepareStatement(sql.insertRecord)) {
-      Map<TransactionId, Integer> remaining = new HashMap<>();
-      for (Writer.Pending p : group) {
-        for (Step s : p.steps) {
-          remaining.merge(s.tx(), s.bodies().size(), Integer::sum);
-          if (s.protocol() != null) {
-            bindBegin(begin, s);
-            begin.addBatch();
-            begins++;
-          } else {
-            bindTouch(touch, s);
-            touch.addBatch();
-            touches++;
-          }
+    renewIfBeginning(session, renew);
+    List<Step> begins = new ArrayList<>();
+    List<Step> touches = new ArrayList<>();
+    Map<TransactionId, Integer> remaining = new HashMap<>();
+    for (Writer.Pending p : group) {
+      for (Step s : p.steps) {
+        remaining.merge(s.tx(), s.bodies().size(), Integer::sum);
+        (s.protocol() != null ? begins : touches).add(s);
+      }
+    }
+    begins.sort(BY_TX);
+    touches.sort(BY_TX); // stable: one transaction's steps keep their order
+    try {
+      // Begins first: a transaction's later appends only ever follow its Begin's return.
+      if (!begins.isEmpty()) {
+        PreparedStatement begin = session.prepared(sql.begin);
+        for (Step s : begins) {
+          bindBegin(begin, s);
+          begin.addBatch();
+        }
+        if (!allOne(begin.executeBatch())) {
+          return false;
         }
       }
-      // Begins first: a transaction's later appends only ever follow its Begin's return.
-      if ((begins > 0 && !allOne(begin.executeBatch()))
-          || (touches > 0 && !allOne(touch.executeBatch()))) {
-        return false;
+      if (!touches.isEmpty()) {
+        PreparedStatement touch = session.prepared(sql.touch);
+        for (Step s : touches) {
+          bindTouch(touch, s);
+          touch.addBatch();
+        }
+        if (!allOne(touch.executeBatch())) {
+          return false;
+        }
       }
+      PreparedStatement record = session.prepared(sql.insertRecord);
       for (Writer.Pending p : group) {
         for (Step s : p.steps) {
           for (byte[] body : s.bodies()) {
@@ -197,13 +230,17 @@ final class GroupWrite {
   }
 
   /**
-   * A node that begins transactions is alive: its group renews the lease too, so that a heartbeat
-   * that could not run (a brief outage, a starved thread) does not hand brand-new transactions to
-   * peers. A superseded node renews nothing; its Begins then fail on their own.
+   * A node that begins transactions is alive: a group with Begins renews the lease too, so that a
+   * heartbeat that could not run (a brief outage, a starved thread) does not hand brand-new
+   * transactions to peers. Only when the last renewal is older than half a heartbeat interval, and
+   * by one group at a time ({@link Node#takeRenewal}): the renewal locks the node's row until its
+   * group commits, so renewing in every group would make groups with Begins wait for each other,
+   * and costs a round trip each. A superseded node renews nothing; its Begins then fail on their
+   * own.
    */
-  private void renewIfBeginning(Connection c, boolean beginning) throws SQLException {
-    if (beginning) {
-      node.renewWith(c);
+  private void renewIfBeginning(WriteSession session, boolean renew) throws SQLException {
+    if (renew) {
+      node.renewWith(session.prepared(sql.renewLease));
     }
   }
 
@@ -217,13 +254,15 @@ final class GroupWrite {
   }
 
   /** One append at a time, each under a savepoint. */
-  private void slow(Connection c, List<Writer.Pending> group, boolean renew) throws SQLException {
-    renewIfBeginning(c, renew);
+  private void slow(WriteSession session, List<Writer.Pending> group, boolean renew)
+      throws SQLException {
+    renewIfBeginning(session, renew);
+    Connection c = session.connection();
     for (Writer.Pending p : group) {
       Savepoint before = c.setSavepoint();
       try {
         for (Step s : p.steps) {
-          apply(c, s);
+          apply(session, s);
         }
         c.releaseSavepoint(before);
       } catch (Refused r) {
@@ -236,24 +275,22 @@ final class GroupWrite {
     }
   }
 
-  private void apply(Connection c, Step s) throws SQLException, Refused {
+  private void apply(WriteSession session, Step s) throws SQLException, Refused {
     boolean begin = s.protocol() != null;
-    try (PreparedStatement first = c.prepareStatement(begin ? sql.begin : sql.touch)) {
-      if (begin) {
-        bindBegin(first, s);
-      } else {
-        bindTouch(first, s);
-      }
-      if (first.executeUpdate() != 1) {
-        throw new Refused(diagnose(c, s));
-      }
+    PreparedStatement first = session.prepared(begin ? sql.begin : sql.touch);
+    if (begin) {
+      bindBegin(first, s);
+    } else {
+      bindTouch(first, s);
     }
-    try (PreparedStatement record = c.prepareStatement(sql.insertRecord)) {
-      int after = s.bodies().size();
-      for (byte[] body : s.bodies()) {
-        bindRecord(record, s.tx(), --after, body);
-        record.executeUpdate();
-      }
+    if (first.executeUpdate() != 1) {
+      throw new Refused(diagnose(session.connection(), s));
+    }
+    PreparedStatement record = session.prepared(sql.insertRecord);
+    int after = s.bodies().size();
+    for (byte[] body : s.bodies()) {
+      bindRecord(record, s.tx(), --after, body);
+      record.executeUpdate();
     }
   }
 

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  * @param retention how long ended transactions are kept
  * @param historyBatch at most this many ended transactions are deleted per cleanup
  * @param maxGroup at most this many appends share one database transaction
+ * @param writerConnections at most this many groups are written at once, each on its own connection
  * @param dialect the database's dialect, or null to detect it
  * @param scheduler runs the heartbeat, or null for the log's own daemon thread
  * @param onOwnershipLost told of every write refused for lost ownership
@@ -33,6 +34,7 @@ public record LogConfig(
     Duration retention,
     int historyBatch,
     int maxGroup,
+    int writerConnections,
     @Nullable Dialect dialect,
     @Nullable ScheduledExecutorService scheduler,
     Consumer<OwnershipLostException> onOwnershipLost,

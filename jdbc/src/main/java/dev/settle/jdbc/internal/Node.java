@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +24,10 @@ public final class Node {
   private final long epoch;
   /** Set once another instance opened under this name: nothing may be written any more. */
   private volatile boolean superseded;
+  /** When the last stored renewal began, by {@link System#nanoTime}; the open counts as one. */
+  private final AtomicLong renewedAt = new AtomicLong(System.nanoTime());
+  /** Whether a write is renewing the lease now; see {@link #takeRenewal}. */
+  private final AtomicBoolean renewing = new AtomicBoolean();
 
   private Node(LogConfig config, Sql sql, long epoch) {
     this.config = config;
@@ -106,6 +112,7 @@ public final class Node {
    * @throws OwnershipLostException if a newer instance holds the node name
    */
   void renew(Connection c) throws SQLException {
+    long startedAt = System.nanoTime();
     try (PreparedStatement renew = c.prepareStatement(sql.renewLease)) {
       renew.setLong(1, config.lease().toMillis());
       renew.setString(2, config.node());
@@ -113,21 +120,51 @@ public final class Node {
       if (renew.executeUpdate() == 0) {
         throw supersededNow();
       }
+      if (c.getAutoCommit()) {
+        renewed(startedAt);
+      }
     }
   }
 
   /**
-   * Renews the lease within the caller's transaction and says whether this instance still holds
-   * its epoch; for writes that prove the node alive, which then keep its lease even while the
-   * heartbeat cannot run.
+   * Renews the lease with {@code renew} (the {@link Sql#renewLease} statement, in the caller's
+   * transaction) and says whether this instance still holds its epoch; for writes that prove the
+   * node alive, which then keep its lease even while the heartbeat cannot run.
    */
-  boolean renewWith(Connection c) throws SQLException {
-    try (PreparedStatement renew = c.prepareStatement(sql.renewLease)) {
-      renew.setLong(1, config.lease().toMillis());
-      renew.setString(2, config.node());
-      renew.setLong(3, epoch);
-      return renew.executeUpdate() == 1;
+  boolean renewWith(PreparedStatement renew) throws SQLException {
+    renew.setLong(1, config.lease().toMillis());
+    renew.setString(2, config.node());
+    renew.setLong(3, epoch);
+    return renew.executeUpdate() == 1;
+  }
+
+  /**
+   * Whether a write that proves the node alive should renew the lease now: the last renewal
+   * (committed, by the heartbeat or by a write) is older than half a heartbeat interval, and no
+   * other write is renewing. The JVM's monotonic clock only decides how often to renew; the lease
+   * itself is always computed by the database clock. A true answer must be followed by {@link
+   * #renewalDone}.
+   */
+  boolean takeRenewal() {
+    if (System.nanoTime() - renewedAt.get() < config.heartbeat().toNanos() / 2) {
+      return false;
     }
+    return renewing.compareAndSet(false, true);
+  }
+
+  /**
+   * Ends a renewal taken with {@link #takeRenewal} that began at {@code startedAt} ({@link
+   * System#nanoTime}); {@code committed} says whether it was stored.
+   */
+  void renewalDone(long startedAt, boolean committed) {
+    if (committed) {
+      renewed(startedAt);
+    }
+    renewing.set(false);
+  }
+
+  private void renewed(long startedAt) {
+    renewedAt.accumulateAndGet(startedAt, (last, now) -> now - last > 0 ? now : last);
   }
 
   /** Marks this instance superseded, logs it once, and returns the exception to throw. */

@@ -160,7 +160,12 @@ class PostgresSharedLogTest extends SharedLogContract {
 
     JdbcTransactionLog a = fx.dying("node-a", Duration.ofMillis(500));
     TwoPhaseCoordinator onA =
-        TwoPhaseCoordinator.builder().log(a).nodeName("node-a").phaseTwoRetry(RetryPolicy.none()).build();
+        TwoPhaseCoordinator.builder()
+            .log(a)
+            .nodeName("node-a")
+            .phaseTwoRetry(RetryPolicy.none())
+            .prepareTimeout(Duration.ofSeconds(60)) // the held prepare must not time out, however slow the machine
+            .build();
     XAConnection left = xa.getXAConnection();
     XAConnection right = xa.getXAConnection();
     InterferedBranch slowLeft = InterferedBranch.prepareHeld(new XaParticipant("left", left.getXAResource()));

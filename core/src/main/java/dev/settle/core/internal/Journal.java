@@ -212,6 +212,11 @@ public final class Journal {
     append(new LogRecord.Decided(tx, decision), true);
   }
 
+  /** {@link #decide(TransactionId, Decision)}, logging why with the decision (for explaining it). */
+  public void decide(TransactionId tx, Decision decision, Reason reason) {
+    append(new LogRecord.Decided(tx, decision, reason.text(), reason.branch()), true);
+  }
+
   /** Writes the End record; not forced, since a lost End only costs a redundant recovery. */
   public void end(TransactionId tx) {
     append(new LogRecord.End(tx), false);

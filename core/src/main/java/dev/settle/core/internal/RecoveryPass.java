@@ -182,7 +182,7 @@ public final class RecoveryPass {
       return new Resolved(logged, Reason.of("recovered after a crash with the decision logged"));
     }
     String reason = "no decision logged before the crash: presumed abort";
-    journal.append(new LogRecord.Decided(tx, Decision.ROLLBACK), force);
+    journal.append(new LogRecord.Decided(tx, Decision.ROLLBACK, reason, null), force);
     events.publish(tx, EventType.DECIDED_ROLLBACK, reason);
     return new Resolved(Decision.ROLLBACK, Reason.of(reason));
   }

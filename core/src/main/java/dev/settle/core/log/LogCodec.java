@@ -24,6 +24,8 @@ import java.nio.charset.StandardCharsets;
  *   <li>3 BranchUpdated: branch id, state code (1), data (4-byte length, bytes)
  *   <li>4 Decided: decision code (1: commit, 2: roll back)
  *   <li>5 End: nothing more
+ *   <li>7 Decided with a reason: decision code, reason (2-byte length, UTF-8), failed branch
+ *       (1-byte length, ASCII; 0 for none). A decision with neither is written as type 4.
  *   <li>6 Begin naming its node: as 1, then the node name (1-byte length, UTF-8). A Begin with an
  *       empty node name is written as type 1, so logs of coordinators that name no node read the
  *       same in older versions.
@@ -42,6 +44,7 @@ public final class LogCodec {
   private static final byte DECIDED = 4;
   private static final byte END = 5;
   private static final byte BEGIN_ON_NODE = 6;
+  private static final byte DECIDED_WITH_REASON = 7;
 
   private LogCodec() {}
 
@@ -92,8 +95,19 @@ public final class LogCodec {
           .array();
     }
     if (record instanceof LogRecord.Decided d) {
-      return buffer(3 + tx.length + 1, DECIDED, tx)
-          .put(d.decision() == Decision.COMMIT ? (byte) 1 : (byte) 2)
+      byte code = d.decision() == Decision.COMMIT ? (byte) 1 : (byte) 2;
+      BranchId failed = d.failedBranch();
+      if (d.reason().isEmpty() && failed == null) {
+        return buffer(3 + tx.length + 1, DECIDED, tx).put(code).array();
+      }
+      byte[] reason = utf8(d.reason(), 65_535, "reason");
+      byte[] branch = failed == null ? new byte[0] : ascii(failed.value());
+      return buffer(3 + tx.length + 1 + 2 + reason.length + 1 + branch.length, DECIDED_WITH_REASON, tx)
+          .put(code)
+          .putShort((short) reason.length)
+          .put(reason)
+          .put((byte) branch.length)
+          .put(branch)
           .array();
     }
     return buffer(3 + tx.length, END, tx).array();
@@ -129,6 +143,7 @@ public final class LogCodec {
                 new LogRecord.BranchUpdated(
                     tx, new BranchId(readAscii(in)), state(in.get()), readBytes(in));
             case DECIDED -> new LogRecord.Decided(tx, decision(in.get()));
+            case DECIDED_WITH_REASON -> decidedWithReason(tx, in);
             case END -> new LogRecord.End(tx);
             default -> throw new CorruptLogException("unknown log record type " + type, 1);
           };
@@ -144,6 +159,20 @@ public final class LogCodec {
       // An id or field that fails validation: the bytes were not written by us.
       throw new CorruptLogException("log record holds an invalid field: " + e.getMessage(), -1);
     }
+  }
+
+  private static LogRecord.Decided decidedWithReason(TransactionId tx, ByteBuffer in) {
+    Decision decision = decision(in.get());
+    String reason = readUtf8(in, in.getShort() & 0xFFFF);
+    String branch = readAscii(in);
+    if (reason.isEmpty() && branch.isEmpty()) {
+      // Never written: a decision with neither is a type 4 record.
+      throw new CorruptLogException("a decision with a reason gives none", in.position());
+    }
+    if (reason.length() > LogRecord.Decided.MAX_REASON_LENGTH) {
+      throw new CorruptLogException("a decision's reason is longer than any written", in.position());
+    }
+    return new LogRecord.Decided(tx, decision, reason, branch.isEmpty() ? null : new BranchId(branch));
   }
 
   private static LogRecord.Begin beginOnNode(TransactionId tx, ByteBuffer in) {

@@ -6,6 +6,7 @@ import dev.settle.core.Decision;
 import dev.settle.core.TransactionId;
 import dev.settle.core.internal.Assert;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One entry of the coordinator's append-only log. A transaction's records, in order, are its
@@ -160,12 +161,29 @@ public sealed interface LogRecord
    *
    * @param transactionId the transaction
    * @param decision commit or roll back
+   * @param reason why, in one line (empty when there is nothing to say, as for a commit); kept so
+   *     that the transaction can be explained after it ended ({@link Explain})
+   * @param failedBranch the branch whose failure or vote made the coordinator roll back, or null
    */
-  record Decided(TransactionId transactionId, Decision decision) implements LogRecord {
-    /** Checks the fields. */
+  record Decided(
+      TransactionId transactionId, Decision decision, String reason, @Nullable BranchId failedBranch)
+      implements LogRecord {
+    /** The longest reason kept; a longer one is cut, since a log record is no place for a story. */
+    public static final int MAX_REASON_LENGTH = 1000;
+
+    /** Checks the fields and cuts an overlong reason. */
     public Decided {
       Assert.notNull(transactionId, "transactionId");
       Assert.notNull(decision, "decision");
+      Assert.notNull(reason, "reason");
+      if (reason.length() > MAX_REASON_LENGTH) {
+        reason = reason.substring(0, MAX_REASON_LENGTH - 1) + "\u2026";
+      }
+    }
+
+    /** A decision with nothing more to say. */
+    public Decided(TransactionId transactionId, Decision decision) {
+      this(transactionId, decision, "", null);
     }
   }
 

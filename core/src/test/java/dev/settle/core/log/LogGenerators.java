@@ -60,8 +60,11 @@ final class LogGenerators {
     Gen<LogRecord> updated =
         tx.zip(branch, Generate.enumValues(BranchState.class), bytes(300), LogRecord.BranchUpdated::new);
     Gen<LogRecord> decided = tx.zip(Generate.enumValues(Decision.class), LogRecord.Decided::new);
+    Gen<LogRecord> decidedWithReason =
+        tx.zip(Generate.enumValues(Decision.class), text(1, 300), Generate.oneOf(Generate.constant(""), ids()),
+            (t, d, reason, failed) -> new LogRecord.Decided(t, d, reason, failed.isEmpty() ? null : new BranchId(failed)));
     Gen<LogRecord> end = tx.map(LogRecord.End::new);
-    return Generate.oneOf(begin, beginOnNode, registered, updated, decided, end);
+    return Generate.oneOf(begin, beginOnNode, registered, updated, decided, decidedWithReason, end);
   }
 
   private static String idOf(List<Integer> picks) {

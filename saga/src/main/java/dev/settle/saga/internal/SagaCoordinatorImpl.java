@@ -101,7 +101,7 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
       run.definition().steps().forEach(s -> branches.put(s.name(), BranchState.COMMITTED));
       return new Outcome.Committed(run.tx(), branches);
     }
-    journal.decide(run.tx(), Decision.ROLLBACK);
+    journal.decide(run.tx(), Decision.ROLLBACK, result.reason());
     events.publish(run.tx(), EventType.DECIDED_ROLLBACK, result.reason().text());
     TransactionImage image = journal.live(run.tx());
     if (image == null) {
@@ -171,7 +171,7 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
       // The opening append (Begin, every step, the first step's start) ends with that start;
       // without it the append was torn by the crash, and no action can have run.
       String reason = "the saga's opening log append was cut short by a crash; no step ran";
-      journal.append(new LogRecord.Decided(tx, Decision.ROLLBACK), false);
+      journal.append(new LogRecord.Decided(tx, Decision.ROLLBACK, reason, null), false);
       events.publish(tx, EventType.DECIDED_ROLLBACK, reason);
       Map<BranchId, BranchState> nothingRan = new LinkedHashMap<>();
       branches.forEach(b -> nothingRan.put(b.branchId(), BranchState.ROLLED_BACK));

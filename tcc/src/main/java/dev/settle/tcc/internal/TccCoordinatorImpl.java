@@ -109,7 +109,7 @@ public final class TccCoordinatorImpl implements TccCoordinator {
         }
       }
       Decision decision = reason.isEmpty() ? Decision.COMMIT : Decision.ROLLBACK;
-      journal.decide(tx, decision);
+      journal.decide(tx, decision, reason);
       events.publish(
           tx,
           decision == Decision.COMMIT ? EventType.DECIDED_COMMIT : EventType.DECIDED_ROLLBACK,

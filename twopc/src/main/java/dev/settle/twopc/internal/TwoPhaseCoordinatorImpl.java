@@ -300,7 +300,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
       Map<BranchId, BranchState> settled,
       Reason reason) {
     // Presumed abort: the rollback decision need not be forced.
-    journal.append(new LogRecord.Decided(tx, Decision.ROLLBACK), false);
+    journal.append(new LogRecord.Decided(tx, Decision.ROLLBACK, reason.text(), reason.branch()), false);
     events.publish(tx, EventType.DECIDED_ROLLBACK, reason.text());
     return phaseTwo.drive(tx, Decision.ROLLBACK, calls(tx, branches, Decision.ROLLBACK), settled, reason);
   }

@@ -1,0 +1,85 @@
+package dev.settle.core.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.settle.core.BranchId;
+import dev.settle.core.BranchState;
+import dev.settle.core.Decision;
+import dev.settle.core.TransactionId;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Explain tells a transaction's story from the records any log holds. */
+class ExplainTest {
+  private static final TransactionId TX = new TransactionId("tx-1");
+  private static final BranchId DEBIT = new BranchId("debit");
+  private static final BranchId CREDIT = new BranchId("credit");
+
+  private static InMemoryTransactionLog logWith(LogRecord... records) {
+    InMemoryTransactionLog log = new InMemoryTransactionLog();
+    log.append(List.of(records), true);
+    return log;
+  }
+
+  private static List<LogRecord> opening() {
+    return List.of(
+        new LogRecord.Begin(TX, "tcc", 1_000, 2_000, "node-1"),
+        new LogRecord.BranchRegistered(TX, DEBIT, "shard-1", new byte[0]),
+        new LogRecord.BranchRegistered(TX, CREDIT, "shard-2", new byte[0]));
+  }
+
+  @Test
+  void aRollbackIsExplainedByItsReasonAndTheBranchThatCausedIt() {
+    InMemoryTransactionLog log = new InMemoryTransactionLog();
+    log.append(opening(), true);
+    log.append(new LogRecord.Decided(TX, Decision.ROLLBACK, "branch debit: insufficient funds", DEBIT), true);
+    log.append(List.of(
+        new LogRecord.BranchUpdated(TX, DEBIT, BranchState.ROLLED_BACK),
+        new LogRecord.BranchUpdated(TX, CREDIT, BranchState.ROLLED_BACK),
+        new LogRecord.End(TX)), false);
+
+    Explanation e = Explain.of(log, TX).orElseThrow();
+    assertThat(e.outcome()).isEqualTo("rolled-back");
+    assertThat(e.protocol()).isEqualTo("tcc");
+    assertThat(e.node()).isEqualTo("node-1");
+    assertThat(e.reason()).isEqualTo("branch debit: insufficient funds");
+    assertThat(e.failedBranch()).isEqualTo(DEBIT);
+    assertThat(e.branches()).extracting(Explanation.Branch::participant).containsExactly("shard-1", "shard-2");
+    assertThat(e.branches().get(0).failure()).contains("insufficient funds");
+    assertThat(e.branches().get(1).failure()).isNull();
+    assertThat(e.records()).isEqualTo(7);
+  }
+
+  @Test
+  void eachStageHasItsOutcome() {
+    InMemoryTransactionLog log = new InMemoryTransactionLog();
+    log.append(opening(), true);
+    assertThat(Explain.of(log, TX).orElseThrow().outcome()).isEqualTo("undecided");
+    log.append(new LogRecord.Decided(TX, Decision.COMMIT), true);
+    assertThat(Explain.of(log, TX).orElseThrow().outcome()).isEqualTo("in-doubt");
+    log.append(List.of(
+        new LogRecord.BranchUpdated(TX, DEBIT, BranchState.COMMITTED),
+        new LogRecord.BranchUpdated(TX, CREDIT, BranchState.ROLLED_BACK),
+        new LogRecord.End(TX)), false);
+    assertThat(Explain.of(log, TX).orElseThrow().outcome()).isEqualTo("heuristic");
+  }
+
+  @Test
+  void aOnePhaseCommitEndsWithoutADecisionAndItsBranchSaysHow() {
+    InMemoryTransactionLog log = logWith(
+        new LogRecord.Begin(TX, "2pc", 0, 1),
+        new LogRecord.BranchRegistered(TX, DEBIT, "db", new byte[0]),
+        new LogRecord.BranchUpdated(TX, DEBIT, BranchState.ROLLED_BACK),
+        new LogRecord.End(TX));
+    assertThat(Explain.of(log, TX).orElseThrow().outcome()).isEqualTo("rolled-back");
+    assertThat(Explain.all(log)).hasSize(1);
+  }
+
+  @Test
+  void anUnknownTransactionIsEmptyAndNullsAreRefused() {
+    assertThat(Explain.of(new InMemoryTransactionLog(), TX)).isEmpty();
+    assertThatThrownBy(() -> Explain.of(null, TX)).hasMessageContaining("log");
+    assertThatThrownBy(() -> Explain.of(new InMemoryTransactionLog(), null)).hasMessageContaining("tx");
+  }
+}

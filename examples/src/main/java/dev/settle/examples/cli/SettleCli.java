@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
       "Exit status: 0 ok; 1 an invariant broke (or an internal error); 2 bad usage;"
           + " 3 the environment or the data directory is unusable."
     },
-    subcommands = {WalletCommand.class, LedgerCommand.class, ShardCommand.class, ProxyCommand.class})
+    subcommands = {WalletCommand.class, LedgerCommand.class, ShardCommand.class, ProxyCommand.class, ExplainCommand.class})
 public final class SettleCli implements Runnable {
   /** The data directory, its files or the disk cannot be used as they are. */
   public static final int ENVIRONMENT = 3;
@@ -112,6 +112,6 @@ public final class SettleCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: wallet, ledger, shard or proxy");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: wallet, ledger, shard, proxy or explain");
   }
 }

@@ -34,6 +34,13 @@ public final class WalletCommand implements Callable<Integer> {
   @Option(names = "--accounts", defaultValue = "100", description = "Accounts (default: ${DEFAULT-VALUE}).")
   int accounts;
 
+  @Option(
+      names = "--opening",
+      paramLabel = "CENTS",
+      description = "Each account's opening balance in cents, with --data-dir or --store postgres"
+          + " (default: 10000). A small one makes transfers fail for lack of funds: see 'explain'.")
+  java.lang.@org.jspecify.annotations.Nullable Long opening;
+
   @Option(names = "--transfers", defaultValue = "10000", description = "Transfers (default: ${DEFAULT-VALUE}).")
   int transfers;
 
@@ -87,6 +94,10 @@ public final class WalletCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     checkBounds();
+    if (opening != null && dataDir == null && pg.store == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--opening needs --data-dir or --store postgres"
+          + (remote != null ? " (remote shards set their own with 'shard serve --opening')" : ""));
+    }
     if (remote != null) {
       return onRemote();
     }
@@ -181,11 +192,23 @@ public final class WalletCommand implements Callable<Integer> {
       mismatch("--protocol", chosen.flag(), was.protocol().flag());
       mismatch("--shards", Integer.toString(shards), Integer.toString(was.shards()));
       mismatch("--accounts", Integer.toString(accounts), Integer.toString(was.accounts()));
+      if (opening != null) {
+        mismatch("--opening", Long.toString(opening), Long.toString(was.opening()));
+      }
     }
-    try (FileWallet wallet = FileWallet.open(dataDir, chosen, shards, accounts, WalletConfig.OPENING_CENTS)) {
+    try (FileWallet wallet = FileWallet.open(dataDir, chosen, shards, accounts, openingCents())) {
       wallet.recover(); // finish whatever an earlier, killed run left
       return print(wallet.run(transfers, seed, line -> System.err.println(line)), json);
     }
+  }
+
+  /** The opening balance asked for, checked, or the default. */
+  private long openingCents() {
+    long cents = opening == null ? WalletConfig.OPENING_CENTS : opening;
+    if (cents < 0 || cents > 1_000_000_000_000L) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--opening must be 0 to 10^12 cents, was " + cents);
+    }
+    return cents;
   }
 
   private int onPostgres() throws Exception {
@@ -210,7 +233,7 @@ public final class WalletCommand implements Callable<Integer> {
       pgMismatch("--shards", Integer.toString(shards), Integer.toString(was.shards()));
       pgMismatch("--accounts", Integer.toString(accounts), Integer.toString(was.accounts()));
     }
-    FileWallet.Settings wanted = new FileWallet.Settings(chosen, shards, accounts, WalletConfig.OPENING_CENTS);
+    FileWallet.Settings wanted = new FileWallet.Settings(chosen, shards, accounts, openingCents());
     try (PgWallet wallet = PgWallet.open(pg.url, pg.user, pg.password, pg.node, pg.lease(), wanted, threads)) {
       PgWallet.PgReport report = wallet.run(transfers, threads, seed, line -> System.err.println(line));
       return PgOptions.print(report, json);

@@ -51,7 +51,7 @@ class SettleCliUsageTest {
 
   @Test
   void aMissingCommandOrSubcommandProblemNamesItsCommand() {
-    assertUsageError(run(), "settle-examples", "name a command: wallet, ledger, shard or proxy");
+    assertUsageError(run(), "settle-examples", "name a command: wallet, ledger, shard, proxy or explain");
     assertUsageError(run("wallet", "recover"), "settle-examples wallet recover", "name the wallet to recover");
     assertUsageError(run("ledger", "--commands", "2000000000"), "settle-examples ledger", "--commands must be at most");
   }

@@ -5,6 +5,7 @@
 module dev.settle.micrometer {
   requires transitive dev.settle.core;
   requires transitive micrometer.core;
+  requires transitive micrometer.observation;
 
   exports dev.settle.micrometer;
 }

@@ -4,9 +4,12 @@ import dev.settle.core.Coordinator;
 import dev.settle.core.event.TransactionListener;
 import dev.settle.core.log.TransactionLog;
 import dev.settle.micrometer.internal.BranchCallMeters;
+import dev.settle.micrometer.internal.BranchCallObservations;
 import dev.settle.micrometer.internal.MeteredCoordinator;
 import dev.settle.micrometer.internal.MeteredLog;
+import dev.settle.micrometer.internal.ObservedCoordinator;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.util.Objects;
 
 /**
@@ -61,6 +64,26 @@ public final class SettleMetrics {
    */
   public static TransactionListener listener(String protocol, MeterRegistry registry) {
     return new BranchCallMeters(checked(protocol), Objects.requireNonNull(registry, "registry"));
+  }
+
+  /**
+   * {@code coordinator} with each {@code execute} inside a {@code settle.transaction} observation
+   * (Micrometer's Observation API: a span when a tracing bridge such as OpenTelemetry's is on the
+   * registry) and each {@code recover} inside {@code settle.recovery}. Low-cardinality keys:
+   * protocol, outcome, cause; high-cardinality: {@code transaction.id}.
+   */
+  public static <T> Coordinator<T> observed(Coordinator<T> coordinator, String protocol, ObservationRegistry registry) {
+    return new ObservedCoordinator<>(
+        Objects.requireNonNull(coordinator, "coordinator"), checked(protocol), Objects.requireNonNull(registry, "registry"));
+  }
+
+  /**
+   * A listener that observes each phase-one call ({@code settle.branch.call}, child of the
+   * transaction's observation; keys protocol and result, high-cardinality transaction and branch
+   * ids). Register it on the coordinator's builder.
+   */
+  public static TransactionListener observingListener(String protocol, ObservationRegistry registry) {
+    return new BranchCallObservations(checked(protocol), Objects.requireNonNull(registry, "registry"));
   }
 
   /** {@code log} with its appends metered; every other call passes through. */

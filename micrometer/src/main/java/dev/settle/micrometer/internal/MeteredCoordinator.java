@@ -2,7 +2,6 @@ package dev.settle.micrometer.internal;
 
 import dev.settle.core.Coordinator;
 import dev.settle.core.Decision;
-import dev.settle.core.FailureKind;
 import dev.settle.core.Outcome;
 import dev.settle.core.TransactionId;
 import io.micrometer.core.instrument.Counter;
@@ -10,7 +9,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,8 +47,8 @@ public final class MeteredCoordinator<T> implements Coordinator<T> {
     String causeTag = "none";
     try {
       Outcome outcome = delegate.execute(transaction);
-      outcomeTag = name(outcome);
-      causeTag = cause(outcome);
+      outcomeTag = OutcomeTags.outcome(outcome);
+      causeTag = OutcomeTags.cause(outcome);
       track(outcome);
       return outcome;
     } finally {
@@ -72,7 +70,7 @@ public final class MeteredCoordinator<T> implements Coordinator<T> {
       Counter.builder("settle.recovery.transactions")
           .description("transactions a recovery pass drove, by how they stand after it")
           .tag("protocol", protocol)
-          .tag("outcome", name(outcome))
+          .tag("outcome", OutcomeTags.outcome(outcome))
           .register(registry)
           .increment();
       track(outcome);
@@ -86,21 +84,6 @@ public final class MeteredCoordinator<T> implements Coordinator<T> {
     } else {
       inDoubt.remove(outcome.transactionId());
     }
-  }
-
-  private static String name(Outcome outcome) {
-    if (outcome instanceof Outcome.Committed) {
-      return "committed";
-    }
-    if (outcome instanceof Outcome.RolledBack) {
-      return "rolled_back";
-    }
-    return outcome instanceof Outcome.Mixed ? "mixed" : "in_doubt";
-  }
-
-  private static String cause(Outcome outcome) {
-    Optional<FailureKind> kind = outcome.failureKind();
-    return kind.map(k -> k.name().toLowerCase(Locale.ROOT)).orElse("none");
   }
 
   @Override

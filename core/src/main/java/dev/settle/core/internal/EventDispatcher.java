@@ -1,12 +1,17 @@
 package dev.settle.core.internal;
 
 import dev.settle.core.BranchId;
+import dev.settle.core.FailureKind;
 import dev.settle.core.TransactionId;
 import dev.settle.core.event.EventType;
 import dev.settle.core.event.TransactionEvent;
 import dev.settle.core.event.TransactionListener;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,27 +34,49 @@ public final class EventDispatcher {
 
   private final Clock clock;
   private final List<TransactionListener> listeners;
+  private final String protocol;
+  /** When each running transaction began here, for the elapsed time of its last event. */
+  private final Map<TransactionId, Instant> started = new ConcurrentHashMap<>();
 
+  /** A dispatcher whose events name no protocol. */
   public EventDispatcher(Clock clock, List<TransactionListener> listeners) {
+    this(clock, listeners, "");
+  }
+
+  /** A dispatcher for a coordinator of {@code protocol}. */
+  public EventDispatcher(Clock clock, List<TransactionListener> listeners, String protocol) {
     this.clock = clock;
     this.listeners = List.copyOf(listeners);
+    this.protocol = protocol;
   }
 
   /** Publishes a transaction-level event. */
   public void publish(TransactionId tx, EventType type, String detail) {
-    publish(tx, null, type, detail);
+    publish(tx, null, type, detail, null);
+  }
+
+  /** Publishes an event that ends a transaction, with why it did not commit ({@code cause}). */
+  public void publish(TransactionId tx, EventType type, String detail, @Nullable FailureKind cause) {
+    publish(tx, null, type, detail, cause);
   }
 
   /** Publishes an event; cheap when nobody listens. */
   public void publish(
       TransactionId tx, @Nullable BranchId branch, EventType type, String detail) {
+    publish(tx, branch, type, detail, null);
+  }
+
+  private void publish(
+      TransactionId tx, @Nullable BranchId branch, EventType type, String detail, @Nullable FailureKind cause) {
     if (LOG.isDebugEnabled()) {
       LOG.debug("{} {} {}", type, branch == null ? "-" : branch, detail);
     }
     if (listeners.isEmpty()) {
       return;
     }
-    TransactionEvent event = new TransactionEvent(tx, branch, type, clock.instant(), detail);
+    Instant now = clock.instant();
+    TransactionEvent event =
+        new TransactionEvent(tx, branch, type, now, detail, protocol, cause, elapsed(tx, branch, type, now));
     for (TransactionListener listener : listeners) {
       try {
         listener.onEvent(event);
@@ -63,6 +90,26 @@ public final class EventDispatcher {
           Thread.currentThread().interrupt();
         }
         LOG.warn("listener {} threw on {}; ignored", listener, event, e);
+      }
+    }
+  }
+
+  /** Keeps each transaction's start; on the event that ends it (or leaves it in doubt), the time since. */
+  private @Nullable Duration elapsed(TransactionId tx, @Nullable BranchId branch, EventType type, Instant now) {
+    if (branch != null) {
+      return null;
+    }
+    switch (type) {
+      case TRANSACTION_BEGUN, TRANSACTION_RECOVERING -> {
+        started.putIfAbsent(tx, now);
+        return null;
+      }
+      case TRANSACTION_COMMITTED, TRANSACTION_ROLLED_BACK, TRANSACTION_HEURISTIC, OWNERSHIP_LOST -> {
+        Instant began = started.remove(tx);
+        return began == null ? null : Duration.between(began, now);
+      }
+      default -> {
+        return null;
       }
     }
   }

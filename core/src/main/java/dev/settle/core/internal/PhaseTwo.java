@@ -4,6 +4,7 @@ import dev.settle.core.BranchId;
 import dev.settle.core.BranchState;
 import dev.settle.core.CoordinatorSettings;
 import dev.settle.core.Decision;
+import dev.settle.core.FailureKind;
 import dev.settle.core.HeuristicBranchException;
 import dev.settle.core.Outcome;
 import dev.settle.core.TransactionId;
@@ -264,8 +265,9 @@ public final class PhaseTwo {
       if (!records.isEmpty()) {
         journal.append(records, false);
       }
-      events.publish(tx, EventType.TRANSACTION_HEURISTIC, "in doubt after " + decision);
-      return new Outcome.InDoubt(tx, states, decision, lastFailure);
+      Outcome.InDoubt outcome = new Outcome.InDoubt(tx, states, decision, lastFailure);
+      events.publish(tx, EventType.TRANSACTION_HEURISTIC, "in doubt after " + decision, kindOf(outcome));
+      return outcome;
     }
     records.add(new LogRecord.End(tx));
     journal.append(records, false);
@@ -285,15 +287,22 @@ public final class PhaseTwo {
     if (contradicts(decision, states)) {
       String detail = "heuristic: decision " + decision + ", branches " + states;
       LOG.warn("transaction {} ended mixed; needs attention: {}", tx, detail);
-      events.publish(tx, EventType.TRANSACTION_HEURISTIC, detail);
-      return new Outcome.Mixed(tx, states, decision);
+      Outcome.Mixed outcome = new Outcome.Mixed(tx, states, decision);
+      events.publish(tx, EventType.TRANSACTION_HEURISTIC, detail, kindOf(outcome));
+      return outcome;
     }
     if (decision == Decision.COMMIT) {
       events.publish(tx, EventType.TRANSACTION_COMMITTED, "");
       return new Outcome.Committed(tx, states);
     }
-    events.publish(tx, EventType.TRANSACTION_ROLLED_BACK, reason.text());
-    return new Outcome.RolledBack(tx, states, reason.text(), reason.branch(), reason.cause());
+    Outcome.RolledBack outcome = new Outcome.RolledBack(tx, states, reason.text(), reason.branch(), reason.cause());
+    events.publish(tx, EventType.TRANSACTION_ROLLED_BACK, reason.text(), kindOf(outcome));
+    return outcome;
+  }
+
+  /** The failure kind an ending event carries. */
+  public static @Nullable FailureKind kindOf(Outcome outcome) {
+    return outcome.failureKind().orElse(null);
   }
 
   /** Whether some branch applied something other than {@code decision}. */

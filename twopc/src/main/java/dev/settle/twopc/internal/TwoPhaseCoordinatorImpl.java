@@ -67,7 +67,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
     this.settings = settings;
     this.participants = new ConcurrentHashMap<>(participants);
     this.prepareTimeout = prepareTimeout;
-    this.events = new EventDispatcher(settings.clock(), settings.listeners());
+    this.events = new EventDispatcher(settings.clock(), settings.listeners(), PROTOCOL);
     this.journal = new Journal(settings.log(), PROTOCOL, events);
     this.phaseTwo =
         PhaseTwo.of(journal, events, settings);
@@ -228,9 +228,10 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
     }
     journal.append(new LogRecord.BranchUpdated(tx, id, BranchState.IN_DOUBT), false);
     events.publish(tx, id, EventType.BRANCH_IN_DOUBT, "one-phase commit's outcome is unknown: " + failure);
-    events.publish(tx, EventType.TRANSACTION_HEURISTIC, "in doubt: one-phase commit's outcome is unknown");
+    Outcome.InDoubt outcome = new Outcome.InDoubt(tx, Map.of(id, BranchState.IN_DOUBT), Decision.COMMIT, failure);
+    events.publish(tx, EventType.TRANSACTION_HEURISTIC, "in doubt: one-phase commit's outcome is unknown", PhaseTwo.kindOf(outcome));
     LOG.warn("transaction {} branch {}: one-phase commit's outcome is unknown and the participant cannot tell; in doubt", tx, id, failure);
-    return new Outcome.InDoubt(tx, Map.of(id, BranchState.IN_DOUBT), Decision.COMMIT, failure);
+    return outcome;
   }
 
   /** Ends a one-phase transaction with what its only branch applied. */
@@ -245,8 +246,9 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
     if (applied == BranchState.ROLLED_BACK) {
       // The participant was the one to decide: its rollback is a clean end, not a heuristic.
       events.publish(tx, id, EventType.BRANCH_ROLLED_BACK, detail);
-      events.publish(tx, EventType.TRANSACTION_ROLLED_BACK, detail);
-      return new Outcome.RolledBack(tx, states, detail, id, null); // the branch decided alone
+      Outcome.RolledBack outcome = new Outcome.RolledBack(tx, states, detail, id, null); // the branch decided alone
+      events.publish(tx, EventType.TRANSACTION_ROLLED_BACK, detail, PhaseTwo.kindOf(outcome));
+      return outcome;
     }
     return PhaseTwo.ended(tx, Decision.COMMIT, states, Reason.of(detail), events);
   }

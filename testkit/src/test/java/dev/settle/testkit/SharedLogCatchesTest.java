@@ -16,7 +16,7 @@ class SharedLogCatchesTest {
   void catchesAClaimWithoutFencing() {
     SimulationFailure failure =
         firstFailure(
-            50, seed -> SharedLogSimulation.withSeed(seed).logs(PlantedSharedLogs::unfencedClaim));
+            50, seed -> SharedLogSimulation.withSeed(seed).logs(PlantedSharedLogs::unfencedClaim), true);
     System.err.println(failure.getMessage());
     assertThat(failure.getCause()).hasMessageStartingWith("no outcome after lost ownership");
   }
@@ -25,7 +25,10 @@ class SharedLogCatchesTest {
   void catchesALeaseJudgedOnTheJvmClockWhenTheDatabaseClockJumps() {
     SimulationFailure failure =
         firstFailure(
-            50, seed -> SharedLogSimulation.withSeed(seed).logs(PlantedSharedLogs::jvmClockLease));
+            // The planted bug reads the JVM's real clock, so a replay cannot repeat the run exactly
+            // (which transactions a node takes when depends on the real time): it must fail again,
+            // for the same reason.
+            50, seed -> SharedLogSimulation.withSeed(seed).logs(PlantedSharedLogs::jvmClockLease), false);
     System.err.println(failure.getMessage());
     assertThat(failure.getCause()).hasMessageStartingWith("termination");
   }
@@ -45,8 +48,12 @@ class SharedLogCatchesTest {
     }
   }
 
-  /** Runs seeds 1 to {@code seeds} until one fails; asserts one did, and that its seed fails again alike. */
-  private static SimulationFailure firstFailure(int seeds, LongFunction<SharedLogSimulation> simulation) {
+  /**
+   * Runs seeds 1 to {@code seeds} until one fails; asserts one did, and that its seed fails again:
+   * with the same message when the run is {@code deterministic}, else for the same invariant.
+   */
+  private static SimulationFailure firstFailure(
+      int seeds, LongFunction<SharedLogSimulation> simulation, boolean deterministic) {
     SimulationFailure failure = null;
     for (long seed = 1; seed <= seeds && failure == null; seed++) {
       failure = failureOf(simulation.apply(seed));
@@ -56,7 +63,12 @@ class SharedLogCatchesTest {
     assertThat(failure).hasMessageContaining("replay: SharedLogSimulation.withSeed(" + seed + "L)");
     SimulationFailure again = failureOf(simulation.apply(seed));
     assertThat(again).as("seed %d fails again", seed).isNotNull();
-    assertThat(again.getMessage()).isEqualTo(failure.getMessage());
+    if (deterministic) {
+      assertThat(again.getMessage()).isEqualTo(failure.getMessage());
+    } else {
+      String invariant = String.valueOf(failure.getCause().getMessage()).split(":")[0];
+      assertThat(again.getCause()).hasMessageStartingWith(invariant);
+    }
     return failure;
   }
 

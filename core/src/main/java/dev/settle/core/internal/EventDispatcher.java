@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Publishes events to listeners, isolating each one: a listener that throws is logged and the
@@ -25,14 +24,28 @@ import org.slf4j.LoggerFactory;
  * the log, never through here.
  */
 public final class EventDispatcher {
-  private static final Logger LOG = LoggerFactory.getLogger(EventDispatcher.class);
-
   private final Clock clock;
   private final List<TransactionListener> listeners;
+  private final Logger log;
 
-  public EventDispatcher(Clock clock, List<TransactionListener> listeners) {
+  /** A dispatcher for {@code protocol}'s coordinator; it logs under {@link ProtocolLoggers}. */
+  public EventDispatcher(Clock clock, List<TransactionListener> listeners, String protocol) {
     this.clock = clock;
     this.listeners = List.copyOf(listeners);
+    this.log = ProtocolLoggers.of(protocol);
+  }
+
+  /** A dispatcher outside any protocol (tests), logging under {@code dev.settle.core}. */
+  public EventDispatcher(Clock clock, List<TransactionListener> listeners) {
+    this(clock, listeners, "core");
+  }
+
+  /**
+   * The protocol's logger: what the coordinator's shared machinery logs about a transaction goes
+   * here, next to its events.
+   */
+  public Logger log() {
+    return log;
   }
 
   /** Publishes a transaction-level event. */
@@ -43,8 +56,8 @@ public final class EventDispatcher {
   /** Publishes an event; cheap when nobody listens. */
   public void publish(
       TransactionId tx, @Nullable BranchId branch, EventType type, String detail) {
-    if (LOG.isDebugEnabled()) {
-      LOG.debug("{} {} {}", type, branch == null ? "-" : branch, detail);
+    if (log.isDebugEnabled()) {
+      log.debug("{} {} {}", type, branch == null ? "-" : branch, detail);
     }
     if (listeners.isEmpty()) {
       return;
@@ -54,7 +67,7 @@ public final class EventDispatcher {
       try {
         listener.onEvent(event);
       } catch (StackOverflowError e) {
-        LOG.warn("listener {} overflowed its stack on {}; ignored", listener, event, e);
+        log.warn("listener {} overflowed its stack on {}; ignored", listener, event, e);
       } catch (VirtualMachineError e) {
         throw e;
       } catch (Throwable e) {
@@ -62,7 +75,7 @@ public final class EventDispatcher {
           // The interrupt was meant for this thread, not for the listener: keep it visible.
           Thread.currentThread().interrupt();
         }
-        LOG.warn("listener {} threw on {}; ignored", listener, event, e);
+        log.warn("listener {} threw on {}; ignored", listener, event, e);
       }
     }
   }

@@ -44,7 +44,7 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
   public SagaCoordinatorImpl(CoordinatorSettings settings, Map<String, SagaDefinition> definitions) {
     this.settings = settings;
     this.definitions.putAll(definitions);
-    this.events = new EventDispatcher(settings.clock(), settings.listeners());
+    this.events = new EventDispatcher(settings.clock(), settings.listeners(), PROTOCOL);
     this.journal = new Journal(settings.log(), PROTOCOL, events);
     this.compensations =
         PhaseTwo.of(journal, events, settings);

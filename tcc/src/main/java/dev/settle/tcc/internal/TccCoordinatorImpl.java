@@ -57,7 +57,7 @@ public final class TccCoordinatorImpl implements TccCoordinator {
     this.participants = new ConcurrentHashMap<>(participants);
     this.tryTimeout = tryTimeout;
     this.transactionTimeout = transactionTimeout;
-    this.events = new EventDispatcher(settings.clock(), settings.listeners());
+    this.events = new EventDispatcher(settings.clock(), settings.listeners(), PROTOCOL);
     this.journal = new Journal(settings.log(), PROTOCOL, events);
     this.phaseTwo = PhaseTwo.of(journal, events, settings);
     this.tryRound = new ParallelRound(settings.executor(), settings.clock(), events);

@@ -13,6 +13,12 @@ import java.util.Optional;
  *
  * @param <T> what one transaction is made of for this protocol (participants and work for 2PC,
  *     branches and payloads for TCC, a saga definition and its input)
+ *
+ * <p><b>Thread safety.</b> Implementations are thread-safe. One coordinator serves any number
+ * of threads calling {@link #execute} at once, and {@link #recover} (called by hand, or by the
+ * background recovery the builder's {@code recoverEvery} starts) may run beside them: it leaves
+ * alone the transactions this instance is still running. Build one coordinator per log and
+ * protocol and share it; {@link #close} may be called from any thread.
  */
 public interface Coordinator<T> extends AutoCloseable {
   /**

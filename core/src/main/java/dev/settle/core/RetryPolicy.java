@@ -1,5 +1,6 @@
 package dev.settle.core;
 
+import dev.settle.core.internal.Assert;
 import dev.settle.core.internal.RetryPolicyImpl;
 import java.time.Duration;
 import java.util.Optional;
@@ -44,8 +45,14 @@ public interface RetryPolicy {
    */
   Optional<Duration> nextDelay(int attemptsMade, Duration elapsed, Random random);
 
-  /** Wraps a config that the builder already validated. */
+  /**
+   * A policy with the settings of {@code config}, for example one read from a file. The config
+   * was checked by the builder's rules when it was constructed, so a bad value fails there, with
+   * a message naming the setting.
+   *
+   * @throws NullPointerException if {@code config} is null
+   */
   static RetryPolicy of(RetryPolicyConfig config) {
-    return new RetryPolicyImpl(config);
+    return new RetryPolicyImpl(Assert.notNull(config, "config"));
   }
 }

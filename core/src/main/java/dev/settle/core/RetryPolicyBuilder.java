@@ -1,6 +1,5 @@
 package dev.settle.core;
 
-import dev.settle.core.internal.Assert;
 import java.time.Duration;
 
 /**
@@ -19,16 +18,13 @@ public final class RetryPolicyBuilder {
 
   /** Attempts in all, the first included; at least 1. */
   public RetryPolicyBuilder maxAttempts(int maxAttempts) {
-    this.maxAttempts = Assert.atLeast(maxAttempts, 1, "maxAttempts");
+    this.maxAttempts = RetryPolicyConfig.checkMaxAttempts(maxAttempts);
     return this;
   }
 
   /** The first delay and the cap on any delay; {@code base} must not exceed {@code max}. */
   public RetryPolicyBuilder backoff(Duration base, Duration max) {
-    Assert.notNegative(base, "base delay");
-    Assert.positive(max, "max delay");
-    Assert.isTrue(
-        base.compareTo(max) <= 0, "base delay " + base + " must not exceed max delay " + max);
+    RetryPolicyConfig.checkBackoff(base, max);
     this.baseDelay = base;
     this.maxDelay = max;
     return this;
@@ -36,22 +32,19 @@ public final class RetryPolicyBuilder {
 
   /** Each delay is the previous one times {@code multiplier}; at least 1 (1 = fixed delay). */
   public RetryPolicyBuilder multiplier(double multiplier) {
-    Assert.isTrue(
-        multiplier >= 1.0 && Double.isFinite(multiplier),
-        "multiplier must be a finite number of at least 1, was " + multiplier);
-    this.multiplier = multiplier;
+    this.multiplier = RetryPolicyConfig.checkMultiplier(multiplier);
     return this;
   }
 
   /** The random fraction of each delay, from 0 to 1; spreads out retries of many callers. */
   public RetryPolicyBuilder jitter(double jitter) {
-    this.jitter = Assert.between(jitter, 0.0, 1.0, "jitter");
+    this.jitter = RetryPolicyConfig.checkJitter(jitter);
     return this;
   }
 
   /** No retry starts later than this after the first attempt. */
   public RetryPolicyBuilder maxDuration(Duration maxDuration) {
-    this.maxDuration = Assert.positive(maxDuration, "maxDuration");
+    this.maxDuration = RetryPolicyConfig.checkMaxDuration(maxDuration);
     return this;
   }
 

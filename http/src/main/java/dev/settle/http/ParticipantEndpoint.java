@@ -49,6 +49,10 @@ import org.slf4j.LoggerFactory;
  *     .tcc(new AccountsShard("shard-1"))        // fenced by the endpoint's in-memory fence
  *     .build();
  * }</pre>
+ *
+ * <p><b>Thread safety.</b> Thread-safe and immutable once built: {@link #handle} may be called
+ * from any number of request threads at once; the fences it holds order the calls of one branch,
+ * and the business code runs on the request's thread.
  */
 public final class ParticipantEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(ParticipantEndpoint.class);

@@ -36,6 +36,9 @@ import java.util.function.Function;
  *     .step("debit", debit.action(), debit.compensation())
  *     ...
  * }</pre>
+ *
+ * <p>Thread-safe and immutable once built, like the {@code HttpClient} it calls through: one
+ * instance serves every saga and thread of a coordinator.
  */
 public final class RemoteSagaStep {
   private final HttpCaller caller;

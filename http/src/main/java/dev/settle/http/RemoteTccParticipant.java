@@ -47,6 +47,9 @@ import java.time.Duration;
  *     .callTimeout(Duration.ofSeconds(2))
  *     .build();
  * }</pre>
+ *
+ * <p>Thread-safe and immutable once built, like the {@code HttpClient} it calls through: one
+ * instance serves every transaction and thread of a coordinator.
  */
 public final class RemoteTccParticipant implements TccParticipant {
   private final String name;

@@ -13,6 +13,7 @@ import dev.settle.tcc.TryRefusedException;
 import dev.settle.tcc.fence.FenceState;
 import dev.settle.tcc.fence.JdbcTccFence;
 import dev.settle.tcc.fence.JdbcTccParticipant;
+import dev.settle.testkit.VirtualClock;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.sql.Connection;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /** An endpoint serving a participant fenced in its own database (H2), the fence row in the same transaction. */
 class JdbcFenceOverHttpTest {
   private final JdbcDataSource dataSource = new JdbcDataSource();
-  private final MutableClock clock = new MutableClock();
+  private final VirtualClock clock = new VirtualClock(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
   private final JdbcTccFence fence = JdbcTccFence.builder().clock(clock).build();
   private final JdkHttpServerEndpoint server;
   private final RemoteTccParticipant remote;

@@ -12,6 +12,7 @@ import dev.settle.tcc.TccContext;
 import dev.settle.tcc.TccParticipant;
 import dev.settle.tcc.fence.FenceState;
 import dev.settle.tcc.fence.InMemoryTccFence;
+import dev.settle.testkit.VirtualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -85,7 +86,7 @@ class ParticipantEndpointTest {
 
   @Test
   void aLateRepeatOfAnAppliedTryIsDoneNotRefused() {
-    MutableClock clock = new MutableClock();
+    VirtualClock clock = new VirtualClock(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
     ParticipantEndpoint e = ParticipantEndpoint.builder().clock(clock).tcc(shard).build();
     Instant soon = clock.instant().plusSeconds(1);
     Map<String, List<String>> h = Requests.headers("tx-1", "b1", 1, soon);

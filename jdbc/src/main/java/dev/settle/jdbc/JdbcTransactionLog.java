@@ -62,6 +62,9 @@ import org.jspecify.annotations.Nullable;
  *   coordinator.recover(); // its own unfinished transactions, and dead nodes'
  * }
  * }</pre>
+ *
+ * <p><b>Thread safety.</b> Thread-safe: one instance serves every coordinator and thread of
+ * its node; several nodes (processes) share the database, each with its own instance.
  */
 public final class JdbcTransactionLog implements TransactionLog {
   /** The schema version this release reads; see the schema files for the upgrade rules. */

@@ -31,6 +31,7 @@ class JdbcSnippetTest {
         .heartbeatInterval(Duration.ofSeconds(10))
         .claimBatchSize(100)
         .historyRetention(Duration.ofDays(7))
+        .writerConnections(4)                              // groups of appends written at once
         .open();
     TccCoordinator tcc = TccCoordinator.builder().log(log).participant(shard1).participant(shard2).build();
     BackgroundRecovery recovery = BackgroundRecovery.every(Duration.ofSeconds(5), tcc); // own and dead nodes' work

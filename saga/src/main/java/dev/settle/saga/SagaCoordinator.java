@@ -17,6 +17,9 @@ import dev.settle.core.Coordinator;
  * and a request whose definition is not {@linkplain SagaDefinition#isCompatibleWith compatible}
  * with the one registered under that name is refused with an {@link IllegalArgumentException}
  * before anything is logged or run.
+ *
+ * <p>Thread-safe, as every {@link Coordinator}: share one instance among the threads that run
+ * sagas.
  */
 public interface SagaCoordinator extends Coordinator<SagaRequest> {
   /** The protocol name written in this coordinator's log records. */

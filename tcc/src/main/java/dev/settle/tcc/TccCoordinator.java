@@ -15,6 +15,9 @@ import dev.settle.core.Coordinator;
  *     .build();
  * coordinator.recover();                          // finish what a crash left behind
  * }</pre>
+ *
+ * <p>Thread-safe, as every {@link Coordinator}: share one instance among the threads that run
+ * transactions; the Tries of one transaction run in parallel on the builder's executor.
  */
 public interface TccCoordinator extends Coordinator<TccTransaction> {
   /** The protocol name written in this coordinator's log records. */

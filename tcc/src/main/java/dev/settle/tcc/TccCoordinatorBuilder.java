@@ -2,11 +2,9 @@ package dev.settle.tcc;
 
 import dev.settle.core.CoordinatorBuilder;
 import dev.settle.core.internal.Assert;
-import dev.settle.core.internal.ParticipantNames;
+import dev.settle.core.internal.Registry;
 import dev.settle.tcc.internal.TccCoordinatorImpl;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Builds a {@link TccCoordinator}. Beyond the shared settings: the participants recovery may need
@@ -14,7 +12,7 @@ import java.util.Map;
  * transaction timeout that sets every Try's deadline (default 30 s).
  */
 public final class TccCoordinatorBuilder extends CoordinatorBuilder<TccCoordinatorBuilder> {
-  private final Map<String, TccParticipant> participants = new LinkedHashMap<>();
+  private final Registry<TccParticipant> participants = new Registry<>("participants");
   private Duration tryTimeout = Duration.ofSeconds(5);
   private Duration transactionTimeout = Duration.ofSeconds(30);
 
@@ -27,12 +25,7 @@ public final class TccCoordinatorBuilder extends CoordinatorBuilder<TccCoordinat
    *     blank
    */
   public TccCoordinatorBuilder participant(TccParticipant participant) {
-    Assert.notNull(participant, "participant");
-    String name = ParticipantNames.of(participant, "registered with the coordinator");
-    TccParticipant previous = participants.putIfAbsent(name, participant);
-    Assert.isTrue(
-        previous == null || previous == participant,
-        "two participants are named \"" + name + "\"; names must be unique");
+    Registry.participant(participants, participant);
     return this;
   }
 
@@ -53,6 +46,6 @@ public final class TccCoordinatorBuilder extends CoordinatorBuilder<TccCoordinat
     Assert.isTrue(
         tryTimeout.compareTo(transactionTimeout) <= 0,
         "tryTimeout " + tryTimeout + " must not exceed transactionTimeout " + transactionTimeout);
-    return new TccCoordinatorImpl(settings(), participants, tryTimeout, transactionTimeout);
+    return new TccCoordinatorImpl(settings(), participants.asMap(), tryTimeout, transactionTimeout);
   }
 }

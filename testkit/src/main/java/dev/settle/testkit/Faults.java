@@ -366,7 +366,7 @@ public final class Faults {
         return first;
       }
       case DELAY -> {
-        hold(key, delivery::get);
+        hold(key, asRunnable(delivery));
         throw new ParticipantTimeoutException(tx, branch, "injected delay; the call is still on its way");
       }
       case RESTART -> ((Restartable) target).restart();
@@ -383,9 +383,8 @@ public final class Faults {
         throw new ParticipantTimeoutException(tx, branch, "injected block past the timeout; outcome unknown");
       }
       case HEURISTIC, HAZARD -> {
-        if (answerHeuristically(tx, branch, heuristic, delivery, fate == Fate.HAZARD)) {
-          return null;
-        }
+        // Throws the heuristic answer, or returns having applied nothing: then delivered below.
+        answerHeuristically(tx, branch, heuristic, delivery, fate == Fate.HAZARD);
       }
       case DELIVER -> {}
     }
@@ -427,39 +426,40 @@ public final class Faults {
 
   /**
    * Applies the opposite of the call (or, as a hazard, either side) and throws the heuristic
-   * answer; returns false, having applied nothing, when the participant cannot do the opposite.
+   * answer; returns, having applied nothing,, when the participant cannot do the opposite.
    */
-  private <V> boolean answerHeuristically(
+  private <V> void answerHeuristically(
       TransactionId tx,
       BranchId branch,
       @Nullable Heuristic heuristic,
       Supplier<V> delivery,
       boolean hazard) {
     if (heuristic == null) {
-      return false;
+      return;
     }
+    Runnable mix = heuristic.mix();
     boolean asAsked;
     boolean mixed;
     synchronized (this) {
       asAsked = hazard && random.nextBoolean();
-      mixed = !hazard && heuristic.mix() != null && random.nextInt(3) == 0;
+      mixed = !hazard && mix != null && random.nextInt(3) == 0;
     }
     BranchState applied;
-    if (mixed) {
+    if (mixed && mix != null) {
       try {
-        heuristic.mix().run();
+        mix.run();
       } catch (RuntimeException cannot) {
-        return false;
+        return;
       }
       applied = BranchState.HEURISTIC_MIXED;
     } else if (asAsked) {
-      delivery.get();
+      Object unused = delivery.get();
       applied = BranchState.HEURISTIC_HAZARD;
     } else {
       try {
         heuristic.apply().run();
       } catch (RuntimeException cannot) {
-        return false;
+        return;
       }
       applied = hazard ? BranchState.HEURISTIC_HAZARD : heuristic.state();
     }
@@ -476,7 +476,7 @@ public final class Faults {
     held.computeIfAbsent(key, k -> new ArrayList<>()).add(call);
   }
 
-  private synchronized List<Runnable> release(Key key) {
+  private synchronized @Nullable List<Runnable> release(Key key) {
     List<Runnable> late = held.remove(key);
     if (late != null) {
       overtaken += late.size();
@@ -505,6 +505,13 @@ public final class Faults {
   }
 
   private static <V> void deliverQuietly(Supplier<V> call) {
-    deliverQuietly((Runnable) call::get);
+    deliverQuietly(asRunnable(call));
+  }
+
+  /** The call as a Runnable whose answer nobody waits for. */
+  private static Runnable asRunnable(Supplier<?> call) {
+    return () -> {
+      Object unused = call.get();
+    };
   }
 }

@@ -74,7 +74,11 @@ final class SimulatedRun<T> {
     world.takeReusedId();
     long start = world.clock().millis();
     try {
-      Outcome outcome = coordinator.execute(transaction);
+      Coordinator<T> live = coordinator;
+      if (live == null) {
+        throw new IllegalStateException("no coordinator: restart() first");
+      }
+      Outcome outcome = live.execute(transaction);
       report(outcome, true);
       Invariants.boundedCall(
           outcome.transactionId(),

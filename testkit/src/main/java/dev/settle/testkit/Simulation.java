@@ -191,9 +191,7 @@ public final class Simulation {
         world.tick(Duration.ofMillis(1 + world.random().nextInt(5)));
       }
       // Quiesce: faults stop, the network delivers what it held, recovery finishes the rest.
-      world.faults().stop();
-      world.faults().flushDelayed();
-      log.disarm();
+      world.quiesce(log);
       run.restart(false);
       decisions.check();
       checkTermination(log, run.last);

@@ -136,6 +136,17 @@ public final class World {
     clock.advance(duration);
   }
 
+  /**
+   * Ends the faults so that a run can be checked: the network stops failing and delivers every
+   * call it held back, and {@code log} stops crashing its coordinator (the process restarts).
+   * Build a coordinator on the log afterwards; its recovery pass finishes the rest.
+   */
+  public void quiesce(CrashingTransactionLog log) {
+    faults.stop();
+    faults.flushDelayed();
+    log.disarm();
+  }
+
   /** Whether a scenario asked for the ledger. */
   synchronized boolean ledgerUsed() {
     return ledgerUsed;

@@ -16,6 +16,9 @@ import dev.settle.core.TransactionId;
  * <p>Mind the source's warning: every participant holds its locks from prepare until phase two
  * arrives, so a slow node or a coordinator crash blocks the others. Prefer TCC or a saga when
  * that is too costly.
+ *
+ * <p>Thread-safe, as every {@link Coordinator}: share one instance among the threads that run
+ * transactions.
  */
 public interface TwoPhaseCoordinator extends Coordinator<TwoPhaseTransaction> {
   /** The protocol name written in this coordinator's log records. */

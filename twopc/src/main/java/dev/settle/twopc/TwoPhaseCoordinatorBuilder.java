@@ -2,11 +2,9 @@ package dev.settle.twopc;
 
 import dev.settle.core.CoordinatorBuilder;
 import dev.settle.core.internal.Assert;
-import dev.settle.core.internal.ParticipantNames;
+import dev.settle.core.internal.Registry;
 import dev.settle.twopc.internal.TwoPhaseCoordinatorImpl;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Builds a {@link TwoPhaseCoordinator}. Beyond the shared settings: the participants recovery may
@@ -14,7 +12,7 @@ import java.util.Map;
  */
 public final class TwoPhaseCoordinatorBuilder
     extends CoordinatorBuilder<TwoPhaseCoordinatorBuilder> {
-  private final Map<String, TwoPhaseParticipant> participants = new LinkedHashMap<>();
+  private final Registry<TwoPhaseParticipant> participants = new Registry<>("participants");
   private Duration prepareTimeout = Duration.ofSeconds(5);
 
   TwoPhaseCoordinatorBuilder() {}
@@ -25,12 +23,7 @@ public final class TwoPhaseCoordinatorBuilder
    * @throws IllegalArgumentException if another participant has the same name
    */
   public TwoPhaseCoordinatorBuilder participant(TwoPhaseParticipant participant) {
-    Assert.notNull(participant, "participant");
-    String name = ParticipantNames.of(participant, "registered with the coordinator");
-    TwoPhaseParticipant previous = participants.putIfAbsent(name, participant);
-    Assert.isTrue(
-        previous == null || previous == participant,
-        "two participants are named \"" + name + "\"; names must be unique");
+    Registry.participant(participants, participant);
     return this;
   }
 
@@ -42,6 +35,6 @@ public final class TwoPhaseCoordinatorBuilder
 
   /** Builds the coordinator. */
   public TwoPhaseCoordinator build() {
-    return new TwoPhaseCoordinatorImpl(settings(), participants, prepareTimeout);
+    return new TwoPhaseCoordinatorImpl(settings(), participants.asMap(), prepareTimeout);
   }
 }

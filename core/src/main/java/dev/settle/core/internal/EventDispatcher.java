@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Publishes events to listeners, isolating each one: a listener that throws is logged and the
@@ -30,24 +29,38 @@ import org.slf4j.LoggerFactory;
  * the log, never through here.
  */
 public final class EventDispatcher {
-  private static final Logger LOG = LoggerFactory.getLogger(EventDispatcher.class);
-
   private final Clock clock;
   private final List<TransactionListener> listeners;
   private final String protocol;
+  private final Logger log;
   /** When each running transaction began here, for the elapsed time of its last event. */
   private final Map<TransactionId, Instant> started = new ConcurrentHashMap<>();
 
-  /** A dispatcher whose events name no protocol. */
-  public EventDispatcher(Clock clock, List<TransactionListener> listeners) {
-    this(clock, listeners, "");
-  }
-
-  /** A dispatcher for a coordinator of {@code protocol}. */
+  /** A dispatcher for {@code protocol}'s coordinator; it logs under {@link ProtocolLoggers}. */
   public EventDispatcher(Clock clock, List<TransactionListener> listeners, String protocol) {
     this.clock = clock;
     this.listeners = List.copyOf(listeners);
     this.protocol = protocol;
+    this.log = ProtocolLoggers.of(protocol);
+  }
+
+  /**
+   * A dispatcher outside any protocol (tests), logging under {@code dev.settle.core}; its events
+   * name no protocol.
+   */
+  public EventDispatcher(Clock clock, List<TransactionListener> listeners) {
+    this.clock = clock;
+    this.listeners = List.copyOf(listeners);
+    this.protocol = "";
+    this.log = ProtocolLoggers.of("core");
+  }
+
+  /**
+   * The protocol's logger: what the coordinator's shared machinery logs about a transaction goes
+   * here, next to its events.
+   */
+  public Logger log() {
+    return log;
   }
 
   /** Publishes a transaction-level event. */
@@ -68,8 +81,8 @@ public final class EventDispatcher {
 
   private void publish(
       TransactionId tx, @Nullable BranchId branch, EventType type, String detail, @Nullable FailureKind cause) {
-    if (LOG.isDebugEnabled()) {
-      LOG.debug("{} {} {}", type, branch == null ? "-" : branch, detail);
+    if (log.isDebugEnabled()) {
+      log.debug("{} {} {}", type, branch == null ? "-" : branch, detail);
     }
     if (listeners.isEmpty()) {
       return;
@@ -81,7 +94,7 @@ public final class EventDispatcher {
       try {
         listener.onEvent(event);
       } catch (StackOverflowError e) {
-        LOG.warn("listener {} overflowed its stack on {}; ignored", listener, event, e);
+        log.warn("listener {} overflowed its stack on {}; ignored", listener, event, e);
       } catch (VirtualMachineError e) {
         throw e;
       } catch (Throwable e) {
@@ -89,7 +102,7 @@ public final class EventDispatcher {
           // The interrupt was meant for this thread, not for the listener: keep it visible.
           Thread.currentThread().interrupt();
         }
-        LOG.warn("listener {} threw on {}; ignored", listener, event, e);
+        log.warn("listener {} threw on {}; ignored", listener, event, e);
       }
     }
   }

@@ -19,7 +19,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Sends a logged decision to every branch and ends the transaction: the part of every protocol
@@ -36,7 +35,6 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public final class PhaseTwo {
-  private static final Logger LOG = LoggerFactory.getLogger(PhaseTwo.class);
 
   /** One phase-two call; {@code attempt} counts from 1. */
   @FunctionalInterface
@@ -201,7 +199,7 @@ public final class PhaseTwo {
           branch.id(),
           EventType.BRANCH_HEURISTIC,
           "applied " + answer.applied() + " against the decision " + decision + ": " + answer.getMessage());
-      LOG.warn(
+      events.log().warn(
           "transaction {} branch {}: heuristic outcome {} (decision {}): {}",
           tx, branch.id(), answer.applied(), decision, answer.getMessage());
       return new Driven(answer.applied(), answer, true);
@@ -219,7 +217,7 @@ public final class PhaseTwo {
         branch.id(),
         EventType.BRANCH_IN_DOUBT,
         result.attempts() + " attempts failed, last: " + result.lastFailure());
-    LOG.warn(
+    events.log().warn(
         "transaction {} branch {}: {} not acknowledged after {} attempts; in doubt, recovery will retry: {}",
         tx, branch.id(), what, result.attempts(), String.valueOf(result.lastFailure()));
     return new Driven(BranchState.IN_DOUBT, result.lastFailure(), false);
@@ -286,7 +284,7 @@ public final class PhaseTwo {
       EventDispatcher events) {
     if (contradicts(decision, states)) {
       String detail = "heuristic: decision " + decision + ", branches " + states;
-      LOG.warn("transaction {} ended mixed; needs attention: {}", tx, detail);
+      events.log().warn("transaction {} ended mixed; needs attention: {}", tx, detail);
       Outcome.Mixed outcome = new Outcome.Mixed(tx, states, decision);
       events.publish(tx, EventType.TRANSACTION_HEURISTIC, detail, kindOf(outcome));
       return outcome;
@@ -316,8 +314,8 @@ public final class PhaseTwo {
     return false;
   }
 
-  private static void forget(TransactionId tx, Branch branch) {
-    forgetHeuristic(tx, branch.id(), branch.forget());
+  private void forget(TransactionId tx, Branch branch) {
+    forgetHeuristic(tx, branch.id(), branch.forget(), events.log());
   }
 
   /**
@@ -325,11 +323,12 @@ public final class PhaseTwo {
    * already logged durably. A failure is logged and ignored: nothing is sent to the branch again,
    * and a resource that still remembers only keeps a record an operator can clear.
    */
-  public static void forgetHeuristic(TransactionId tx, BranchId branch, Runnable forget) {
+  public static void forgetHeuristic(
+      TransactionId tx, BranchId branch, Runnable forget, Logger log) {
     try {
       forget.run();
     } catch (RuntimeException e) {
-      LOG.warn("transaction {} branch {}: forgetting the heuristic outcome failed", tx, branch, e);
+      log.warn("transaction {} branch {}: forgetting the heuristic outcome failed", tx, branch, e);
     }
   }
 }

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A coordinator's optional background recovery ({@code recoverEvery}): a daemon thread that waits
@@ -16,12 +15,12 @@ import org.slf4j.LoggerFactory;
  * work it exists to finish.
  */
 public final class RecoveryLoop {
-  private static final Logger LOG = LoggerFactory.getLogger(RecoveryLoop.class);
 
   private final Coordinator<?> coordinator;
   private final Duration interval;
   private final CoordinatorSettings settings;
   private final Thread thread;
+  private final Logger log;
   private boolean stopped;
   private boolean waiting;
 
@@ -29,6 +28,7 @@ public final class RecoveryLoop {
     this.coordinator = coordinator;
     this.settings = settings;
     this.interval = interval;
+    this.log = ProtocolLoggers.of(protocol);
     this.thread = new Thread(this::run, "settle-" + protocol + "-recovery");
     thread.setDaemon(true);
   }
@@ -75,10 +75,10 @@ public final class RecoveryLoop {
       try {
         int driven = coordinator.recover().size();
         if (driven > 0) {
-          LOG.debug("background recovery drove {} transactions", driven);
+          log.debug("background recovery drove {} transactions", driven);
         }
       } catch (RuntimeException e) {
-        LOG.warn("a background recovery pass failed; the next one runs in {}", interval, e);
+        log.warn("a background recovery pass failed; the next one runs in {}", interval, e);
       }
     }
   }

@@ -19,8 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The part of recovery every protocol shares: find the unfinished transactions in the log, set
@@ -29,7 +27,6 @@ import org.slf4j.LoggerFactory;
  * back when none was logged.
  */
 public final class RecoveryPass {
-  private static final Logger LOG = LoggerFactory.getLogger(RecoveryPass.class);
 
   /**
    * The decision recovery drives a transaction to.
@@ -64,7 +61,7 @@ public final class RecoveryPass {
             "no participant named \"" + branch.participant() + "\" is registered with this"
                 + " coordinator: register it on the builder before recover()";
         events.publish(image.transactionId(), branch.branchId(), EventType.BRANCH_IN_DOUBT, why);
-        LOG.warn("transaction {} branch {} stays in doubt: {}", image.transactionId(), branch.branchId(), why);
+        events.log().warn("transaction {} branch {} stays in doubt: {}", image.transactionId(), branch.branchId(), why);
         settled.put(branch.branchId(), BranchState.IN_DOUBT);
       } else {
         toFinish.put(branch, participant);
@@ -116,19 +113,19 @@ public final class RecoveryPass {
         }
         // A peer owns it now and finishes it; the journal forgot it and published the event. No
         // outcome is reported for it here, and the other transactions are still this instance's.
-        LOG.debug("transaction {} was taken over by another node during recovery", tx);
+        events.log().debug("transaction {} was taken over by another node during recovery", tx);
       } finally {
         inFlight.remove(tx);
       }
     }
     if (!outcomes.isEmpty()) {
-      logSummary(journal.protocol(), outcomes, scan.quarantined(journal.protocol()).size());
+      logSummary(events, journal.protocol(), outcomes, scan.quarantined(journal.protocol()).size());
     }
     return outcomes;
   }
 
   /** One INFO line per pass that did something: what operators look for after a restart. */
-  private static void logSummary(String protocol, List<Outcome> outcomes, int quarantined) {
+  private static void logSummary(EventDispatcher events, String protocol, List<Outcome> outcomes, int quarantined) {
     int committed = 0;
     int rolledBack = 0;
     int mixed = 0;
@@ -144,7 +141,7 @@ public final class RecoveryPass {
         inDoubt++;
       }
     }
-    LOG.info(
+    events.log().info(
         "{} recovery pass drove {} unfinished transactions: {} committed, {} rolled back, {} mixed,"
             + " {} still in doubt; {} quarantined",
         protocol, outcomes.size(), committed, rolledBack, mixed, inDoubt, quarantined);
@@ -154,7 +151,7 @@ public final class RecoveryPass {
     TransactionId tx = q.transactionId();
     try (MdcScope mdc = MdcScope.open(tx)) {
       if (journal.firstQuarantineReport(tx)) {
-        LOG.warn(
+        events.log().warn(
             "transaction {} is quarantined and will not be driven: {}. Decide by hand what its"
                 + " participants must do; its {} records: {}",
             tx,
@@ -162,7 +159,7 @@ public final class RecoveryPass {
             q.records().size(),
             q.records());
       } else {
-        LOG.debug("transaction {} is still quarantined: {}", tx, q.reason());
+        events.log().debug("transaction {} is still quarantined: {}", tx, q.reason());
       }
     }
     events.publish(tx, EventType.TRANSACTION_QUARANTINED, q.reason());

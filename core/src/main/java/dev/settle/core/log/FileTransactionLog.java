@@ -48,6 +48,11 @@ import org.slf4j.LoggerFactory;
  *   TccCoordinator coordinator = TccCoordinator.builder().log(log).build();
  * }
  * }</pre>
+ *
+ * <p><b>Thread safety.</b> Thread-safe: share one instance among every coordinator of the process
+ * that uses the directory; appends from many threads share their forces (group commit). Only one
+ * process may use a directory at a time: opening takes a file lock and fails while another
+ * process holds it.
  */
 public final class FileTransactionLog implements TransactionLog {
   private static final Logger LOG = LoggerFactory.getLogger(FileTransactionLog.class);

@@ -15,6 +15,9 @@ import java.util.function.Consumer;
  *
  * <p>Ended transactions are dropped once enough of them pile up, so memory stays bounded in long
  * runs; {@link #keepingHistory()} keeps everything, for tests that inspect the whole log.
+ *
+ * <p>Thread-safe: appends and compaction are serialized on the log, and a replay walks a
+ * snapshot, so a slow sink holds up no append.
  */
 public final class InMemoryTransactionLog implements TransactionLog {
   private static final int COMPACT_AFTER_ENDED = 64;

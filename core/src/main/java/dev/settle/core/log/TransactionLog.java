@@ -10,6 +10,10 @@ import java.util.function.Consumer;
  * Where a coordinator keeps its records: the SPI behind the in-memory log, the durable file log
  * and a shared JDBC log. Implementations must be safe for concurrent appends and must keep each
  * transaction's records in the order they were appended.
+ *
+ * <p><b>Thread safety.</b> One log object is shared by every thread of the coordinators built
+ * on it, so implementations must be thread-safe: appends, replays, claims and decision reads may
+ * come from many threads at once.
  */
 public interface TransactionLog extends AutoCloseable {
   /**

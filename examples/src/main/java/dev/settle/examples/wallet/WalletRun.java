@@ -87,9 +87,7 @@ public final class WalletRun {
       thread.join();
     }
     // Quiesce: the network stops failing and delivers what it held; recovery finishes the rest.
-    world.faults().stop();
-    world.faults().flushDelayed();
-    log.disarm();
+    world.quiesce(log);
     restart(protocol, quiet);
     // Count what the log says, not what a pass returned: a recovery pass that finished a
     // transaction and then crashed on a later one never returned the finished outcome, and the

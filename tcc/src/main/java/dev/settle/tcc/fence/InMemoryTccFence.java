@@ -49,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * InMemoryTccFence fence = new InMemoryTccFence(clock, Duration.ofMinutes(10));
  * TccParticipant safe = fence.protect(shard);   // the shard's code stays fence-free
  * }</pre>
+ *
+ * <p><b>Thread safety.</b> Thread-safe: one fence guards every participant it protects, for
+ * calls arriving on any number of threads; its short critical sections never include the
+ * participant's own code.
  */
 public final class InMemoryTccFence {
   private static final Logger LOG = LoggerFactory.getLogger(InMemoryTccFence.class);

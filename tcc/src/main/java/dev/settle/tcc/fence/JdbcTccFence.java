@@ -37,6 +37,10 @@ import org.jspecify.annotations.Nullable;
  * JdbcTccFence fence = JdbcTccFence.builder().build();
  * TccParticipant shard = fence.protect(dataSource, new AccountsOnJdbc());
  * }</pre>
+ *
+ * <p><b>Thread safety.</b> Thread-safe and immutable once built: share one fence among
+ * participants and threads. Concurrent calls for one branch are serialized by the database (the
+ * fence row's primary key and conditional updates), not by the fence object.
  */
 public final class JdbcTccFence {
   private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");

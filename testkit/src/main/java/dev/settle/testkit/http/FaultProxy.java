@@ -174,12 +174,19 @@ public final class FaultProxy implements AutoCloseable {
     return i < 4 ? OUTCOMES.get(i) : "clean";
   }
 
+  private void tally(String outcome) {
+    AtomicLong c = counts.get(outcome);
+    if (c != null) { // every outcome, lateTryRefused included, is put in at start
+      c.incrementAndGet();
+    }
+  }
+
   private void serve(HttpExchange exchange) throws IOException {
     inFlight.incrementAndGet();
     try (exchange) {
       byte[] body = exchange.getRequestBody().readAllBytes();
       String fault = fault(exchange.getRequestMethod());
-      counts.get(fault).incrementAndGet();
+      tally(fault);
       switch (fault) {
         case "dropRequest" -> {
           return; // closed without an answer; the participant never saw it
@@ -192,7 +199,7 @@ public final class FaultProxy implements AutoCloseable {
       if (fault.equals("delay")
           && exchange.getRequestURI().getRawPath().endsWith("/try")
           && answer.statusCode() == 409) {
-        counts.get("lateTryRefused").incrementAndGet(); // its Cancel overtook it on the wire
+        tally("lateTryRefused"); // its Cancel overtook it on the wire
       }
       if (fault.equals("dropResponse")) {
         return; // applied by the participant, never reported to the caller

@@ -36,8 +36,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The 2PC coordinator with presumed abort: nothing before the commit decision is forced, the
@@ -45,7 +43,6 @@ import org.slf4j.LoggerFactory;
  * back by recovery.
  */
 public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
-  private static final Logger LOG = LoggerFactory.getLogger(TwoPhaseCoordinatorImpl.class);
 
   private final CoordinatorSettings settings;
   private final Map<String, TwoPhaseParticipant> participants;
@@ -125,7 +122,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
     try {
       logged = journal.decisionFor(tx);
     } catch (RuntimeException e) {
-      LOG.warn("transaction {}: taken over by another node; cannot read its decision to finish this node's branches", tx, e);
+      events.log().warn("transaction {}: taken over by another node; cannot read its decision to finish this node's branches", tx, e);
       return;
     }
     if (logged == null) {
@@ -142,7 +139,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
               }
             });
           } catch (RuntimeException e) {
-            LOG.debug("transaction {} branch {}: the new owner's phase two finishes it", tx, id, e);
+            events.log().debug("transaction {} branch {}: the new owner's phase two finishes it", tx, id, e);
           }
         });
   }
@@ -204,7 +201,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
       TransactionId tx, BranchId id, TwoPhaseParticipant participant, HeuristicBranchException e) {
     journal.append(new LogRecord.BranchUpdated(tx, id, e.applied()), true);
     events.publish(tx, id, EventType.BRANCH_HEURISTIC, "one-phase commit applied " + e.applied() + ": " + e.getMessage());
-    PhaseTwo.forgetHeuristic(tx, id, () -> participant.forget(context(tx, id, 1)));
+    PhaseTwo.forgetHeuristic(tx, id, () -> participant.forget(context(tx, id, 1)), events.log());
     return onePhaseEnded(tx, id, e.applied(), "one-phase commit answered with a heuristic: " + e.getMessage());
   }
 
@@ -230,7 +227,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
     events.publish(tx, id, EventType.BRANCH_IN_DOUBT, "one-phase commit's outcome is unknown: " + failure);
     Outcome.InDoubt outcome = new Outcome.InDoubt(tx, Map.of(id, BranchState.IN_DOUBT), Decision.COMMIT, failure);
     events.publish(tx, EventType.TRANSACTION_HEURISTIC, "in doubt: one-phase commit's outcome is unknown", PhaseTwo.kindOf(outcome));
-    LOG.warn("transaction {} branch {}: one-phase commit's outcome is unknown and the participant cannot tell; in doubt", tx, id, failure);
+    events.log().warn("transaction {} branch {}: one-phase commit's outcome is unknown and the participant cannot tell; in doubt", tx, id, failure);
     return outcome;
   }
 

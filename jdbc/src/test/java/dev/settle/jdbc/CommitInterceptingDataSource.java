@@ -1,0 +1,89 @@
+package dev.settle.jdbc;
+
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * A data source around a real one whose connections let a test act just before each commit is
+ * sent (the transaction still open, its rows locked) and just after it returned or failed.
+ */
+abstract class CommitInterceptingDataSource implements DataSource {
+  private final DataSource real;
+
+  CommitInterceptingDataSource(DataSource real) {
+    this.real = real;
+  }
+
+  /** Runs on the committing thread before the commit is sent. */
+  abstract void beforeCommit() throws InterruptedException;
+
+  /** Runs on the committing thread once the commit returned or failed. */
+  void afterCommit() {}
+
+  @Override
+  public Connection getConnection() throws SQLException {
+    Connection c = real.getConnection();
+    return (Connection) Proxy.newProxyInstance(
+        Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+          boolean commit = method.getName().equals("commit");
+          if (commit) {
+            beforeCommit();
+          }
+          try {
+            return method.invoke(c, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          } finally {
+            if (commit) {
+              afterCommit();
+            }
+          }
+        });
+  }
+
+  @Override
+  public Connection getConnection(String user, String password) throws SQLException {
+    throw new SQLFeatureNotSupportedException("user and password come from the wrapped data source");
+  }
+
+  @Override
+  public PrintWriter getLogWriter() throws SQLException {
+    return real.getLogWriter();
+  }
+
+  @Override
+  public void setLogWriter(PrintWriter out) throws SQLException {
+    real.setLogWriter(out);
+  }
+
+  @Override
+  public void setLoginTimeout(int seconds) throws SQLException {
+    real.setLoginTimeout(seconds);
+  }
+
+  @Override
+  public int getLoginTimeout() throws SQLException {
+    return real.getLoginTimeout();
+  }
+
+  @Override
+  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+    return real.getParentLogger();
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> iface) throws SQLException {
+    return real.unwrap(iface);
+  }
+
+  @Override
+  public boolean isWrapperFor(Class<?> iface) throws SQLException {
+    return real.isWrapperFor(iface);
+  }
+}

@@ -1,0 +1,92 @@
+package dev.settle.spring.boot;
+
+import dev.settle.core.TransactionId;
+import dev.settle.core.log.Explain;
+import dev.settle.core.log.Explanation;
+import dev.settle.core.log.TransactionLog;
+import dev.settle.spring.boot.internal.InDoubtTracker;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+
+/**
+ * The {@code settle} actuator endpoint (expose it with {@code
+ * management.endpoints.web.exposure.include=settle}): {@code GET /actuator/settle} lists the
+ * transactions the log holds that have not ended, each with its outcome so far and branches;
+ * {@code GET /actuator/settle/{id}} explains one (null, so 404, if the log does not hold it).
+ * Read-only. On the JDBC log it sees this node's unfinished transactions, including those it has
+ * just taken over from a dead peer.
+ */
+@Endpoint(id = "settle")
+public final class SettleEndpoint {
+  private final TransactionLog log;
+  private final InDoubtTracker inDoubt;
+
+  /** An endpoint reading {@code log}. */
+  public SettleEndpoint(TransactionLog log, InDoubtTracker inDoubt) {
+    this.log = log;
+    this.inDoubt = inDoubt;
+  }
+
+  /** The unfinished transactions, oldest first. */
+  @ReadOperation
+  public Map<String, Object> unfinished() {
+    List<Map<String, Object>> unfinished =
+        Explain.all(log).stream()
+            .filter(e -> !e.outcome().equals("committed") && !e.outcome().equals("rolled-back"))
+            .map(this::describe)
+            .toList();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("unfinished", unfinished);
+    body.put("inDoubt", inDoubt.inDoubt().size());
+    return body;
+  }
+
+  /** One transaction's story, or null if the log does not hold it (or {@code id} is no transaction id). */
+  @ReadOperation
+  public @Nullable Map<String, Object> explain(@Selector String id) {
+    TransactionId tx;
+    try {
+      tx = TransactionId.of(id);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    Optional<Explanation> explanation = Explain.of(log, tx);
+    return explanation.map(this::describe).orElse(null);
+  }
+
+  private Map<String, Object> describe(Explanation e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("transactionId", e.transactionId().value());
+    m.put("protocol", e.protocol());
+    m.put("node", e.node());
+    m.put("began", Instant.ofEpochMilli(e.startMillis()).toString());
+    m.put("outcome", e.outcome());
+    m.put("decision", e.decision() == null ? null : e.decision().name().toLowerCase(java.util.Locale.ROOT));
+    m.put("reason", e.reason());
+    m.put("failedBranch", e.failedBranch() == null ? null : e.failedBranch().value());
+    Instant since = inDoubt.inDoubt().get(e.transactionId());
+    m.put("inDoubtSince", since == null ? null : since.toString());
+    m.put(
+        "branches",
+        e.branches().stream()
+            .map(
+                b -> {
+                  Map<String, Object> branch = new LinkedHashMap<>();
+                  branch.put("id", b.id().value());
+                  branch.put("participant", b.participant());
+                  branch.put("state", b.state().name());
+                  branch.put("updates", b.updates());
+                  branch.put("failure", b.failure());
+                  return branch;
+                })
+            .toList());
+    return m;
+  }
+}

@@ -1,0 +1,160 @@
+package dev.settle.spring.boot;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settle's configuration under {@code settle.*}. Immutable; every value is checked when the
+ * application starts, so a bad one stops it with the property's name in the message.
+ *
+ * @param enabled whether the starter configures anything at all
+ * @param nodeName this instance's name: the JDBC log's node (unique per replica) and the name
+ *     written into every XA branch id (at most 16 characters)
+ * @param callTimeout how long one participant call may take before its outcome counts as unknown
+ * @param log where the coordinators write their decisions
+ * @param tcc the TCC coordinator's timeouts
+ * @param retry how phase-two calls are retried before a transaction is left in doubt
+ * @param recovery when unfinished transactions are driven to their end
+ * @param fence the JDBC fence used by {@link TransactionalTccParticipant}s
+ * @param health when the health indicator reports DOWN
+ */
+@ConfigurationProperties("settle")
+public record SettleProperties(
+    @DefaultValue("true") boolean enabled,
+    @DefaultValue("settle") String nodeName,
+    @DefaultValue("10s") Duration callTimeout,
+    @DefaultValue Log log,
+    @DefaultValue Tcc tcc,
+    @DefaultValue Retry retry,
+    @DefaultValue Recovery recovery,
+    @DefaultValue Fence fence,
+    @DefaultValue Health health) {
+
+  /** Checks every value. */
+  public SettleProperties {
+    if (nodeName.isBlank()) {
+      throw new IllegalArgumentException("settle.node-name must not be blank");
+    }
+    positive(callTimeout, "settle.call-timeout");
+  }
+
+  /** Which transaction log the coordinators share. */
+  public enum LogType {
+    /** Files in {@code settle.log.dir} on this machine's disk: the default. */
+    FILE,
+    /**
+     * The shared log in the application's {@code DataSource} (PostgreSQL or H2): replicas take
+     * over each other's unfinished transactions.
+     */
+    JDBC,
+    /** Memory only, lost on restart: for tests. */
+    MEMORY
+  }
+
+  /**
+   * The transaction log.
+   *
+   * @param type file (default), jdbc or memory
+   * @param dir the file log's directory
+   * @param createSchema whether the JDBC log creates its tables at start-up (off: ship the schema
+   *     with your migrations, see {@code JdbcTransactionLog.schema})
+   * @param lease the JDBC log's lease: a replica silent this long loses its transactions to peers
+   */
+  public record Log(
+      @DefaultValue("file") LogType type,
+      @DefaultValue("settle-log") Path dir,
+      @DefaultValue("false") boolean createSchema,
+      @DefaultValue("30s") Duration lease) {
+    /** Checks every value. */
+    public Log {
+      positive(lease, "settle.log.lease");
+    }
+  }
+
+  /**
+   * The TCC coordinator.
+   *
+   * @param tryTimeout how long the Tries may take together
+   * @param transactionTimeout a transaction's deadline, carried to every Try (the fence refuses a
+   *     later one)
+   */
+  public record Tcc(
+      @DefaultValue("5s") Duration tryTimeout, @DefaultValue("30s") Duration transactionTimeout) {
+    /** Checks every value. */
+    public Tcc {
+      positive(tryTimeout, "settle.tcc.try-timeout");
+      positive(transactionTimeout, "settle.tcc.transaction-timeout");
+    }
+  }
+
+  /**
+   * Phase-two retries (Confirm, Cancel, Commit, Rollback, compensations).
+   *
+   * @param maxAttempts attempts per call, at least 1
+   * @param initialBackoff the first pause between attempts
+   * @param maxBackoff the longest pause
+   * @param maxDuration how long one call is retried in all
+   */
+  public record Retry(
+      @DefaultValue("8") int maxAttempts,
+      @DefaultValue("10ms") Duration initialBackoff,
+      @DefaultValue("1s") Duration maxBackoff,
+      @DefaultValue("30s") Duration maxDuration) {
+    /** Checks every value. */
+    public Retry {
+      if (maxAttempts < 1) {
+        throw new IllegalArgumentException("settle.retry.max-attempts must be at least 1, was " + maxAttempts);
+      }
+      positive(maxDuration, "settle.retry.max-duration");
+    }
+  }
+
+  /**
+   * Recovery.
+   *
+   * @param onStartup whether every coordinator recovers once when the application starts
+   * @param interval how often to recover afterwards; zero turns the schedule off
+   */
+  public record Recovery(
+      @DefaultValue("true") boolean onStartup, @DefaultValue("30s") Duration interval) {
+    /** Checks every value. */
+    public Recovery {
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("settle.recovery.interval must not be negative, was " + interval);
+      }
+    }
+  }
+
+  /**
+   * The JDBC fence.
+   *
+   * @param table the fence table's name
+   * @param createSchema whether the fence table is created at start-up when missing
+   */
+  public record Fence(
+      @DefaultValue("settle_tcc_fence") String table, @DefaultValue("false") boolean createSchema) {}
+
+  /**
+   * The health indicator.
+   *
+   * @param inDoubtTolerance how long a transaction may stay in doubt (or parked on a heuristic
+   *     hazard) before the indicator reports DOWN; recovery usually settles it sooner
+   */
+  public record Health(@DefaultValue("1m") Duration inDoubtTolerance) {
+    /** Checks every value. */
+    public Health {
+      if (inDoubtTolerance.isNegative()) {
+        throw new IllegalArgumentException(
+            "settle.health.in-doubt-tolerance must not be negative, was " + inDoubtTolerance);
+      }
+    }
+  }
+
+  private static void positive(Duration d, String name) {
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, was " + d);
+    }
+  }
+}

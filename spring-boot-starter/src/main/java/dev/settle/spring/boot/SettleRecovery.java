@@ -1,0 +1,129 @@
+package dev.settle.spring.boot;
+
+import dev.settle.core.Coordinator;
+import dev.settle.core.Outcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Drives every coordinator's unfinished transactions to their end: once when the application
+ * starts (before it takes traffic, so that reservations a crash left behind are released first),
+ * then every {@code settle.recovery.interval} on a daemon thread of its own. Stopping the
+ * application stops the schedule; the coordinators and the log are closed after it, as beans,
+ * which releases the JDBC log's lease so that peers take over at once.
+ *
+ * <p>A pass that fails (the database is down, say) is logged and retried at the next interval; it
+ * never stops the application.
+ *
+ * <p><b>Thread safety.</b> Thread-safe; passes never overlap.
+ */
+public final class SettleRecovery implements SmartLifecycle {
+  private static final Logger LOG = LoggerFactory.getLogger(SettleRecovery.class);
+
+  private final List<Coordinator<?>> coordinators;
+  private final boolean onStartup;
+  private final Duration interval;
+  private final Clock clock;
+  /** Serialises passes; not the lifecycle's monitor, so stopping never waits on a pass for it. */
+  private final Object passes = new Object();
+  private @Nullable ScheduledExecutorService schedule;
+  private volatile boolean running;
+  private volatile @Nullable Instant lastPass;
+  private volatile int lastUnfinished;
+
+  /**
+   * Recovers {@code coordinators} at start-up if {@code onStartup}, then every {@code interval}
+   * (zero: never again).
+   */
+  public SettleRecovery(List<Coordinator<?>> coordinators, boolean onStartup, Duration interval, Clock clock) {
+    this.coordinators = List.copyOf(coordinators);
+    this.onStartup = onStartup;
+    this.interval = interval;
+    this.clock = clock;
+  }
+
+  @Override
+  public synchronized void start() {
+    if (running) {
+      return;
+    }
+    if (onStartup) {
+      recoverNow();
+    }
+    if (!interval.isZero()) {
+      ScheduledExecutorService s =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "settle-recovery");
+                t.setDaemon(true);
+                return t;
+              });
+      long millis = interval.toMillis();
+      s.scheduleWithFixedDelay(this::recoverNow, millis, millis, TimeUnit.MILLISECONDS);
+      schedule = s;
+    }
+    running = true;
+  }
+
+  /**
+   * Runs one recovery pass over every coordinator now and returns what it finished or left in
+   * doubt. A coordinator whose pass fails is logged and skipped.
+   */
+  public List<Outcome> recoverNow() {
+    synchronized (passes) {
+      List<Outcome> all = new ArrayList<>();
+      for (Coordinator<?> coordinator : coordinators) {
+        try {
+          all.addAll(coordinator.recover());
+        } catch (RuntimeException e) {
+          LOG.warn("settle recovery pass failed for {}; retrying at the next interval", coordinator, e);
+        }
+      }
+      lastPass = clock.instant();
+      lastUnfinished = (int) all.stream().filter(o -> o instanceof Outcome.InDoubt).count();
+      return all;
+    }
+  }
+
+  @Override
+  public synchronized void stop() {
+    ScheduledExecutorService s = schedule;
+    if (s != null) {
+      s.shutdownNow();
+      try {
+        if (!s.awaitTermination(10, TimeUnit.SECONDS)) {
+          LOG.warn("settle recovery pass still running at shutdown; the log closes under it");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      schedule = null;
+    }
+    running = false;
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  /** When the last pass ended, or null before the first. */
+  public @Nullable Instant lastPass() {
+    return lastPass;
+  }
+
+  /** How many transactions the last pass left in doubt. */
+  public int lastPassInDoubt() {
+    return lastUnfinished;
+  }
+}

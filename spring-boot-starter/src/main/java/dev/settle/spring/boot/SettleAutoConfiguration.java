@@ -24,6 +24,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.sql.DataSource;
@@ -103,26 +104,16 @@ public class SettleAutoConfiguration {
   }
 
   /**
-   * The TCC coordinator, with every {@link TccParticipant} bean and every {@link
-   * TransactionalTccParticipant} bean (behind the JDBC fence) registered.
+   * Every {@link TccParticipant} bean, and every {@link TransactionalTccParticipant} bean behind
+   * the JDBC fence, by name.
    */
   @Bean
   @ConditionalOnMissingBean
-  public TccCoordinator settleTccCoordinator(
-      TransactionLog log,
-      SettleProperties properties,
-      RetryPolicy retry,
-      InDoubtTracker inDoubt,
+  public TccParticipants settleTccParticipants(
       ObjectProvider<TccParticipant> participants,
       ObjectProvider<TransactionalTccParticipant> transactional,
-      ObjectProvider<FencedParticipants> fenced,
-      ObjectProvider<TransactionListener> listeners,
-      ObjectProvider<ProtocolListeners> protocolListeners) {
-    TccCoordinatorBuilder builder =
-        common(TccCoordinator.builder(), properties, log, retry, inDoubt, listeners, protocolListeners, "tcc")
-            .tryTimeout(properties.tcc().tryTimeout())
-            .transactionTimeout(properties.tcc().transactionTimeout());
-    participants.orderedStream().forEach(builder::participant);
+      ObjectProvider<FencedParticipants> fenced) {
+    List<TccParticipant> all = new ArrayList<>(participants.orderedStream().toList());
     List<TransactionalTccParticipant> needFence = transactional.orderedStream().toList();
     if (!needFence.isEmpty()) {
       FencedParticipants fence = fenced.getIfAvailable();
@@ -131,8 +122,27 @@ public class SettleAutoConfiguration {
             "TransactionalTccParticipant beans " + names(needFence) + " need a DataSource and a"
                 + " PlatformTransactionManager (spring-boot-starter-jdbc), and there is none");
       }
-      needFence.forEach(p -> builder.participant(fence.protect(p)));
+      needFence.forEach(p -> all.add(fence.protect(p)));
     }
+    return new TccParticipants(all);
+  }
+
+  /** The TCC coordinator, with every participant of {@link TccParticipants} registered. */
+  @Bean
+  @ConditionalOnMissingBean
+  public TccCoordinator settleTccCoordinator(
+      TransactionLog log,
+      SettleProperties properties,
+      RetryPolicy retry,
+      InDoubtTracker inDoubt,
+      TccParticipants participants,
+      ObjectProvider<TransactionListener> listeners,
+      ObjectProvider<ProtocolListeners> protocolListeners) {
+    TccCoordinatorBuilder builder =
+        common(TccCoordinator.builder(), properties, log, retry, inDoubt, listeners, protocolListeners, "tcc")
+            .tryTimeout(properties.tcc().tryTimeout())
+            .transactionTimeout(properties.tcc().transactionTimeout());
+    participants.all().forEach(builder::participant);
     return builder.build();
   }
 

@@ -20,6 +20,8 @@ import dev.settle.tcc.fence.JdbcTccFence;
 import dev.settle.twopc.TwoPhaseCoordinator;
 import dev.settle.twopc.TwoPhaseCoordinatorBuilder;
 import dev.settle.twopc.TwoPhaseParticipant;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -80,6 +82,12 @@ public class SettleAutoConfiguration {
         return JdbcTransactionLog.builder(ds, properties.nodeName()).leaseDuration(log.lease()).open();
       case FILE:
       default:
+        try {
+          Files.createDirectories(log.dir()); // a service's first start creates its log's home
+        } catch (IOException e) {
+          throw new IllegalStateException(
+              "cannot create settle.log.dir " + log.dir().toAbsolutePath() + ": " + e, e);
+        }
         return FileTransactionLog.builder(log.dir()).open();
     }
   }

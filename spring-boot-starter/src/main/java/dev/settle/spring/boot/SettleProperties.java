@@ -57,7 +57,7 @@ public record SettleProperties(
    * The transaction log.
    *
    * @param type file (default), jdbc or memory
-   * @param dir the file log's directory
+   * @param dir the file log's directory, created if missing
    * @param createSchema whether the JDBC log creates its tables at start-up (off: ship the schema
    *     with your migrations, see {@code JdbcTransactionLog.schema})
    * @param lease the JDBC log's lease: a replica silent this long loses its transactions to peers

@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -154,6 +155,25 @@ class SettleAutoConfigurationTest {
         .withBean("second", Counting.class, Counting::new)
         .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
             .hasMessageContaining("two TCC participant beans are named \"counting\""));
+  }
+
+  @Test
+  void everyPropertyIsDescribedInTheMetadataIdesRead() throws Exception {
+    String metadata;
+    try (var in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+      assertThat(in).as("spring-configuration-metadata.json on the class path").isNotNull();
+      metadata = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    for (String property :
+        List.of(
+            "settle.enabled", "settle.node-name", "settle.call-timeout", "settle.log.type", "settle.log.dir",
+            "settle.log.create-schema", "settle.log.lease", "settle.tcc.try-timeout",
+            "settle.tcc.transaction-timeout", "settle.retry.max-attempts", "settle.retry.initial-backoff",
+            "settle.retry.max-backoff", "settle.retry.max-duration", "settle.recovery.on-startup",
+            "settle.recovery.interval", "settle.fence.table", "settle.fence.create-schema",
+            "settle.health.in-doubt-tolerance")) {
+      assertThat(metadata).as(property).contains("\"name\": \"" + property + "\"");
+    }
   }
 
   private static Outcome transfer(TccCoordinator coordinator, TccParticipants participants) {

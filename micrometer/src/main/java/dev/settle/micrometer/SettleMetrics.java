@@ -33,10 +33,10 @@ import java.util.Objects;
  *   <li>{@code settle.transactions.active}: gauge of {@code execute} calls running [protocol]
  *   <li>{@code settle.transactions.in.doubt}: gauge of transactions this coordinator reported in
  *       doubt and has not yet seen finished [protocol]
- *   <li>{@code settle.recovery.transactions}: counter of transactions a recovery pass drove
- *       [protocol, outcome]
+ *   <li>{@code settle.recovery.transactions}: counter of transactions recovery picked up, counted
+ *       once each stands [protocol, origin: resumed or taken_over, outcome] (from the listener)
  *   <li>{@code settle.branch.calls}: timer of phase-one calls (prepare, Try, saga action)
- *       [protocol, phase, result: ok or failed]; counter-like for phase two, whose events carry no
+ *       [protocol, phase, participant, result: ok or failed]; counter-like for phase two, whose events carry no
  *       start: {@code settle.branch.phase.two} [protocol, result: committed, rolled_back,
  *       in_doubt, heuristic]
  *   <li>{@code settle.branch.retries}: counter of phase-two retries [protocol]

@@ -75,6 +75,11 @@ class SettleMetricsTest {
     return timer == null ? 0 : timer.count();
   }
 
+  /** Phase-one calls whose timers carry {@code tags}, summed over the tags not named. */
+  private long calls(String... tags) {
+    return registry.find("settle.branch.calls").tags(tags).timers().stream().mapToLong(t -> t.count()).sum();
+  }
+
   private double gauge(String name, String protocol) {
     var gauge = registry.find(name).tag("protocol", protocol).gauge();
     assertThat(gauge).as(name).isNotNull();
@@ -111,10 +116,16 @@ class SettleMetricsTest {
     assertThat(transactions("tcc", "in_doubt", "participant_failure")).isEqualTo(1);
     assertThat(gauge("settle.transactions.in.doubt", "tcc")).isEqualTo(1);
     assertThat(gauge("settle.transactions.active", "tcc")).isZero();
-    assertThat(registry.find("settle.branch.calls").tags("protocol", "tcc", "phase", "try", "result", "ok").timer().count())
+    assertThat(calls("protocol", "tcc", "phase", "try", "result", "ok"))
         .isEqualTo(2);
-    assertThat(registry.find("settle.branch.calls").tags("protocol", "tcc", "phase", "try", "result", "failed").timer().count())
+    assertThat(calls("protocol", "tcc", "phase", "try", "result", "failed"))
         .isEqualTo(2);
+    // Each call is tagged with its participant's name, never with an id.
+    assertThat(calls("participant", "ok", "result", "ok")).isEqualTo(2);
+    assertThat(calls("participant", "refusing", "result", "failed"))
+        .isEqualTo(1);
+    assertThat(calls("participant", "slow", "result", "failed"))
+        .isEqualTo(1);
     assertThat(registry.find("settle.branch.phase.two").tags("protocol", "tcc", "result", "in_doubt").counter().count())
         .isEqualTo(1);
 
@@ -122,7 +133,11 @@ class SettleMetricsTest {
     ok.confirmDown.set(false);
     assertThat(metered.recover()).singleElement().isInstanceOf(Outcome.Committed.class);
     assertThat(gauge("settle.transactions.in.doubt", "tcc")).isZero();
-    assertThat(registry.find("settle.recovery.transactions").tags("protocol", "tcc", "outcome", "committed").counter().count())
+    assertThat(
+            registry.find("settle.recovery.transactions")
+                .tags("protocol", "tcc", "origin", "resumed", "outcome", "committed")
+                .counter()
+                .count())
         .isEqualTo(1);
 
     // Every append was timed: forced ones (the decisions) and unforced ones (the Ends).
@@ -136,7 +151,7 @@ class SettleMetricsTest {
     tccCommitRefusalTimeoutAndInDoubtAreCountedByOutcomeAndCause();
     for (Meter meter : registry.getMeters()) {
       meter.getId().getTags().forEach(tag ->
-          assertThat(tag.getKey()).isIn("protocol", "outcome", "cause", "phase", "result", "forced"));
+          assertThat(tag.getKey()).isIn("protocol", "outcome", "cause", "phase", "result", "forced", "participant", "origin"));
     }
   }
 
@@ -165,17 +180,36 @@ class SettleMetricsTest {
         List.of(new LogRecord.Begin(crashed, "2pc", 0, Long.MAX_VALUE, "settle"),
             new LogRecord.BranchRegistered(crashed, new BranchId("yes"), "voting", new byte[0])),
         true);
+    // Begun by another node (a shared log's takeover, or a restart under a new name).
+    TransactionId orphan = new TransactionId("orphan");
+    log.append(
+        List.of(new LogRecord.Begin(orphan, "2pc", 0, Long.MAX_VALUE, "node-2"),
+            new LogRecord.BranchRegistered(orphan, new BranchId("yes"), "voting", new byte[0])),
+        true);
     Coordinator<TwoPhaseTransaction> metered =
         SettleMetrics.coordinator(
-            TwoPhaseCoordinator.builder().log(log).participant(voting).build(), "2pc", registry);
-    assertThat(metered.recover()).singleElement().isInstanceOf(Outcome.RolledBack.class);
+            TwoPhaseCoordinator.builder()
+                .log(log)
+                .listener(SettleMetrics.listener("2pc", registry))
+                .participant(voting)
+                .build(),
+            "2pc",
+            registry);
+    assertThat(metered.recover()).hasSize(2).allMatch(o -> o instanceof Outcome.RolledBack);
     Outcome refused =
         metered.execute(
             TwoPhaseTransaction.builder().enlist("yes", voting).enlist("no", voting).work(tx -> {}).build());
     assertThat(refused).isInstanceOf(Outcome.RolledBack.class);
 
-    assertThat(registry.find("settle.recovery.transactions").tags("protocol", "2pc", "outcome", "rolled_back").counter().count())
-        .isEqualTo(1);
+    for (String origin : List.of("resumed", "taken_over")) {
+      assertThat(
+              registry.find("settle.recovery.transactions")
+                  .tags("protocol", "2pc", "origin", origin, "outcome", "rolled_back")
+                  .counter()
+                  .count())
+          .as(origin)
+          .isEqualTo(1);
+    }
     assertThat(transactions("2pc", "rolled_back", "business_refusal")).isEqualTo(1);
   }
 
@@ -199,7 +233,11 @@ class SettleMetricsTest {
             registry);
     assertThat(metered.execute(SagaRequest.of(order))).isInstanceOf(Outcome.RolledBack.class);
     assertThat(transactions("saga", "rolled_back", "participant_failure")).isEqualTo(1);
-    assertThat(registry.find("settle.branch.calls").tags("protocol", "saga", "phase", "action", "result", "ok").timer().count())
+    assertThat(calls("protocol", "saga", "phase", "action", "result", "ok"))
+        .isEqualTo(1);
+    assertThat(calls("participant", "charge", "result", "ok"))
+        .isEqualTo(1);
+    assertThat(calls("participant", "ship", "result", "failed"))
         .isEqualTo(1);
     assertThat(registry.find("settle.branch.phase.two").tags("protocol", "saga", "result", "rolled_back").counter().count())
         .isEqualTo(1);
@@ -214,7 +252,7 @@ class SettleMetricsTest {
     MeterRegistry registry = new SimpleMeterRegistry();          // or your application's registry
     TccCoordinator tcc = TccCoordinator.builder()
         .log(SettleMetrics.log(log, registry))                    // settle.log.append, settle.log.batch.size
-        .listener(SettleMetrics.listener("tcc", registry))        // settle.branch.calls, .phase.two, .retries
+        .listener(SettleMetrics.listener("tcc", registry))        // settle.branch.*, settle.recovery.transactions
         .participant(shard1).participant(shard2)
         .build();
     Coordinator<TccTransaction> coordinator = SettleMetrics.coordinator(tcc, "tcc", registry);

@@ -41,7 +41,11 @@ public enum EventType {
   TRANSACTION_ROLLED_BACK,
   /** The transaction ended heuristic or in doubt. */
   TRANSACTION_HEURISTIC,
-  /** Recovery picked up an unfinished transaction from the log. */
+  /**
+   * Recovery picked up an unfinished transaction from the log. The detail starts with {@code
+   * resumed} when this coordinator's node began the transaction, or with {@code taken over from
+   * node NAME} when another node did (a shared log's takeover, or a restart under a new name).
+   */
   TRANSACTION_RECOVERING,
   /**
    * Recovery found a transaction whose logged records contradict each other or are damaged, and

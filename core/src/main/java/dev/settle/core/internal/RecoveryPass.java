@@ -166,14 +166,30 @@ public final class RecoveryPass {
   }
 
   /**
+   * How recovery came by {@code image}, for the start of the {@code TRANSACTION_RECOVERING}
+   * event's detail: {@value #RESUMED} when the coordinator named {@code nodeName} began it (or its
+   * Begin names no node), else {@value #TAKEN_OVER} and the node that began it.
+   */
+  public static String origin(TransactionImage image, String nodeName) {
+    String began = image.node();
+    return began.isEmpty() || began.equals(nodeName) ? RESUMED : TAKEN_OVER + began;
+  }
+
+  /** The detail's start for a transaction this node began. */
+  public static final String RESUMED = "resumed";
+
+  /** The detail's start for a transaction another node began, followed by that node's name. */
+  public static final String TAKEN_OVER = "taken over from node ";
+
+  /**
    * The decision to drive {@code image} to. With none logged it is roll back (presumed abort),
    * logged before any call is sent; {@code force} says whether that write must be durable (TCC:
    * yes, a cancel must not turn into a confirm; 2PC: no, absence already means abort).
    */
   public static Resolved resolve(
-      Journal journal, EventDispatcher events, TransactionImage image, boolean force) {
+      Journal journal, EventDispatcher events, TransactionImage image, boolean force, String nodeName) {
     TransactionId tx = image.transactionId();
-    events.publish(tx, EventType.TRANSACTION_RECOVERING, "decision " + image.decision());
+    events.publish(tx, EventType.TRANSACTION_RECOVERING, origin(image, nodeName) + "; decision " + image.decision());
     Decision logged = image.decision();
     if (logged != null) {
       return new Resolved(logged, Reason.of("recovered after a crash with the decision logged"));

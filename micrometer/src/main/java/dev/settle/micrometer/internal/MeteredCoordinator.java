@@ -4,7 +4,6 @@ import dev.settle.core.Coordinator;
 import dev.settle.core.Decision;
 import dev.settle.core.Outcome;
 import dev.settle.core.TransactionId;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -66,13 +65,9 @@ public final class MeteredCoordinator<T> implements Coordinator<T> {
   @Override
   public List<Outcome> recover() {
     List<Outcome> outcomes = delegate.recover();
+    // Recovered transactions are counted by the listener (settle.recovery.transactions), which
+    // sees whether each was resumed or taken over; here they only update the in-doubt gauge.
     for (Outcome outcome : outcomes) {
-      Counter.builder("settle.recovery.transactions")
-          .description("transactions a recovery pass drove, by how they stand after it")
-          .tag("protocol", protocol)
-          .tag("outcome", OutcomeTags.outcome(outcome))
-          .register(registry)
-          .increment();
       track(outcome);
     }
     return outcomes;

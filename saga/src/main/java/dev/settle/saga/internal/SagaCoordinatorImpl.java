@@ -165,7 +165,10 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
     List<BranchImage> branches = new ArrayList<>(image.branches().values());
     String name = branches.isEmpty() ? "?" : branches.get(0).participant();
     SagaDefinition definition = definitions.get(name);
-    events.publish(tx, EventType.TRANSACTION_RECOVERING, "saga " + name + ", decision " + image.decision());
+    events.publish(
+        tx,
+        EventType.TRANSACTION_RECOVERING,
+        RecoveryPass.origin(image, settings.nodeName()) + "; saga " + name + ", decision " + image.decision());
     if (image.decision() == null
         && branches.stream().allMatch(b -> b.state() == BranchState.REGISTERED)) {
       // The opening append (Begin, every step, the first step's start) ends with that start;

@@ -140,7 +140,7 @@ public final class TccCoordinatorImpl implements TccCoordinator {
 
   private Outcome recoverOne(TransactionImage image) {
     TransactionId tx = image.transactionId();
-    RecoveryPass.Resolved resolved = RecoveryPass.resolve(journal, events, image, true);
+    RecoveryPass.Resolved resolved = RecoveryPass.resolve(journal, events, image, true, settings.nodeName());
     Decision decision = resolved.decision();
     Reason reason = resolved.reason();
     Instant deadline = Instant.ofEpochMilli(image.deadlineMillis());

@@ -363,7 +363,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
       }
     }
     // Presumed abort: a missing decision already means roll back, so writing it need not force.
-    RecoveryPass.Resolved resolved = RecoveryPass.resolve(journal, events, image, false);
+    RecoveryPass.Resolved resolved = RecoveryPass.resolve(journal, events, image, false, settings.nodeName());
     Decision decision = resolved.decision();
     Reason reason = resolved.reason();
     RecoveryPass.Sorted<TwoPhaseParticipant> sorted = RecoveryPass.sort(image, participants::get, events);
@@ -375,7 +375,10 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
   /** A one-phase commit that may have been sent before the crash: ask, never presume. */
   private Outcome recoverOnePhase(TransactionImage image, BranchImage only) {
     TransactionId tx = image.transactionId();
-    events.publish(tx, EventType.TRANSACTION_RECOVERING, "one-phase commit with an unknown outcome");
+    events.publish(
+        tx,
+        EventType.TRANSACTION_RECOVERING,
+        RecoveryPass.origin(image, settings.nodeName()) + "; one-phase commit with an unknown outcome");
     TwoPhaseParticipant participant = participants.get(only.participant());
     if (participant == null) {
       String why = "no participant named \"" + only.participant() + "\" is registered with this coordinator";

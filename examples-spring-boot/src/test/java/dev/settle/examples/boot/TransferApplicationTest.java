@@ -8,6 +8,7 @@ import dev.settle.core.Outcome;
 import dev.settle.core.TransactionId;
 import dev.settle.spring.boot.SettleEndpoint;
 import dev.settle.spring.boot.SettleHealthIndicator;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -37,6 +38,7 @@ class TransferApplicationTest {
   @Autowired JdbcTemplate jdbc;
   @Autowired SettleEndpoint endpoint;
   @Autowired SettleHealthIndicator health;
+  @Autowired MeterRegistry meters;
 
   Summary summary;
 
@@ -148,6 +150,16 @@ class TransferApplicationTest {
         .containsEntry("outcome", "rolled-back")
         .containsEntry("failedBranch", "debit");
     assertThat(endpoint.explain("not-an-id")).isNull();
+  }
+
+  @Test
+  void theStarterMetersTheCoordinatorsBranchCalls() {
+    // 20 Tries on each side per demo run; other tests may have run more.
+    assertThat(meters.get("settle.branch.calls").tags("protocol", "tcc", "result", "ok").timer().count())
+        .isGreaterThanOrEqualTo(33);
+    assertThat(meters.get("settle.branch.calls").tags("protocol", "tcc", "result", "failed").timer().count())
+        .isGreaterThanOrEqualTo(7);
+    assertThat(meters.get("settle.branch.phase.two").tags("protocol", "tcc").counters()).isNotEmpty();
   }
 
   private Map<String, String> fenceRows(TransactionId tx) {

@@ -1,0 +1,31 @@
+-- Two banks in one database, one schema each. Amounts in cents. balance and reserved are the
+-- bank's money (reserved: held by a debit whose transfer has not ended); incoming is a credit
+-- announced by a Try and applied by its Confirm.
+CREATE SCHEMA IF NOT EXISTS north;
+CREATE SCHEMA IF NOT EXISTS south;
+
+CREATE TABLE IF NOT EXISTS north.accounts (
+  id       VARCHAR(32) PRIMARY KEY,
+  balance  BIGINT NOT NULL CHECK (balance >= 0),
+  reserved BIGINT NOT NULL CHECK (reserved >= 0),
+  incoming BIGINT NOT NULL CHECK (incoming >= 0)
+);
+
+CREATE TABLE IF NOT EXISTS south.accounts (
+  id       VARCHAR(32) PRIMARY KEY,
+  balance  BIGINT NOT NULL CHECK (balance >= 0),
+  reserved BIGINT NOT NULL CHECK (reserved >= 0),
+  incoming BIGINT NOT NULL CHECK (incoming >= 0)
+);
+
+-- The TCC fence, as JdbcTccFence.schema("h2") gives it (settle.fence.create-schema=true would
+-- create it too). T tried, C confirmed, X cancelled, B cancelled before its Try.
+CREATE TABLE IF NOT EXISTS settle_tcc_fence (
+  tx_id       VARCHAR(64) NOT NULL,
+  branch_id   VARCHAR(64) NOT NULL,
+  state       CHAR(1)     NOT NULL,
+  deadline_ms BIGINT      NOT NULL,
+  updated_ms  BIGINT      NOT NULL,
+  PRIMARY KEY (tx_id, branch_id)
+);
+CREATE INDEX IF NOT EXISTS settle_tcc_fence_deadline ON settle_tcc_fence (deadline_ms);

@@ -46,7 +46,6 @@ public class TransferApplication {
     SpringApplication application = new SpringApplication(TransferApplication.class);
     // Without "serve" there is nothing to listen for: no web server, and the JVM exits at the end.
     application.setWebApplicationType(serve ? WebApplicationType.SERVLET : WebApplicationType.NONE);
-    application.addListeners(new LogDirectory());
     ConfigurableApplicationContext context = application.run(args);
     if (!serve) {
       System.exit(SpringApplication.exit(context));

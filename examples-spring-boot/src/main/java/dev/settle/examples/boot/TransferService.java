@@ -2,7 +2,7 @@ package dev.settle.examples.boot;
 
 import dev.settle.core.Outcome;
 import dev.settle.examples.boot.Movement.Direction;
-import dev.settle.spring.boot.FencedParticipants;
+import dev.settle.spring.boot.TccParticipants;
 import dev.settle.tcc.TccCoordinator;
 import dev.settle.tcc.TccParticipant;
 import dev.settle.tcc.TccTransaction;
@@ -21,13 +21,12 @@ public class TransferService {
   /** Each bank, and the bank as the coordinator calls it. */
   private final Map<Bank, TccParticipant> banks = new LinkedHashMap<>();
 
-  // A branch needs the bank behind the fence, each call in its own Spring transaction. The
-  // starter registered such a wrapping under the bank's name for recovery, but does not hand it
-  // out; protect() makes an equivalent one.
+  // A branch needs the bank as the coordinator calls it: behind the fence, each call in its own
+  // Spring transaction. The starter registered that under the bank's name, for recovery too.
   // readme:begin spring-boot-fenced
-  TransferService(TccCoordinator coordinator, FencedParticipants fenced, List<Bank> banks) {
+  TransferService(TccCoordinator coordinator, TccParticipants participants, List<Bank> banks) {
     this.coordinator = coordinator;
-    banks.forEach(b -> this.banks.put(b, fenced.protect(b)));   // the bank behind the JDBC fence
+    banks.forEach(b -> this.banks.put(b, participants.get(b.name())));   // behind the JDBC fence
   }
   // readme:end
 

@@ -155,11 +155,19 @@ class TransferApplicationTest {
   @Test
   void theStarterMetersTheCoordinatorsBranchCalls() {
     // 20 Tries on each side per demo run; other tests may have run more.
-    assertThat(meters.get("settle.branch.calls").tags("protocol", "tcc", "result", "ok").timer().count())
-        .isGreaterThanOrEqualTo(33);
-    assertThat(meters.get("settle.branch.calls").tags("protocol", "tcc", "result", "failed").timer().count())
-        .isGreaterThanOrEqualTo(7);
+    assertThat(calls("result", "ok")).isGreaterThanOrEqualTo(33);
+    assertThat(calls("result", "failed")).isGreaterThanOrEqualTo(7);
+    // One timer per bank: the participant tag is the bank's name.
+    assertThat(calls("participant", "north")).isPositive();
+    assertThat(calls("participant", "south")).isPositive();
     assertThat(meters.get("settle.branch.phase.two").tags("protocol", "tcc").counters()).isNotEmpty();
+  }
+
+  /** TCC Tries whose timers carry {@code tags}, summed over every other tag. */
+  private long calls(String... tags) {
+    return meters.get("settle.branch.calls").tag("protocol", "tcc").tags(tags).timers().stream()
+        .mapToLong(t -> t.count())
+        .sum();
   }
 
   private Map<String, String> fenceRows(TransactionId tx) {

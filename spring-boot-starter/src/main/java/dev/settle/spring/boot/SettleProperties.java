@@ -1,6 +1,7 @@
 package dev.settle.spring.boot;
 
 import java.nio.file.Path;
+import dev.settle.core.RetryPolicy;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -34,9 +35,8 @@ public record SettleProperties(
 
   /** Checks every value. */
   public SettleProperties {
-    if (nodeName.isBlank()) {
-      throw new IllegalArgumentException("settle.node-name must not be blank");
-    }
+    String name = nodeName;
+    named("settle.node-name", () -> dev.settle.tcc.TccCoordinator.builder().nodeName(name));
     positive(callTimeout, "settle.call-timeout");
   }
 
@@ -108,6 +108,9 @@ public record SettleProperties(
         throw new IllegalArgumentException("settle.retry.max-attempts must be at least 1, was " + maxAttempts);
       }
       positive(maxDuration, "settle.retry.max-duration");
+      Duration initial = initialBackoff;
+      Duration max = maxBackoff;
+      named("settle.retry.initial-backoff and max-backoff", () -> RetryPolicy.builder().backoff(initial, max));
     }
   }
 
@@ -134,7 +137,13 @@ public record SettleProperties(
    * @param createSchema whether the fence table is created at start-up when missing
    */
   public record Fence(
-      @DefaultValue("settle_tcc_fence") String table, @DefaultValue("false") boolean createSchema) {}
+      @DefaultValue("settle_tcc_fence") String table, @DefaultValue("false") boolean createSchema) {
+    /** Checks every value. */
+    public Fence {
+      String t = table;
+      named("settle.fence.table", () -> dev.settle.tcc.fence.JdbcTccFence.builder().table(t));
+    }
+  }
 
   /**
    * The health indicator.
@@ -149,6 +158,18 @@ public record SettleProperties(
         throw new IllegalArgumentException(
             "settle.health.in-doubt-tolerance must not be negative, was " + inDoubtTolerance);
       }
+    }
+  }
+
+  /**
+   * Runs the library's own check of a value (the builder that will receive it), so that the rule
+   * lives in one place, and names the property in what it throws.
+   */
+  private static void named(String property, Runnable libraryCheck) {
+    try {
+      libraryCheck.run();
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new IllegalArgumentException(property + ": " + e.getMessage()); // the library's message says it all
     }
   }
 

@@ -129,7 +129,25 @@ class SettleAutoConfigurationTest {
   void aNodeNameTooLongForXaIsRefusedWithTheReason() {
     runner
         .withPropertyValues("settle.node-name=a-name-far-too-long-for-xa")
-        .run(context -> assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("a-name-far-too-long-for-xa"));
+        .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+            .hasMessageContaining("settle.node-name")
+            .hasMessageContaining("at most 16 characters"));
+  }
+
+  @Test
+  void settingsTheLibraryChecksAreRefusedNamingTheProperty() {
+    runner
+        .withPropertyValues("settle.retry.initial-backoff=-1s")
+        .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("settle.retry.initial-backoff"));
+    runner
+        .withPropertyValues("settle.retry.initial-backoff=5s", "settle.retry.max-backoff=1s")
+        .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("max-backoff"));
+    runner
+        .withPropertyValues("settle.fence.table=fence; DROP TABLE accounts")
+        .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("settle.fence.table"));
+    runner
+        .withPropertyValues("settle.node-name=has space")
+        .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("settle.node-name"));
   }
 
   @Test

@@ -221,6 +221,20 @@ public final class JdbcTransactionLog implements TransactionLog {
     return schema.records(config, tx);
   }
 
+  /**
+   * Up to {@code limit} unfinished transactions in the shared log, every node's, oldest first.
+   * Unlike {@link #replay}, this claims nothing: for looking, not for recovering. Read each one's
+   * story with {@link #records}.
+   *
+   * @throws IllegalArgumentException unless {@code limit} is positive
+   */
+  public List<TransactionId> unfinished(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive, was " + limit);
+    }
+    return schema.unfinished(config, limit);
+  }
+
   /** This instance's node name. */
   public String node() {
     return node.name();

@@ -28,6 +28,23 @@ public final class Explain {
     return Optional.ofNullable(fold(log).get(tx)).map(Story::explain);
   }
 
+  /**
+   * The story {@code records} tell (one transaction's records in log order, as a shared log's
+   * {@code records(tx)} returns them), if they begin with its Begin.
+   */
+  public static Optional<Explanation> of(List<LogRecord> records) {
+    Assert.notNull(records, "records");
+    @Nullable Story story = null;
+    for (LogRecord record : records) {
+      if (record instanceof LogRecord.Begin begin) {
+        story = new Story(begin);
+      } else if (story != null) {
+        story.add(record);
+      }
+    }
+    return Optional.ofNullable(story).map(Story::explain);
+  }
+
   /** Every transaction the log holds, in the order they began. */
   public static List<Explanation> all(TransactionLog log) {
     List<Explanation> all = new ArrayList<>();

@@ -150,6 +150,23 @@ public final class Schema {
   }
 
   /** Every stored record of {@code tx}, in order, ended or not, owned by any node. */
+  /** Up to {@code limit} unfinished transactions of every node, oldest first; claims nothing. */
+  public List<TransactionId> unfinished(LogConfig config, int limit) {
+    try (Connection c = config.dataSource().getConnection();
+        PreparedStatement read = c.prepareStatement(sql.unfinished)) {
+      read.setInt(1, limit);
+      List<TransactionId> ids = new ArrayList<>();
+      try (ResultSet rs = read.executeQuery()) {
+        while (rs.next()) {
+          ids.add(new TransactionId(rs.getString(1)));
+        }
+      }
+      return ids;
+    } catch (SQLException e) {
+      throw new TransactionLogException("cannot read the shared log: " + e.getMessage(), e);
+    }
+  }
+
   public List<LogRecord> records(LogConfig config, TransactionId tx) {
     try (Connection c = config.dataSource().getConnection();
         PreparedStatement read = c.prepareStatement(sql.records)) {

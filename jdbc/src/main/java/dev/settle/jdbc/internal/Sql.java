@@ -75,6 +75,8 @@ public final class Sql {
           + " ORDER BY t.began_at, t.tx_id, r.seq";
 
   final String records = "SELECT body FROM settle_record WHERE tx_id = ? ORDER BY seq";
+  final String unfinished =
+      "SELECT tx_id FROM settle_tx WHERE ended = FALSE ORDER BY began_at, tx_id FETCH FIRST ? ROWS ONLY";
   final String expired;
   final String deleteRecords = "DELETE FROM settle_record WHERE tx_id = ?";
   final String deleteTx = "DELETE FROM settle_tx WHERE tx_id = ? AND ended = TRUE";

@@ -3,6 +3,7 @@ package dev.settle.spring.boot;
 import dev.settle.core.Coordinator;
 import dev.settle.core.CoordinatorBuilder;
 import dev.settle.core.RetryPolicy;
+import dev.settle.core.TransactionLogException;
 import dev.settle.core.event.TransactionListener;
 import dev.settle.core.log.FileTransactionLog;
 import dev.settle.core.log.InMemoryTransactionLog;
@@ -11,8 +12,8 @@ import dev.settle.jdbc.JdbcTransactionLog;
 import dev.settle.saga.SagaCoordinator;
 import dev.settle.saga.SagaCoordinatorBuilder;
 import dev.settle.saga.SagaDefinition;
-import dev.settle.spring.boot.internal.InDoubtTracker;
-import dev.settle.spring.boot.internal.SpringFencedParticipant;
+import dev.settle.spring.boot.internal.OutsideTransactionsTccCoordinator;
+import dev.settle.spring.boot.internal.SpringFencedParticipants;
 import dev.settle.tcc.TccCoordinator;
 import dev.settle.tcc.TccCoordinatorBuilder;
 import dev.settle.tcc.TccParticipant;
@@ -76,10 +77,25 @@ public class SettleAutoConfiguration {
           throw new IllegalStateException(
               "settle.log.type=jdbc needs a DataSource bean (spring.datasource.*), and there is none");
         }
+        String node = properties.nodeName();
+        if (node == null) {
+          throw new IllegalStateException(
+              "settle.log.type=jdbc needs settle.node-name: a name unique to this replica and kept"
+                  + " across its restarts (at most 16 characters, e.g. a StatefulSet pod's ordinal);"
+                  + " replicas sharing one name would fence each other");
+        }
         if (log.createSchema()) {
           JdbcTransactionLog.createSchema(ds);
         }
-        return JdbcTransactionLog.builder(ds, properties.nodeName()).leaseDuration(log.lease()).open();
+        try {
+          return JdbcTransactionLog.builder(ds, node)
+              .leaseDuration(log.lease())
+              .heartbeatInterval(log.lease().dividedBy(3))
+              .open();
+        } catch (TransactionLogException e) {
+          throw new IllegalStateException(
+              e.getMessage() + " (settle.log.create-schema=true creates the tables at start-up)", e);
+        }
       case FILE:
       default:
         try {
@@ -107,8 +123,8 @@ public class SettleAutoConfiguration {
   /** Tells the health indicator which transactions are in doubt. */
   @Bean
   @ConditionalOnMissingBean
-  public InDoubtTracker settleInDoubtTracker() {
-    return new InDoubtTracker(Clock.systemUTC());
+  public InDoubtTransactions settleInDoubtTransactions() {
+    return new InDoubtTransactions(Clock.systemUTC());
   }
 
   /**
@@ -121,14 +137,26 @@ public class SettleAutoConfiguration {
       ObjectProvider<TccParticipant> participants,
       ObjectProvider<TransactionalTccParticipant> transactional,
       ObjectProvider<FencedParticipants> fenced) {
-    List<TccParticipant> all = new ArrayList<>(participants.orderedStream().toList());
     List<TransactionalTccParticipant> needFence = transactional.orderedStream().toList();
+    List<TccParticipant> all = new ArrayList<>();
+    for (TccParticipant p : participants.orderedStream().toList()) {
+      if (p instanceof TransactionalTccParticipant) {
+        throw new IllegalStateException(
+            "the bean " + p + " named \"" + p.name() + "\" is both a TccParticipant and a"
+                + " TransactionalTccParticipant; implement one: TransactionalTccParticipant to run"
+                + " behind the JDBC fence in Spring transactions, TccParticipant to be called as it is");
+      }
+      all.add(p);
+    }
     if (!needFence.isEmpty()) {
       FencedParticipants fence = fenced.getIfAvailable();
       if (fence == null) {
         throw new IllegalStateException(
             "TransactionalTccParticipant beans " + names(needFence) + " need a DataSource and a"
                 + " PlatformTransactionManager (spring-boot-starter-jdbc), and there is none");
+      }
+      if (fence instanceof SpringFencedParticipants spring) {
+        spring.checkTable(names(needFence)); // at start-up, not at the first transfer
       }
       needFence.forEach(p -> all.add(fence.protect(p)));
     }
@@ -142,7 +170,7 @@ public class SettleAutoConfiguration {
       TransactionLog log,
       SettleProperties properties,
       RetryPolicy retry,
-      InDoubtTracker inDoubt,
+      InDoubtTransactions inDoubt,
       TccParticipants participants,
       ObjectProvider<TransactionListener> listeners,
       ObjectProvider<ProtocolListeners> protocolListeners) {
@@ -151,8 +179,15 @@ public class SettleAutoConfiguration {
             .tryTimeout(properties.tcc().tryTimeout())
             .transactionTimeout(properties.tcc().transactionTimeout());
     participants.all().forEach(builder::participant);
-    return builder.build();
+    TccCoordinator coordinator = builder.build();
+    return TRANSACTIONS_PRESENT ? new OutsideTransactionsTccCoordinator(coordinator) : coordinator;
   }
+
+  /** Whether Spring's transaction support is on the class path, so a caller's transaction can be seen. */
+  private static final boolean TRANSACTIONS_PRESENT =
+      org.springframework.util.ClassUtils.isPresent(
+          "org.springframework.transaction.support.TransactionSynchronizationManager",
+          SettleAutoConfiguration.class.getClassLoader());
 
   /** The saga coordinator, with every {@link SagaDefinition} bean registered. */
   @Bean
@@ -161,7 +196,7 @@ public class SettleAutoConfiguration {
       TransactionLog log,
       SettleProperties properties,
       RetryPolicy retry,
-      InDoubtTracker inDoubt,
+      InDoubtTransactions inDoubt,
       ObjectProvider<SagaDefinition> definitions,
       ObjectProvider<TransactionListener> listeners,
       ObjectProvider<ProtocolListeners> protocolListeners) {
@@ -178,7 +213,7 @@ public class SettleAutoConfiguration {
       TransactionLog log,
       SettleProperties properties,
       RetryPolicy retry,
-      InDoubtTracker inDoubt,
+      InDoubtTransactions inDoubt,
       ObjectProvider<TwoPhaseParticipant> participants,
       ObjectProvider<TransactionListener> listeners,
       ObjectProvider<ProtocolListeners> protocolListeners) {
@@ -204,13 +239,13 @@ public class SettleAutoConfiguration {
       SettleProperties properties,
       TransactionLog log,
       RetryPolicy retry,
-      InDoubtTracker inDoubt,
+      InDoubtTransactions inDoubt,
       ObjectProvider<TransactionListener> listeners,
       ObjectProvider<ProtocolListeners> protocolListeners,
       String protocol) {
     builder
         .log(log)
-        .nodeName(properties.nodeName())
+        .nodeName(properties.nodeNameOrDefault())
         .callTimeout(properties.callTimeout())
         .phaseTwoRetry(retry)
         .listener(inDoubt);
@@ -241,8 +276,11 @@ public class SettleAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     FencedParticipants settleFencedParticipants(
-        JdbcTccFence fence, DataSource dataSource, PlatformTransactionManager transactionManager) {
-      return participant -> new SpringFencedParticipant(fence, dataSource, transactionManager, participant);
+        JdbcTccFence fence,
+        DataSource dataSource,
+        PlatformTransactionManager transactionManager,
+        SettleProperties properties) {
+      return new SpringFencedParticipants(fence, dataSource, transactionManager, properties.fence().table());
     }
 
     private static void createFenceTable(DataSource dataSource, String table) {
@@ -284,7 +322,7 @@ public class SettleAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "settleHealthIndicator")
     SettleHealthIndicator settleHealthIndicator(
-        InDoubtTracker inDoubt, SettleRecovery recovery, SettleProperties properties) {
+        InDoubtTransactions inDoubt, SettleRecovery recovery, SettleProperties properties) {
       return new SettleHealthIndicator(inDoubt, recovery, properties.health().inDoubtTolerance(), Clock.systemUTC());
     }
   }
@@ -295,7 +333,7 @@ public class SettleAutoConfiguration {
   static class EndpointConfiguration {
     @Bean
     @ConditionalOnMissingBean
-    SettleEndpoint settleEndpoint(TransactionLog log, InDoubtTracker inDoubt) {
+    SettleEndpoint settleEndpoint(TransactionLog log, InDoubtTransactions inDoubt) {
       return new SettleEndpoint(log, inDoubt);
     }
   }

@@ -4,8 +4,9 @@ import dev.settle.core.TransactionId;
 import dev.settle.core.log.Explain;
 import dev.settle.core.log.Explanation;
 import dev.settle.core.log.TransactionLog;
-import dev.settle.spring.boot.internal.InDoubtTracker;
+import dev.settle.jdbc.JdbcTransactionLog;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,16 +21,20 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * management.endpoints.web.exposure.include=settle}): {@code GET /actuator/settle} lists the
  * transactions the log holds that have not ended, each with its outcome so far and branches;
  * {@code GET /actuator/settle/{id}} explains one (null, so 404, if the log does not hold it).
- * Read-only. On the JDBC log it sees this node's unfinished transactions, including those it has
- * just taken over from a dead peer.
+ * Read-only, also on the shared JDBC log: there it lists every node's unfinished transactions (the
+ * oldest {@value #LISTED}) and explains ended ones while the history keeps them, and claims
+ * nothing (recovery does that).
  */
 @Endpoint(id = "settle")
 public final class SettleEndpoint {
+  /** The most unfinished transactions one listing shows. */
+  public static final int LISTED = 100;
+
   private final TransactionLog log;
-  private final InDoubtTracker inDoubt;
+  private final InDoubtTransactions inDoubt;
 
   /** An endpoint reading {@code log}. */
-  public SettleEndpoint(TransactionLog log, InDoubtTracker inDoubt) {
+  public SettleEndpoint(TransactionLog log, InDoubtTransactions inDoubt) {
     this.log = log;
     this.inDoubt = inDoubt;
   }
@@ -37,9 +42,20 @@ public final class SettleEndpoint {
   /** The unfinished transactions, oldest first. */
   @ReadOperation
   public Map<String, Object> unfinished() {
+    List<Explanation> stories;
+    if (log instanceof JdbcTransactionLog shared) {
+      // Never replay(): on the shared log that claims dead peers' transactions.
+      stories = new ArrayList<>();
+      for (TransactionId tx : shared.unfinished(LISTED)) {
+        Explain.of(shared.records(tx)).ifPresent(stories::add);
+      }
+    } else {
+      stories = Explain.all(log);
+    }
     List<Map<String, Object>> unfinished =
-        Explain.all(log).stream()
+        stories.stream()
             .filter(e -> !e.outcome().equals("committed") && !e.outcome().equals("rolled-back"))
+            .limit(LISTED)
             .map(this::describe)
             .toList();
     Map<String, Object> body = new LinkedHashMap<>();
@@ -57,7 +73,8 @@ public final class SettleEndpoint {
     } catch (IllegalArgumentException e) {
       return null;
     }
-    Optional<Explanation> explanation = Explain.of(log, tx);
+    Optional<Explanation> explanation =
+        log instanceof JdbcTransactionLog shared ? Explain.of(shared.records(tx)) : Explain.of(log, tx);
     return explanation.map(this::describe).orElse(null);
   }
 

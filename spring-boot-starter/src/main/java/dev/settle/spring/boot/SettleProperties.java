@@ -3,6 +3,7 @@ package dev.settle.spring.boot;
 import java.nio.file.Path;
 import dev.settle.core.RetryPolicy;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -11,8 +12,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * application starts, so a bad one stops it with the property's name in the message.
  *
  * @param enabled whether the starter configures anything at all
- * @param nodeName this instance's name: the JDBC log's node (unique per replica) and the name
- *     written into every XA branch id (at most 16 characters)
+ * @param nodeName this instance's name, unique per replica and kept across its restarts: the JDBC
+ *     log's node and the name written into every XA branch id (at most 16 letters, digits, '.',
+ *     '_', ':' or '-'). Required with {@code settle.log.type=jdbc}, where two replicas under one
+ *     name would fence each other; {@value #DEFAULT_NODE_NAME} otherwise.
  * @param callTimeout how long one participant call may take before its outcome counts as unknown
  * @param log where the coordinators write their decisions
  * @param tcc the TCC coordinator's timeouts
@@ -24,7 +27,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("settle")
 public record SettleProperties(
     @DefaultValue("true") boolean enabled,
-    @DefaultValue("settle") String nodeName,
+    @Nullable String nodeName,
     @DefaultValue("10s") Duration callTimeout,
     @DefaultValue Log log,
     @DefaultValue Tcc tcc,
@@ -33,11 +36,21 @@ public record SettleProperties(
     @DefaultValue Fence fence,
     @DefaultValue Health health) {
 
+  /** The node name when {@code settle.node-name} is not set (and the log is not the JDBC log). */
+  public static final String DEFAULT_NODE_NAME = "settle";
+
   /** Checks every value. */
   public SettleProperties {
     String name = nodeName;
-    named("settle.node-name", () -> dev.settle.tcc.TccCoordinator.builder().nodeName(name));
+    if (name != null) {
+      named("settle.node-name", () -> dev.settle.tcc.TccCoordinator.builder().nodeName(name));
+    }
     positive(callTimeout, "settle.call-timeout");
+  }
+
+  /** {@code settle.node-name}, or {@value #DEFAULT_NODE_NAME} when it is not set. */
+  public String nodeNameOrDefault() {
+    return nodeName == null ? DEFAULT_NODE_NAME : nodeName;
   }
 
   /** Which transaction log the coordinators share. */
@@ -57,10 +70,13 @@ public record SettleProperties(
    * The transaction log.
    *
    * @param type file (default), jdbc or memory
-   * @param dir the file log's directory, created if missing
+   * @param dir the file log's directory, created if missing; relative paths are resolved against
+   *     the working directory, so give an absolute one in production (a restart from another
+   *     directory would not find the transactions left in doubt)
    * @param createSchema whether the JDBC log creates its tables at start-up (off: ship the schema
    *     with your migrations, see {@code JdbcTransactionLog.schema})
    * @param lease the JDBC log's lease: a replica silent this long loses its transactions to peers
+   *     (at least 1s; the heartbeat renews it every third of it)
    */
   public record Log(
       @DefaultValue("file") LogType type,
@@ -69,7 +85,9 @@ public record SettleProperties(
       @DefaultValue("30s") Duration lease) {
     /** Checks every value. */
     public Log {
-      positive(lease, "settle.log.lease");
+      if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("settle.log.lease must be at least 1s, was " + lease);
+      }
     }
   }
 
@@ -118,14 +136,16 @@ public record SettleProperties(
    * Recovery.
    *
    * @param onStartup whether every coordinator recovers once when the application starts
-   * @param interval how often to recover afterwards; zero turns the schedule off
+   * @param interval how often to recover afterwards, from 100ms to 1d; zero turns the schedule off
    */
   public record Recovery(
       @DefaultValue("true") boolean onStartup, @DefaultValue("30s") Duration interval) {
     /** Checks every value. */
     public Recovery {
-      if (interval.isNegative()) {
-        throw new IllegalArgumentException("settle.recovery.interval must not be negative, was " + interval);
+      if (!interval.isZero()
+          && (interval.compareTo(Duration.ofMillis(100)) < 0 || interval.compareTo(Duration.ofDays(1)) > 0)) {
+        throw new IllegalArgumentException(
+            "settle.recovery.interval must be 0s (no schedule) or from 100ms to 1d, was " + interval);
       }
     }
   }

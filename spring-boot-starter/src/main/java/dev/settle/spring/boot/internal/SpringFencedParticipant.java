@@ -6,6 +6,7 @@ import dev.settle.tcc.TccContext;
 import dev.settle.tcc.TccParticipant;
 import dev.settle.tcc.fence.JdbcTccFence;
 import dev.settle.tcc.fence.JdbcTccParticipant;
+import java.lang.reflect.UndeclaredThrowableException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
@@ -93,6 +94,17 @@ public final class SpringFencedParticipant implements TccParticipant {
   }
 
   private void inTransaction(TccContext context, String phase, FencedCall call) {
+    try {
+      run(context, phase, call);
+    } catch (UndeclaredThrowableException e) {
+      // A checked exception thrown through the callback (Spring wraps it); report the real one.
+      Throwable real = e.getUndeclaredThrowable() == null ? e : e.getUndeclaredThrowable();
+      throw new ParticipantException(
+          context.transactionId(), context.branchId(), phase + " failed: " + real, real);
+    }
+  }
+
+  private void run(TccContext context, String phase, FencedCall call) {
     transactions.executeWithoutResult(
         status -> {
           Connection c = DataSourceUtils.getConnection(dataSource);

@@ -50,6 +50,10 @@ class SettleAutoConfigurationTest {
               assertThat(context.getBean(TccCoordinator.class).toString())
                   .contains("tryTimeout=PT2S", "transactionTimeout=PT7S");
               assertThat(context.getBean(SettleRecovery.class).isRunning()).isTrue();
+              // Boot's web server starts at DEFAULT_PHASE - 1024: recovery first, so start-up
+              // recovery is done before the first request.
+              assertThat(context.getBean(SettleRecovery.class).getPhase())
+                  .isLessThan(org.springframework.context.SmartLifecycle.DEFAULT_PHASE - 1024);
             });
   }
 

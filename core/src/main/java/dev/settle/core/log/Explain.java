@@ -15,8 +15,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * "Why did transaction X roll back, and where is it?", answered from the coordinator's log: when
  * it began and on which node, each branch's last state and how often it moved, the decision with
- * the reason and the branch that caused it, and whether it ended. Reads what the log still holds:
- * a log that compacts (the file log, when a segment is rewritten) forgets ended transactions then.
+ * the reason and the branch that caused it, and whether it ended. Reads what the log still holds
+ * ({@link TransactionLog#replayHistory}): the file log forgets ended transactions when it compacts,
+ * unless its {@code historyRetention} keeps them.
  * Read-only; open the log while no coordinator uses it, or pass the log a coordinator uses.
  */
 public final class Explain {
@@ -55,7 +56,7 @@ public final class Explain {
   private static Map<TransactionId, Story> fold(TransactionLog log) {
     Assert.notNull(log, "log");
     Map<TransactionId, Story> stories = new LinkedHashMap<>();
-    log.replay(record -> {
+    log.replayHistory(record -> {
       if (record instanceof LogRecord.Begin begin) {
         stories.put(begin.transactionId(), new Story(begin));
       } else {

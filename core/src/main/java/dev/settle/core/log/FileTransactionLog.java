@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,6 +65,8 @@ public final class FileTransactionLog implements TransactionLog {
   private final Path directory;
   private final Durability durability;
   private final long segmentBytes;
+  /** How long a superseded segment is kept for {@link #replayHistory}; zero keeps none. */
+  private final Duration historyRetention;
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final Map<TransactionId, List<LogRecord>> unfinished = new LinkedHashMap<>();
@@ -87,10 +91,11 @@ public final class FileTransactionLog implements TransactionLog {
   /** Why appends are refused after a write could not be undone, or null. */
   private @Nullable String broken;
 
-  private FileTransactionLog(Path directory, Durability durability, long segmentBytes) {
+  private FileTransactionLog(Path directory, Durability durability, long segmentBytes, Duration historyRetention) {
     this.directory = directory;
     this.durability = durability;
     this.segmentBytes = segmentBytes;
+    this.historyRetention = historyRetention;
     checkDirectory(directory);
     try {
       this.lockChannel =
@@ -397,15 +402,22 @@ public final class FileTransactionLog implements TransactionLog {
   }
 
   /**
-   * Deletes segments older than the current one and leftovers of crashed compactions. Called only
-   * once the current segment is durable; a failure here costs disk space, never data.
+   * Deletes segments older than the current one, unless the history retention still keeps them
+   * (a segment stops being written when it is superseded, so its modification time says how long
+   * ago that was), and leftovers of crashed compactions. Called only once the current segment is
+   * durable; a failure here costs disk space, never data.
    */
   private void dropSuperseded() {
+    Instant keepAfter = Instant.now().minus(historyRetention);
     try (Stream<Path> files = Files.list(directory)) {
       for (Path file : files.toList()) {
         String name = file.getFileName().toString();
-        boolean older = name.matches("segment-\\d{12}\\.log") && Long.parseLong(name.substring(8, 20)) < segmentNumber;
-        if (older || name.matches("segment-\\d+\\.tmp")) {
+        boolean older = olderSegment(name) >= 0;
+        boolean kept =
+            older
+                && !historyRetention.isZero()
+                && Files.getLastModifiedTime(file).toInstant().isAfter(keepAfter);
+        if ((older && !kept) || name.matches("segment-\\d+\\.tmp")) {
           Files.deleteIfExists(file);
         }
       }
@@ -413,6 +425,50 @@ public final class FileTransactionLog implements TransactionLog {
     } catch (IOException | RuntimeException e) {
       LOG.warn("could not delete superseded segments in {}: {}", directory, e.toString());
     }
+  }
+
+  /** The number of {@code name} if it is a segment older than the current one, else -1. */
+  private long olderSegment(String name) {
+    if (!name.matches("segment-\\d{12}\\.log")) {
+      return -1;
+    }
+    long number = Long.parseLong(name.substring(8, 20));
+    return number < segmentNumber ? number : -1;
+  }
+
+  /**
+   * The records of the superseded segments the history retention keeps, oldest first, then those
+   * of {@link #replay}. A kept segment deleted meanwhile (its retention ran out) is skipped.
+   */
+  @Override
+  public void replayHistory(Consumer<LogRecord> sink) {
+    List<Long> kept = new ArrayList<>();
+    synchronized (this) {
+      try (Stream<Path> files = Files.list(directory)) {
+        for (Path file : files.toList()) {
+          long number = olderSegment(file.getFileName().toString());
+          if (number >= 0) {
+            kept.add(number);
+          }
+        }
+      } catch (IOException e) {
+        throw new TransactionLogException("cannot list the transaction log in " + directory + ": " + e.getMessage(), e);
+      }
+    }
+    kept.sort(null);
+    for (long number : kept) {
+      Path file = segment(number);
+      byte[] bytes;
+      try {
+        bytes = SegmentFile.readAll(file, Files.size(file));
+      } catch (IOException e) {
+        continue; // deleted by a compaction meanwhile: its retention ran out
+      }
+      List<LogRecord> records = new ArrayList<>();
+      SegmentScan.of(file, number, bytes, records::add);
+      records.forEach(sink);
+    }
+    replay(sink);
   }
 
   @Override
@@ -515,6 +571,7 @@ public final class FileTransactionLog implements TransactionLog {
     private final Path directory;
     private Durability durability = Durability.GROUP_COMMIT;
     private long segmentBytes = 64L * 1024 * 1024;
+    private Duration historyRetention = Duration.ZERO;
 
     private Builder(Path directory) {
       this.directory = Assert.notNull(directory, "directory");
@@ -523,6 +580,19 @@ public final class FileTransactionLog implements TransactionLog {
     /** When appends reach the disk (default: group commit). */
     public Builder durability(Durability durability) {
       this.durability = Assert.notNull(durability, "durability");
+      return this;
+    }
+
+    /**
+     * Keeps superseded segments this long after a compaction replaced them, so that ended
+     * transactions can still be explained ({@link #replayHistory}, {@link Explain}, the CLI's
+     * {@code explain}); they are deleted at the first compaction after that. Default zero: a
+     * compaction deletes them at once. The disk then holds about this long's worth of appends.
+     */
+    public Builder historyRetention(Duration retention) {
+      Assert.notNull(retention, "retention");
+      Assert.isTrue(!retention.isNegative(), "historyRetention must not be negative, was " + retention);
+      this.historyRetention = retention;
       return this;
     }
 
@@ -544,7 +614,7 @@ public final class FileTransactionLog implements TransactionLog {
      *     segment is empty, foreign, misnamed, of an unknown format version or missing
      */
     public FileTransactionLog open() {
-      return new FileTransactionLog(directory, durability, segmentBytes);
+      return new FileTransactionLog(directory, durability, segmentBytes, historyRetention);
     }
   }
 }

@@ -39,6 +39,18 @@ public interface TransactionLog extends AutoCloseable {
   void replay(Consumer<LogRecord> sink);
 
   /**
+   * Hands every record the log still keeps to {@code sink}, oldest first: those {@link #replay}
+   * gives, and before them the records of ended transactions that a history retention keeps (the
+   * file log's {@code historyRetention}), so that they can be explained after the fact. A
+   * transaction may appear more than once (its records carried from one segment to the next); its
+   * last Begin starts its complete story. For reading, never for recovery. The default is {@link
+   * #replay}.
+   */
+  default void replayHistory(Consumer<LogRecord> sink) {
+    replay(sink);
+  }
+
+  /**
    * Claims this log for one coordinator of {@code protocol}; every coordinator does this when it is
    * built. A log serves one coordinator per protocol: two coordinators of a protocol on one log
    * would each take the other's running transactions for crashed ones, recover them, and log a

@@ -80,7 +80,8 @@ public final class FileWallet implements AutoCloseable {
       throw new DataDirectoryException("cannot create " + logDir + ": " + DataDirectoryException.describe(e) + "; check the --data-dir path", e);
     }
     try {
-      this.log = FileTransactionLog.builder(logDir).open();
+      // A day of history, so that `explain` still tells ended transfers after compactions.
+      this.log = FileTransactionLog.builder(logDir).historyRetention(java.time.Duration.ofDays(1)).open();
     } catch (TransactionLogException e) {
       throw new DataDirectoryException(e.getMessage() + (e.getMessage().contains("another coordinator")
           ? " (another wallet process is using " + directory + "; wait for it or stop it)" : ""), e);

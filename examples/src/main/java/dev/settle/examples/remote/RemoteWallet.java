@@ -98,7 +98,8 @@ public final class RemoteWallet implements AutoCloseable {
     Path logDir = directory.resolve("log");
     try {
       Files.createDirectories(logDir);
-      this.log = FileTransactionLog.builder(logDir).open();
+      // A day of history, so that `explain` still tells ended transfers after compactions.
+      this.log = FileTransactionLog.builder(logDir).historyRetention(java.time.Duration.ofDays(1)).open();
     } catch (IOException e) {
       throw new DataDirectoryException("cannot create " + logDir + ": " + DataDirectoryException.describe(e) + "; check the --data-dir path", e);
     } catch (TransactionLogException e) {

@@ -67,6 +67,38 @@ class ExplainTest {
     }
   }
 
+  @Test
+  void theLogTellsWhenEachStepHappenedAndWhoFinishedTheTransaction() {
+    InMemoryTransactionLog log = new InMemoryTransactionLog();
+    TccParticipant slow = account("slow", () -> sleep(Duration.ofMillis(300)));
+    TccParticipant quick = account("quick", () -> {});
+    TransactionId orphan = new TransactionId("begun-by-node-1");
+    log.append(List.of(
+        new LogRecord.Begin(orphan, "tcc", System.currentTimeMillis(), Long.MAX_VALUE, "node-1"),
+        new LogRecord.BranchRegistered(orphan, new BranchId("debit"), "quick", new byte[0])), true);
+    try (TccCoordinator coordinator =
+        TccCoordinator.builder().log(log).nodeName("node-2").participant(quick).tryTimeout(Duration.ofMillis(80)).build()) {
+      assertThat(coordinator.recover()).hasSize(1);
+      var timedOut = coordinator.execute(TccTransaction.builder().branch("debit", slow, "x").branch("credit", quick, "x").build());
+
+      Explanation takenOver = Explain.of(log, orphan).orElseThrow();
+      assertThat(takenOver.node()).isEqualTo("node-1");
+      assertThat(takenOver.finishedBy()).as("recovered on another node").isEqualTo("node-2");
+
+      Explanation slowOne = Explain.of(log, timedOut.transactionId()).orElseThrow();
+      assertThat(slowOne.decidedMillis() - slowOne.startMillis())
+          .as("the decision waited for the Try timeout")
+          .isGreaterThanOrEqualTo(80);
+      assertThat(slowOne.endedMillis()).isGreaterThanOrEqualTo(slowOne.decidedMillis());
+      assertThat(slowOne.durationMillis()).isEqualTo(slowOne.endedMillis() - slowOne.startMillis());
+      assertThat(slowOne.finishedBy()).isEqualTo("node-2");
+      assertThat(slowOne.branches())
+          .allSatisfy(b -> assertThat(b.history())
+              .isNotEmpty()
+              .allSatisfy(u -> assertThat(u.atMillis()).isGreaterThanOrEqualTo(slowOne.startMillis())));
+    }
+  }
+
   private static void sleep(Duration d) {
     try {
       Thread.sleep(d.toMillis());

@@ -30,6 +30,11 @@ import org.slf4j.Logger;
  */
 public final class EventDispatcher {
   private final Clock clock;
+
+  /** The coordinator's clock, which events and log records are timed by. */
+  public Clock clock() {
+    return clock;
+  }
   private final List<TransactionListener> listeners;
   private final String protocol;
   private final Logger log;

@@ -35,6 +35,8 @@ import org.jspecify.annotations.Nullable;
 public final class Journal {
   private final TransactionLog log;
   private final String protocol;
+  /** The node name Ends are signed with, so the log tells who finished each transaction. */
+  private final String node;
   /**
    * The records of each unfinished transaction this instance knows, folded into an image only
    * when asked: folding on every append would copy the branch map per record, which made a
@@ -56,6 +58,15 @@ public final class Journal {
    *     {@code log}
    */
   public Journal(TransactionLog log, String protocol, EventDispatcher events) {
+    this(log, protocol, events, "");
+  }
+
+  /**
+   * A journal that signs the transactions it ends with {@code node}; see {@link #Journal(
+   * TransactionLog, String, EventDispatcher)}.
+   */
+  public Journal(TransactionLog log, String protocol, EventDispatcher events, String node) {
+    this.node = Assert.notNull(node, "node");
     this.log = Assert.notNull(log, "log");
     this.events = Assert.notNull(events, "events");
     this.protocol = Assert.notBlank(protocol, "protocol");
@@ -100,9 +111,15 @@ public final class Journal {
     ids.reserve(log, tx);
   }
 
-  /** Appends {@code records}, all of one transaction, then folds them into its live image. */
-  public void append(List<LogRecord> records, boolean force) {
+  /**
+   * Appends {@code records}, all of one transaction, then folds them into its live image. State
+   * changes, decisions and Ends are stamped with the coordinator's clock (and the End with this
+   * node's name) on the way, so that the log can tell when each happened, and who finished the
+   * transaction; recovery reads none of it.
+   */
+  public void append(List<LogRecord> unstamped, boolean force) {
     checkOpen();
+    List<LogRecord> records = stamped(unstamped);
     check(records);
     try {
       log.append(records, force);
@@ -197,6 +214,26 @@ public final class Journal {
       }
     }
     return null;
+  }
+
+  private List<LogRecord> stamped(List<LogRecord> records) {
+    long now = -1;
+    List<LogRecord> out = new ArrayList<>(records.size());
+    for (LogRecord record : records) {
+      if (record instanceof LogRecord.BranchUpdated u && u.atMillis() < 0) {
+        now = now < 0 ? Math.max(0, events.clock().millis()) : now;
+        out.add(u.at(now));
+      } else if (record instanceof LogRecord.Decided d && d.atMillis() < 0) {
+        now = now < 0 ? Math.max(0, events.clock().millis()) : now;
+        out.add(d.at(now));
+      } else if (record instanceof LogRecord.End e && e.atMillis() < 0) {
+        now = now < 0 ? Math.max(0, events.clock().millis()) : now;
+        out.add(new LogRecord.End(e.transactionId(), node, now));
+      } else {
+        out.add(record);
+      }
+    }
+    return out;
   }
 
   /** Appends one record; see {@link #append(List, boolean)}. */

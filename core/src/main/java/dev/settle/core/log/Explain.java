@@ -75,7 +75,9 @@ public final class Explain {
     private final Map<BranchId, String> participants = new LinkedHashMap<>();
     private final Map<BranchId, BranchState> states = new LinkedHashMap<>();
     private final Map<BranchId, Integer> updates = new LinkedHashMap<>();
+    private final Map<BranchId, List<Explanation.Update>> histories = new LinkedHashMap<>();
     private LogRecord.@Nullable Decided decided;
+    private LogRecord.@Nullable End end;
     private boolean ended;
     private int records = 1;
 
@@ -92,12 +94,14 @@ public final class Explain {
       } else if (record instanceof LogRecord.BranchUpdated u) {
         states.put(u.branchId(), u.state());
         updates.merge(u.branchId(), 1, Integer::sum);
+        histories.computeIfAbsent(u.branchId(), b -> new ArrayList<>()).add(new Explanation.Update(u.state(), u.atMillis()));
       } else if (record instanceof LogRecord.Decided d) {
         if (decided == null || (decided.reason().isEmpty() && !d.reason().isEmpty())) {
           decided = d; // the first decision; a repeat only adds a reason if the first had none
         }
-      } else if (record instanceof LogRecord.End) {
+      } else if (record instanceof LogRecord.End e) {
         ended = true;
+        end = e;
       }
     }
 
@@ -109,10 +113,12 @@ public final class Explain {
       List<Explanation.Branch> branches = new ArrayList<>();
       participants.forEach((id, participant) -> branches.add(new Explanation.Branch(
           id, participant, states.getOrDefault(id, BranchState.REGISTERED), updates.getOrDefault(id, 0),
-          id.equals(failed) ? reason : null)));
+          id.equals(failed) ? reason : null, histories.getOrDefault(id, List.of()))));
+      LogRecord.End e = end;
       return new Explanation(
           begin.transactionId(), begin.protocol(), begin.node(), begin.startMillis(),
-          outcome(decision), decision, reason, failed, branches, records);
+          outcome(decision), decision, reason, failed, branches, records,
+          d == null ? -1 : d.atMillis(), e == null ? -1 : e.atMillis(), e == null ? "" : e.node());
     }
 
     private String outcome(@Nullable Decision decision) {

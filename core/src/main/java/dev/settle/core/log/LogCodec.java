@@ -29,7 +29,13 @@ import java.nio.charset.StandardCharsets;
  *   <li>6 Begin naming its node: as 1, then the node name (1-byte length, UTF-8). A Begin with an
  *       empty node name is written as type 1, so logs of coordinators that name no node read the
  *       same in older versions.
+ *   <li>8 BranchUpdated with its time: as 3, then the time (8, epoch millis)
+ *   <li>9 Decided with its time: as 7 (reason and failed branch may be empty), then the time (8)
+ *   <li>10 End naming who finished it and when: node name (1-byte length, UTF-8), time (8)
  * </ul>
+ *
+ * A record whose time was not recorded ({@code atMillis} -1) is written as its older type, so
+ * logs and readers from before times were logged keep working both ways.
  *
  * Codes are fixed here rather than taken from enum ordinals, so reordering an enum never changes
  * what old logs mean.
@@ -45,6 +51,9 @@ public final class LogCodec {
   private static final byte END = 5;
   private static final byte BEGIN_ON_NODE = 6;
   private static final byte DECIDED_WITH_REASON = 7;
+  private static final byte BRANCH_UPDATED_AT = 8;
+  private static final byte DECIDED_AT = 9;
+  private static final byte END_BY_NODE = 10;
 
   private LogCodec() {}
 
@@ -86,17 +95,37 @@ public final class LogCodec {
     if (record instanceof LogRecord.BranchUpdated u) {
       byte[] branch = ascii(u.branchId().value());
       byte[] data = u.data();
-      return buffer(3 + tx.length + 1 + branch.length + 1 + 4 + data.length, BRANCH_UPDATED, tx)
-          .put((byte) branch.length)
-          .put(branch)
-          .put(stateCode(u.state()))
-          .putInt(data.length)
-          .put(data)
-          .array();
+      boolean timed = u.atMillis() >= 0;
+      ByteBuffer out =
+          buffer(
+                  3 + tx.length + 1 + branch.length + 1 + 4 + data.length + (timed ? 8 : 0),
+                  timed ? BRANCH_UPDATED_AT : BRANCH_UPDATED,
+                  tx)
+              .put((byte) branch.length)
+              .put(branch)
+              .put(stateCode(u.state()))
+              .putInt(data.length)
+              .put(data);
+      if (timed) {
+        out.putLong(u.atMillis());
+      }
+      return out.array();
     }
     if (record instanceof LogRecord.Decided d) {
       byte code = d.decision() == Decision.COMMIT ? (byte) 1 : (byte) 2;
       BranchId failed = d.failedBranch();
+      if (d.atMillis() >= 0) {
+        byte[] reason = utf8(d.reason(), 65_535, "reason");
+        byte[] branch = failed == null ? new byte[0] : ascii(failed.value());
+        return buffer(3 + tx.length + 1 + 2 + reason.length + 1 + branch.length + 8, DECIDED_AT, tx)
+            .put(code)
+            .putShort((short) reason.length)
+            .put(reason)
+            .put((byte) branch.length)
+            .put(branch)
+            .putLong(d.atMillis())
+            .array();
+      }
       if (d.reason().isEmpty() && failed == null) {
         return buffer(3 + tx.length + 1, DECIDED, tx).put(code).array();
       }
@@ -108,6 +137,15 @@ public final class LogCodec {
           .put(reason)
           .put((byte) branch.length)
           .put(branch)
+          .array();
+    }
+    LogRecord.End end = (LogRecord.End) record;
+    if (end.atMillis() >= 0) {
+      byte[] node = utf8(end.node(), 255, "node");
+      return buffer(3 + tx.length + 1 + node.length + 8, END_BY_NODE, tx)
+          .put((byte) node.length)
+          .put(node)
+          .putLong(end.atMillis())
           .array();
     }
     return buffer(3 + tx.length, END, tx).array();
@@ -145,6 +183,11 @@ public final class LogCodec {
             case DECIDED -> new LogRecord.Decided(tx, decision(in.get()));
             case DECIDED_WITH_REASON -> decidedWithReason(tx, in);
             case END -> new LogRecord.End(tx);
+            case BRANCH_UPDATED_AT ->
+                new LogRecord.BranchUpdated(
+                    tx, new BranchId(readAscii(in)), state(in.get()), readBytes(in), time(in));
+            case DECIDED_AT -> decidedAt(tx, in);
+            case END_BY_NODE -> new LogRecord.End(tx, readUtf8(in, in.get() & 0xFF), time(in));
             default -> throw new CorruptLogException("unknown log record type " + type, 1);
           };
       if (in.hasRemaining()) {
@@ -173,6 +216,25 @@ public final class LogCodec {
       throw new CorruptLogException("a decision's reason is longer than any written", in.position());
     }
     return new LogRecord.Decided(tx, decision, reason, branch.isEmpty() ? null : new BranchId(branch));
+  }
+
+  private static LogRecord.Decided decidedAt(TransactionId tx, ByteBuffer in) {
+    Decision decision = decision(in.get());
+    String reason = readUtf8(in, in.getShort() & 0xFFFF);
+    String branch = readAscii(in);
+    if (reason.length() > LogRecord.Decided.MAX_REASON_LENGTH) {
+      throw new CorruptLogException("a decision's reason is longer than any written", in.position());
+    }
+    return new LogRecord.Decided(tx, decision, reason, branch.isEmpty() ? null : new BranchId(branch), time(in));
+  }
+
+  /** A time a timed record carries: never negative, since untimed records use the older types. */
+  private static long time(ByteBuffer in) {
+    long millis = in.getLong();
+    if (millis < 0) {
+      throw new CorruptLogException("a timed record holds a negative time", in.position());
+    }
+    return millis;
   }
 
   private static LogRecord.Begin beginOnNode(TransactionId tx, ByteBuffer in) {

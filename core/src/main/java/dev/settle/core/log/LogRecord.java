@@ -112,8 +112,11 @@ public sealed interface LogRecord
    * @param state its new state
    * @param data what the branch produced (a saga step's result, passed on to later steps and to
    *     its compensation); may be empty
+   * @param atMillis when, by the coordinator's clock (epoch milliseconds), or -1 when not recorded
+   *     (records written before times were logged, and records built by hand)
    */
-  record BranchUpdated(TransactionId transactionId, BranchId branchId, BranchState state, byte[] data)
+  record BranchUpdated(
+      TransactionId transactionId, BranchId branchId, BranchState state, byte[] data, long atMillis)
       implements LogRecord {
     /** Checks the fields and copies the data. */
     public BranchUpdated {
@@ -121,11 +124,22 @@ public sealed interface LogRecord
       Assert.notNull(branchId, "branchId");
       Assert.notNull(state, "state");
       data = Assert.notNull(data, "data").clone();
+      Assert.isTrue(atMillis >= -1, "atMillis must be -1 (not recorded) or a time, was " + atMillis);
     }
 
-    /** A state change that carries no data. */
+    /** A state change with its data, at a time not recorded. */
+    public BranchUpdated(TransactionId transactionId, BranchId branchId, BranchState state, byte[] data) {
+      this(transactionId, branchId, state, data, -1);
+    }
+
+    /** A state change that carries no data, at a time not recorded. */
     public BranchUpdated(TransactionId transactionId, BranchId branchId, BranchState state) {
-      this(transactionId, branchId, state, new byte[0]);
+      this(transactionId, branchId, state, new byte[0], -1);
+    }
+
+    /** This record stamped with {@code millis}. */
+    public BranchUpdated at(long millis) {
+      return new BranchUpdated(transactionId, branchId, state, data, millis);
     }
 
     /** A copy of the data. */
@@ -140,7 +154,8 @@ public sealed interface LogRecord
           && transactionId.equals(r.transactionId)
           && branchId.equals(r.branchId)
           && state == r.state
-          && Arrays.equals(data, r.data);
+          && Arrays.equals(data, r.data)
+          && atMillis == r.atMillis;
     }
 
     @Override
@@ -151,7 +166,7 @@ public sealed interface LogRecord
     @Override
     public String toString() {
       return "BranchUpdated[" + transactionId + "/" + branchId + " " + state + ", " + data.length
-          + " data bytes]";
+          + " data bytes" + (atMillis < 0 ? "" : ", at " + atMillis) + "]";
     }
   }
 
@@ -164,9 +179,14 @@ public sealed interface LogRecord
    * @param reason why, in one line (empty when there is nothing to say, as for a commit); kept so
    *     that the transaction can be explained after it ended ({@link Explain})
    * @param failedBranch the branch whose failure or vote made the coordinator roll back, or null
+   * @param atMillis when, by the coordinator's clock (epoch milliseconds), or -1 when not recorded
    */
   record Decided(
-      TransactionId transactionId, Decision decision, String reason, @Nullable BranchId failedBranch)
+      TransactionId transactionId,
+      Decision decision,
+      String reason,
+      @Nullable BranchId failedBranch,
+      long atMillis)
       implements LogRecord {
     /** The longest reason kept; a longer one is cut, since a log record is no place for a story. */
     public static final int MAX_REASON_LENGTH = 1000;
@@ -179,11 +199,23 @@ public sealed interface LogRecord
       if (reason.length() > MAX_REASON_LENGTH) {
         reason = reason.substring(0, MAX_REASON_LENGTH - 1) + "\u2026";
       }
+      Assert.isTrue(atMillis >= -1, "atMillis must be -1 (not recorded) or a time, was " + atMillis);
+    }
+
+    /** A decision with its reason, at a time not recorded. */
+    public Decided(
+        TransactionId transactionId, Decision decision, String reason, @Nullable BranchId failedBranch) {
+      this(transactionId, decision, reason, failedBranch, -1);
     }
 
     /** A decision with nothing more to say. */
     public Decided(TransactionId transactionId, Decision decision) {
-      this(transactionId, decision, "", null);
+      this(transactionId, decision, "", null, -1);
+    }
+
+    /** This record stamped with {@code millis}. */
+    public Decided at(long millis) {
+      return new Decided(transactionId, decision, reason, failedBranch, millis);
     }
   }
 
@@ -192,11 +224,20 @@ public sealed interface LogRecord
    * may be compacted away.
    *
    * @param transactionId the transaction
+   * @param node the node name of the coordinator that finished it, or empty when not recorded
+   * @param atMillis when, by that coordinator's clock (epoch milliseconds), or -1 when not recorded
    */
-  record End(TransactionId transactionId) implements LogRecord {
+  record End(TransactionId transactionId, String node, long atMillis) implements LogRecord {
     /** Checks the fields. */
     public End {
       Assert.notNull(transactionId, "transactionId");
+      Assert.notNull(node, "node");
+      Assert.isTrue(atMillis >= -1, "atMillis must be -1 (not recorded) or a time, was " + atMillis);
+    }
+
+    /** An End that says neither who nor when. */
+    public End(TransactionId transactionId) {
+      this(transactionId, "", -1);
     }
   }
 }

@@ -52,6 +52,48 @@ class ExplainTest {
   }
 
   @Test
+  void timedRecordsTellWhenEachStepHappenedAndWhoFinished() {
+    TransactionId tx = new TransactionId("timed");
+    BranchId b = new BranchId("b");
+    List<LogRecord> records =
+        List.of(
+            new LogRecord.Begin(tx, "tcc", 1_000, 9_000, "node-1"),
+            new LogRecord.BranchRegistered(tx, b, "p", new byte[0]),
+            new LogRecord.BranchUpdated(tx, b, BranchState.PREPARED, new byte[0], 1_010),
+            new LogRecord.Decided(tx, Decision.COMMIT, "", null, 1_020),
+            new LogRecord.BranchUpdated(tx, b, BranchState.COMMITTED, new byte[0], 1_050),
+            new LogRecord.End(tx, "node-2", 1_060));
+
+    Explanation e = Explain.of(records).orElseThrow();
+
+    assertThat(e.outcome()).isEqualTo("committed");
+    assertThat(e.decidedMillis()).isEqualTo(1_020);
+    assertThat(e.endedMillis()).isEqualTo(1_060);
+    assertThat(e.durationMillis()).isEqualTo(60);
+    assertThat(e.finishedBy()).isEqualTo("node-2");
+    assertThat(e.branches()).singleElement().satisfies(branch -> assertThat(branch.history())
+        .containsExactly(
+            new Explanation.Update(BranchState.PREPARED, 1_010),
+            new Explanation.Update(BranchState.COMMITTED, 1_050)));
+  }
+
+  @Test
+  void recordsWrittenBeforeTimesWereLoggedExplainWithoutThem() {
+    TransactionId tx = new TransactionId("untimed");
+    Explanation e =
+        Explain.of(List.of(
+                new LogRecord.Begin(tx, "tcc", 1_000, 9_000),
+                new LogRecord.Decided(tx, Decision.ROLLBACK),
+                new LogRecord.End(tx)))
+            .orElseThrow();
+    assertThat(e.outcome()).isEqualTo("rolled-back");
+    assertThat(e.decidedMillis()).isEqualTo(-1);
+    assertThat(e.durationMillis()).isEqualTo(-1);
+    assertThat(e.finishedBy()).isEmpty();
+    assertThat(Explain.of(List.of(new LogRecord.End(tx)))).as("no Begin, no story").isEmpty();
+  }
+
+  @Test
   void eachStageHasItsOutcome() {
     InMemoryTransactionLog log = new InMemoryTransactionLog();
     log.append(opening(), true);

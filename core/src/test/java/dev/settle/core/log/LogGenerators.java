@@ -63,8 +63,16 @@ final class LogGenerators {
     Gen<LogRecord> decidedWithReason =
         tx.zip(Generate.enumValues(Decision.class), text(1, 300), Generate.oneOf(Generate.constant(""), ids()),
             (t, d, reason, failed) -> new LogRecord.Decided(t, d, reason, failed.isEmpty() ? null : new BranchId(failed)));
-    Gen<LogRecord> end = tx.map(LogRecord.End::new);
-    return Generate.oneOf(begin, beginOnNode, registered, updated, decided, decidedWithReason, end);
+    Gen<LogRecord> end = tx.map(t -> new LogRecord.End(t));
+    // Timed records (what coordinators write now): a time, and for the End the finishing node.
+    Gen<Long> time = longs().between(0, Long.MAX_VALUE);
+    Gen<LogRecord> updatedAt =
+        tx.zip(branch, Generate.enumValues(BranchState.class), time, (t, b, st, at) -> new LogRecord.BranchUpdated(t, b, st, new byte[0], at));
+    Gen<LogRecord> decidedAt =
+        tx.zip(Generate.enumValues(Decision.class), text(0, 300), time,
+            (t, d, reason, at) -> new LogRecord.Decided(t, d, reason, null, at));
+    Gen<LogRecord> endBy = tx.zip(node, time, LogRecord.End::new);
+    return Generate.oneOf(begin, beginOnNode, registered, updated, decided, decidedWithReason, end, updatedAt, decidedAt, endBy);
   }
 
   private static String idOf(List<Integer> picks) {

@@ -115,12 +115,32 @@ public final class ExplainCommand implements Callable<Integer> {
     if (!e.reason().isEmpty()) {
       out.append(", because ").append(e.reason());
     }
+    if (e.decidedMillis() >= 0) {
+      out.append(" (+").append(e.decidedMillis() - e.startMillis()).append(" ms)");
+    }
     out.append('\n');
     for (Explanation.Branch b : e.branches()) {
       out.append("  branch ").append(b.id()).append(" (").append(b.participant()).append("): ")
           .append(b.state().name().toLowerCase(Locale.ROOT)).append(", ").append(b.updates()).append(" updates");
       if (b.failure() != null) {
         out.append("; caused the rollback");
+      }
+      StringBuilder times = new StringBuilder();
+      for (Explanation.Update u : b.history()) {
+        if (u.atMillis() >= 0) {
+          times.append(times.length() == 0 ? "" : ", ").append(u.state().name().toLowerCase(Locale.ROOT))
+              .append(" +").append(u.atMillis() - e.startMillis()).append(" ms");
+        }
+      }
+      if (times.length() > 0) {
+        out.append(" [").append(times).append(']');
+      }
+      out.append('\n');
+    }
+    if (e.endedMillis() >= 0) {
+      out.append("  ended +").append(e.durationMillis()).append(" ms");
+      if (!e.finishedBy().isEmpty()) {
+        out.append(", finished by node ").append(e.finishedBy());
       }
       out.append('\n');
     }
@@ -137,6 +157,10 @@ public final class ExplainCommand implements Callable<Integer> {
     field(out, "decision", e.decision() == null ? null : e.decision().name().toLowerCase(Locale.ROOT)).append(',');
     field(out, "reason", e.reason()).append(',');
     field(out, "failedBranch", e.failedBranch() == null ? null : e.failedBranch().value()).append(',');
+    out.append("\"decidedMillis\":").append(e.decidedMillis()).append(',');
+    out.append("\"endedMillis\":").append(e.endedMillis()).append(',');
+    out.append("\"durationMillis\":").append(e.durationMillis()).append(',');
+    field(out, "finishedBy", e.finishedBy()).append(',');
     out.append("\"branches\":[");
     for (int i = 0; i < e.branches().size(); i++) {
       Explanation.Branch b = e.branches().get(i);
@@ -145,7 +169,15 @@ public final class ExplainCommand implements Callable<Integer> {
       field(out, "participant", b.participant()).append(',');
       field(out, "state", b.state().name().toLowerCase(Locale.ROOT)).append(',');
       out.append("\"attempts\":").append(b.updates()).append(',');
-      field(out, "lastFailure", b.failure()).append('}');
+      field(out, "lastFailure", b.failure()).append(',');
+      out.append("\"history\":[");
+      for (int j = 0; j < b.history().size(); j++) {
+        Explanation.Update u = b.history().get(j);
+        out.append(j == 0 ? "{" : ",{");
+        field(out, "state", u.state().name().toLowerCase(Locale.ROOT)).append(',');
+        out.append("\"atMillis\":").append(u.atMillis()).append('}');
+      }
+      out.append("]}");
     }
     return out.append("]}").toString();
   }

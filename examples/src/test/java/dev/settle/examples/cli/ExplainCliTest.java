@@ -58,7 +58,10 @@ class ExplainCliTest {
 
     Run committed = run("explain", "--data-dir", data.toString(), "--outcome", "committed", "--json");
     assertThat(committed.status()).isZero();
-    committed.out().strip().lines().forEach(line -> assertThat(line).contains("\"outcome\":\"committed\"", "\"reason\":\"\""));
+    committed.out().strip().lines().forEach(line -> assertThat(line)
+        .contains("\"outcome\":\"committed\"", "\"reason\":\"\"", "\"finishedBy\":\"settle\"", "\"history\":[{\"state\":")
+        .containsPattern("\"durationMillis\":\\d+")
+        .doesNotContain("\"endedMillis\":-1"));
   }
 
   @Test

@@ -45,7 +45,7 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
     this.settings = settings;
     this.definitions.putAll(definitions);
     this.events = new EventDispatcher(settings.clock(), settings.listeners(), PROTOCOL);
-    this.journal = new Journal(settings.log(), PROTOCOL, events);
+    this.journal = new Journal(settings.log(), PROTOCOL, events, settings.nodeName());
     this.compensations =
         PhaseTwo.of(journal, events, settings);
     this.recoveryLoop = RecoveryLoop.startIfAsked(this, settings, PROTOCOL); // last: it may call recover()

@@ -88,6 +88,9 @@ public final class SettleEndpoint {
     m.put("decision", e.decision() == null ? null : e.decision().name().toLowerCase(java.util.Locale.ROOT));
     m.put("reason", e.reason());
     m.put("failedBranch", e.failedBranch() == null ? null : e.failedBranch().value());
+    m.put("decided", e.decidedMillis() < 0 ? null : Instant.ofEpochMilli(e.decidedMillis()).toString());
+    m.put("ended", e.endedMillis() < 0 ? null : Instant.ofEpochMilli(e.endedMillis()).toString());
+    m.put("finishedBy", e.finishedBy().isEmpty() ? null : e.finishedBy());
     Instant since = inDoubt.inDoubt().get(e.transactionId());
     m.put("inDoubtSince", since == null ? null : since.toString());
     m.put(
@@ -101,6 +104,11 @@ public final class SettleEndpoint {
                   branch.put("state", b.state().name());
                   branch.put("updates", b.updates());
                   branch.put("failure", b.failure());
+                  branch.put(
+                      "history",
+                      b.history().stream()
+                          .map(u -> u.state().name() + (u.atMillis() < 0 ? "" : " at " + Instant.ofEpochMilli(u.atMillis())))
+                          .toList());
                   return branch;
                 })
             .toList());

@@ -58,7 +58,7 @@ public final class TccCoordinatorImpl implements TccCoordinator {
     this.tryTimeout = tryTimeout;
     this.transactionTimeout = transactionTimeout;
     this.events = new EventDispatcher(settings.clock(), settings.listeners(), PROTOCOL);
-    this.journal = new Journal(settings.log(), PROTOCOL, events);
+    this.journal = new Journal(settings.log(), PROTOCOL, events, settings.nodeName());
     this.phaseTwo = PhaseTwo.of(journal, events, settings);
     this.tryRound = new ParallelRound(settings.executor(), settings.clock(), events);
     this.recoveryLoop = RecoveryLoop.startIfAsked(this, settings, PROTOCOL); // last: it may call recover()

@@ -65,7 +65,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
     this.participants = new ConcurrentHashMap<>(participants);
     this.prepareTimeout = prepareTimeout;
     this.events = new EventDispatcher(settings.clock(), settings.listeners(), PROTOCOL);
-    this.journal = new Journal(settings.log(), PROTOCOL, events);
+    this.journal = new Journal(settings.log(), PROTOCOL, events, settings.nodeName());
     this.phaseTwo =
         PhaseTwo.of(journal, events, settings);
     this.prepareRound = new ParallelRound(settings.executor(), settings.clock(), events);

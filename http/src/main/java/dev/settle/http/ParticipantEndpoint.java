@@ -7,6 +7,7 @@ import dev.settle.http.internal.Checks;
 import dev.settle.http.internal.JdbcStepAdapter;
 import dev.settle.http.internal.RequestParser;
 import dev.settle.http.internal.StepAdapter;
+import dev.settle.http.internal.Traceparent;
 import dev.settle.tcc.TccContext;
 import dev.settle.tcc.TccParticipant;
 import dev.settle.tcc.fence.InMemoryTccFence;
@@ -22,9 +23,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
+import dev.settle.http.internal.Traceparent;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The participant side: takes a request (method, path, headers, body), runs the local, fenced
@@ -137,7 +140,40 @@ public final class ParticipantEndpoint {
     } catch (IOException e) {
       return Answers.malformed(400, "the body could not be read: " + e);
     }
-    return run(target, operation, isSaga, context);
+    // The caller's trace, for the participant's own log lines (and a tracer that reads the MDC).
+    String traceparent = first(headers, WireFormat.TRACEPARENT_HEADER);
+    String traceId = Traceparent.traceId(traceparent);
+    if (traceId == null) {
+      return run(target, operation, isSaga, context);
+    }
+    String previousTrace = MDC.get(Traceparent.TRACE_ID);
+    String previousParent = MDC.get(Traceparent.MDC_KEY);
+    MDC.put(Traceparent.TRACE_ID, traceId);
+    MDC.put(Traceparent.MDC_KEY, String.valueOf(traceparent).trim());
+    try {
+      return run(target, operation, isSaga, context);
+    } finally {
+      restore(Traceparent.TRACE_ID, previousTrace);
+      restore(Traceparent.MDC_KEY, previousParent);
+    }
+  }
+
+  private static void restore(String key, @Nullable String previous) {
+    if (previous == null) {
+      MDC.remove(key);
+    } else {
+      MDC.put(key, previous);
+    }
+  }
+
+  /** The first value of header {@code name} (any case), or null. */
+  private static @Nullable String first(Map<String, List<String>> headers, String name) {
+    for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+      if (e.getKey() != null && e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
+        return e.getValue().get(0);
+      }
+    }
+    return null;
   }
 
   private EndpointResponse run(

@@ -6,6 +6,7 @@ import dev.settle.core.ParticipantTimeoutException;
 import dev.settle.core.TransactionId;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -62,10 +63,11 @@ public final class CallGuard {
    */
   public void run(TransactionId tx, BranchId branch, String what, Runnable call) {
     long start = clock.millis();
+    Map<String, String> caller = MdcScope.callerContext();
     CompletableFuture<Void> running =
         CompletableFuture.runAsync(
             () -> {
-              try (MdcScope mdc = MdcScope.open(tx)) {
+              try (MdcScope mdc = MdcScope.onWorker(tx, caller)) {
                 call.run();
               }
             },

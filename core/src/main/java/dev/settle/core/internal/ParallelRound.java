@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -71,12 +72,13 @@ public final class ParallelRound {
     long started = clock.millis();
     long limit = Math.min(started + timeout.toMillis(), deadlineMillis);
     List<CompletableFuture<V>> running = new ArrayList<>(calls.size());
+    Map<String, String> caller = MdcScope.callerContext();
     for (Call<V> call : calls) {
       events.publish(tx, call.id(), EventType.BRANCH_PREPARING, phase);
       running.add(
           CompletableFuture.supplyAsync(
               () -> {
-                try (MdcScope mdc = MdcScope.open(tx)) {
+                try (MdcScope mdc = MdcScope.onWorker(tx, caller)) {
                   return call.call().call();
                 } catch (RuntimeException | Error e) {
                   throw e;

@@ -17,15 +17,3 @@ CREATE TABLE IF NOT EXISTS south.accounts (
   reserved BIGINT NOT NULL CHECK (reserved >= 0),
   incoming BIGINT NOT NULL CHECK (incoming >= 0)
 );
-
--- The TCC fence, as JdbcTccFence.schema("h2") gives it (settle.fence.create-schema=true would
--- create it too). T tried, C confirmed, X cancelled, B cancelled before its Try.
-CREATE TABLE IF NOT EXISTS settle_tcc_fence (
-  tx_id       VARCHAR(64) NOT NULL,
-  branch_id   VARCHAR(64) NOT NULL,
-  state       CHAR(1)     NOT NULL,
-  deadline_ms BIGINT      NOT NULL,
-  updated_ms  BIGINT      NOT NULL,
-  PRIMARY KEY (tx_id, branch_id)
-);
-CREATE INDEX IF NOT EXISTS settle_tcc_fence_deadline ON settle_tcc_fence (deadline_ms);

@@ -9,10 +9,16 @@ module dev.settle.core {
   requires static java.sql;
 
   exports dev.settle.core;
+  exports dev.settle.core.config;
   exports dev.settle.core.event;
   exports dev.settle.core.log;
   // Shared machinery for the protocol modules only; users never see it.
   exports dev.settle.core.internal to
+      dev.settle.twopc,
+      dev.settle.tcc,
+      dev.settle.saga,
+      dev.settle.http;
+  exports dev.settle.core.internal.check to
       dev.settle.twopc,
       dev.settle.tcc,
       dev.settle.saga,

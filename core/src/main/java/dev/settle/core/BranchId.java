@@ -1,6 +1,6 @@
 package dev.settle.core;
 
-import dev.settle.core.internal.Identifiers;
+import dev.settle.core.internal.check.Identifiers;
 
 /**
  * Identifies one branch (one participant's share of the work) within a transaction. Unique only

@@ -1,7 +1,7 @@
 package dev.settle.core;
 
-import dev.settle.core.internal.Assert;
-import dev.settle.core.internal.RetryPolicyImpl;
+import dev.settle.core.internal.check.Assert;
+
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Random;

@@ -1,6 +1,6 @@
 package dev.settle.core;
 
-import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.check.Assert;
 import java.time.Duration;
 
 /**

@@ -1,6 +1,6 @@
 package dev.settle.core;
 
-import dev.settle.core.internal.Identifiers;
+import dev.settle.core.internal.check.Identifiers;
 
 /**
  * Identifies one global transaction across the coordinator, its log and every participant.

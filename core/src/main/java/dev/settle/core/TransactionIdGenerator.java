@@ -1,7 +1,7 @@
 package dev.settle.core;
 
-import dev.settle.core.internal.Assert;
-import dev.settle.core.internal.TimeOrderedIdGenerator;
+import dev.settle.core.internal.check.Assert;
+
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Random;

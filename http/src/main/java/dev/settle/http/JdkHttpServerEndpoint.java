@@ -2,7 +2,7 @@ package dev.settle.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.check.Assert;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,6 +1,6 @@
 package dev.settle.http;
 
-import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.check.Assert;
 import dev.settle.core.internal.MdcScope;
 import dev.settle.http.internal.Answers;
 import dev.settle.http.internal.Checks;

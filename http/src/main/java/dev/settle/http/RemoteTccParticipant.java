@@ -1,6 +1,6 @@
 package dev.settle.http;
 
-import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.check.Assert;
 import dev.settle.http.internal.Checks;
 import dev.settle.http.internal.HttpCaller;
 import dev.settle.tcc.TccContext;

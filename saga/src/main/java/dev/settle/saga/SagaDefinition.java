@@ -2,8 +2,8 @@ package dev.settle.saga;
 
 import dev.settle.core.BranchId;
 import dev.settle.core.RetryPolicy;
-import dev.settle.core.internal.Assert;
-import dev.settle.core.internal.Identifiers;
+import dev.settle.core.internal.check.Assert;
+import dev.settle.core.internal.check.Identifiers;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

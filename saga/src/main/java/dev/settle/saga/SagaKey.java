@@ -1,6 +1,6 @@
 package dev.settle.saga;
 
-import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.check.Assert;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;

@@ -1,6 +1,6 @@
 package dev.settle.saga;
 
-import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.check.Assert;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.settle.saga;
 
 import dev.settle.core.BranchId;
 import dev.settle.core.RetryPolicy;
-import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.check.Assert;
 
 /**
  * One step of a saga.

@@ -1,7 +1,7 @@
 package dev.settle.tcc;
 
 import dev.settle.core.BranchId;
-import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.check.Assert;
 import dev.settle.core.internal.ParticipantNames;
 
 /**

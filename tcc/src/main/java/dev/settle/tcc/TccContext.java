@@ -2,7 +2,7 @@ package dev.settle.tcc;
 
 import dev.settle.core.BranchId;
 import dev.settle.core.TransactionId;
-import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.check.Assert;
 import java.time.Instant;
 
 /**

@@ -1,6 +1,6 @@
 package dev.settle.testkit;
 
-import dev.settle.core.CoordinatorBuilder;
+import dev.settle.core.config.CoordinatorBuilder;
 import dev.settle.core.Scheduler;
 import dev.settle.core.TransactionIdGenerator;
 import dev.settle.core.event.TransactionListener;

@@ -1,9 +1,9 @@
 package dev.settle.twopc;
 
 import dev.settle.core.BranchId;
-import dev.settle.core.CoordinatorBuilder;
+import dev.settle.core.config.CoordinatorBuilder;
 import dev.settle.core.TransactionId;
-import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.check.Assert;
 
 /**
  * What a 2PC participant is told with every call.

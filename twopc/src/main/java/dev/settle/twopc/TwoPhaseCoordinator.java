@@ -30,7 +30,7 @@ public interface TwoPhaseCoordinator extends Coordinator<TwoPhaseTransaction> {
   }
 
   /**
-   * This coordinator's {@linkplain dev.settle.core.CoordinatorBuilder#nodeName(String) node name},
+   * This coordinator's {@linkplain dev.settle.core.config.CoordinatorBuilder#nodeName(String) node name},
    * written into every XA branch id it makes.
    */
   String nodeName();

@@ -1,7 +1,7 @@
 package dev.settle.twopc;
 
-import dev.settle.core.CoordinatorBuilder;
-import dev.settle.core.internal.Assert;
+import dev.settle.core.config.CoordinatorBuilder;
+import dev.settle.core.internal.check.Assert;
 import dev.settle.core.internal.Registry;
 import dev.settle.twopc.internal.TwoPhaseCoordinatorImpl;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.settle.twopc;
 
 import dev.settle.core.BranchId;
 import dev.settle.core.TransactionId;
-import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.check.Assert;
 import dev.settle.core.internal.ParticipantNames;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

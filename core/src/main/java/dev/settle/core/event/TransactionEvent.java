@@ -3,7 +3,7 @@ package dev.settle.core.event;
 import dev.settle.core.BranchId;
 import dev.settle.core.FailureKind;
 import dev.settle.core.TransactionId;
-import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.check.Assert;
 import java.time.Duration;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;

@@ -1,7 +1,8 @@
 package dev.settle.core.internal;
 
+import dev.settle.core.internal.check.Assert;
 import dev.settle.core.BranchId;
-import dev.settle.core.CoordinatorSettings;
+import dev.settle.core.config.CoordinatorSettings;
 import dev.settle.core.ParticipantTimeoutException;
 import dev.settle.core.TransactionId;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package dev.settle.core.internal;
 
+import dev.settle.core.internal.check.Assert;
 import dev.settle.core.CorruptLogException;
 import dev.settle.core.Decision;
 import dev.settle.core.OwnershipLostException;

@@ -1,7 +1,7 @@
 package dev.settle.core.internal;
 
 import dev.settle.core.Coordinator;
-import dev.settle.core.CoordinatorSettings;
+import dev.settle.core.config.CoordinatorSettings;
 import dev.settle.core.SettleException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

@@ -1,5 +1,6 @@
 package dev.settle.core.internal;
 
+import dev.settle.core.internal.check.Assert;
 import dev.settle.core.Participant;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -2,7 +2,7 @@ package dev.settle.core.log;
 
 import dev.settle.core.BranchId;
 import dev.settle.core.BranchState;
-import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.check.Assert;
 import java.util.Arrays;
 
 /**

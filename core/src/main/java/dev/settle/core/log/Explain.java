@@ -4,7 +4,7 @@ import dev.settle.core.BranchId;
 import dev.settle.core.BranchState;
 import dev.settle.core.Decision;
 import dev.settle.core.TransactionId;
-import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.check.Assert;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

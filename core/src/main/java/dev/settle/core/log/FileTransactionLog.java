@@ -3,7 +3,7 @@ package dev.settle.core.log;
 import dev.settle.core.CorruptLogException;
 import dev.settle.core.TransactionId;
 import dev.settle.core.TransactionLogException;
-import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.check.Assert;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;

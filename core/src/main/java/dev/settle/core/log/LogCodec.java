@@ -5,7 +5,7 @@ import dev.settle.core.BranchState;
 import dev.settle.core.CorruptLogException;
 import dev.settle.core.Decision;
 import dev.settle.core.TransactionId;
-import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.check.Assert;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import dev.settle.core.BranchId;
 import dev.settle.core.BranchState;
 import dev.settle.core.Decision;
 import dev.settle.core.TransactionId;
-import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.check.Assert;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
@@ -32,7 +32,7 @@ public sealed interface LogRecord
    *     log picks only its own transactions
    * @param startMillis the coordinator clock's time at start, epoch milliseconds
    * @param deadlineMillis after this no participant may start phase one (TCC refuses late Tries)
-   * @param node the {@linkplain dev.settle.core.CoordinatorBuilder#nodeName(String) node name} of
+   * @param node the node name (the coordinator builder's {@code nodeName}) of
    *     the coordinator that began it, or empty if unknown. Another node that takes the
    *     transaction over (a shared log) addresses its branches under this name, since that is how
    *     the participants know them (an XA branch's Xid carries it)

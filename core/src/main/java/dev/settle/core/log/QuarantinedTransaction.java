@@ -1,7 +1,7 @@
 package dev.settle.core.log;
 
 import dev.settle.core.TransactionId;
-import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.check.Assert;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 

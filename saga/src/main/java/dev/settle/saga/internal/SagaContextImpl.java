@@ -2,7 +2,7 @@ package dev.settle.saga.internal;
 
 import dev.settle.core.BranchId;
 import dev.settle.core.TransactionId;
-import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.check.Assert;
 import dev.settle.saga.SagaContext;
 import dev.settle.saga.SagaKey;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package dev.settle.saga.internal;
 
 import dev.settle.core.BranchState;
-import dev.settle.core.CoordinatorSettings;
+import dev.settle.core.config.CoordinatorSettings;
 import dev.settle.core.ParticipantTimeoutException;
 import dev.settle.core.TransactionId;
 import dev.settle.core.event.EventType;

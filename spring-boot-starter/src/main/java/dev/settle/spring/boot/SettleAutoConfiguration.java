@@ -1,7 +1,7 @@
 package dev.settle.spring.boot;
 
 import dev.settle.core.Coordinator;
-import dev.settle.core.CoordinatorBuilder;
+import dev.settle.core.config.CoordinatorBuilder;
 import dev.settle.core.RetryPolicy;
 import dev.settle.core.TransactionLogException;
 import dev.settle.core.event.TransactionListener;

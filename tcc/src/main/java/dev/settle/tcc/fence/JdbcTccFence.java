@@ -4,7 +4,7 @@ import dev.settle.core.BranchId;
 import dev.settle.core.ParticipantException;
 import dev.settle.core.SettleException;
 import dev.settle.core.TransactionId;
-import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.check.Assert;
 import dev.settle.tcc.TccContext;
 import dev.settle.tcc.TccParticipant;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.settle.twopc.internal;
 
 import dev.settle.core.BranchId;
 import dev.settle.core.BranchState;
-import dev.settle.core.CoordinatorSettings;
+import dev.settle.core.config.CoordinatorSettings;
 import dev.settle.core.Decision;
 import dev.settle.core.HeuristicBranchException;
 import dev.settle.core.Outcome;

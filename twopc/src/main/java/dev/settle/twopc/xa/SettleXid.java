@@ -2,7 +2,7 @@ package dev.settle.twopc.xa;
 
 import dev.settle.core.BranchId;
 import dev.settle.core.TransactionId;
-import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.check.Assert;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
@@ -15,7 +15,7 @@ import javax.transaction.xa.Xid;
  *
  * <p>Layout (ASCII): the global transaction id is {@code <node name>~<transaction id>}, the branch
  * qualifier is the branch id. The node name is the coordinator's {@linkplain
- * dev.settle.core.CoordinatorBuilder#nodeName(String) node name} (at most 16 characters; {@code ~}
+ * dev.settle.core.config.CoordinatorBuilder#nodeName(String) node name} (at most 16 characters; {@code ~}
  * is never part of a name or id), so the transaction id may take at most 47 of the global id's 64
  * bytes. Xids written before node names existed (no {@code ~}) parse with an empty node name and
  * belong to no coordinator: a scan leaves them alone.
@@ -65,7 +65,7 @@ public final class SettleXid implements Xid {
 
   /** The Xid of a branch run by a coordinator with the default node name. */
   public static SettleXid of(TransactionId transactionId, BranchId branchId) {
-    return of(dev.settle.core.CoordinatorBuilder.DEFAULT_NODE_NAME, transactionId, branchId);
+    return of(dev.settle.core.config.CoordinatorBuilder.DEFAULT_NODE_NAME, transactionId, branchId);
   }
 
   /** The Settle ids inside {@code xid}, or empty if it was not made by Settle. */

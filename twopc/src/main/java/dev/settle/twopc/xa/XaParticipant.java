@@ -4,7 +4,7 @@ import dev.settle.core.BranchState;
 import dev.settle.core.HeuristicBranchException;
 import dev.settle.core.ParticipantException;
 import dev.settle.core.ParticipantTimeoutException;
-import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.check.Assert;
 import dev.settle.twopc.TwoPhaseContext;
 import dev.settle.twopc.TwoPhaseParticipant;
 import dev.settle.twopc.Vote;

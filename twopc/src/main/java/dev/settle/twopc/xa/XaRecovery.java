@@ -2,7 +2,7 @@ package dev.settle.twopc.xa;
 
 import dev.settle.core.Decision;
 import dev.settle.core.ParticipantException;
-import dev.settle.core.internal.Assert;
+import dev.settle.core.internal.check.Assert;
 import dev.settle.twopc.TwoPhaseCoordinator;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,8 @@
-package dev.settle.core;
+package dev.settle.core.config;
+
+import dev.settle.core.RetryPolicy;
+import dev.settle.core.Scheduler;
+import dev.settle.core.TransactionIdGenerator;
 
 import dev.settle.core.event.TransactionListener;
 import dev.settle.core.log.TransactionLog;

@@ -1,4 +1,4 @@
-package dev.settle.core.internal;
+package dev.settle.core.internal.check;
 
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;

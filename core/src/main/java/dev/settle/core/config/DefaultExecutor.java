@@ -1,4 +1,4 @@
-package dev.settle.core.internal;
+package dev.settle.core.config;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * coordinator, so participant calls that block on I/O never starve each other and an idle
  * application is not kept alive by us.
  */
-public final class DefaultExecutor {
+final class DefaultExecutor {
   private static final AtomicInteger COUNT = new AtomicInteger();
   private static final ExecutorService SHARED =
       Executors.newCachedThreadPool(

@@ -1,4 +1,4 @@
-package dev.settle.core.internal;
+package dev.settle.core.internal.check;
 
 import org.jspecify.annotations.Nullable;
 

@@ -1,4 +1,6 @@
-package dev.settle.core;
+package dev.settle.core.config;
+
+import dev.settle.core.RetryPolicy;
 
 import dev.settle.testsupport.MutableClock;
 

@@ -1,9 +1,13 @@
-package dev.settle.core;
+package dev.settle.core.config;
+
+import dev.settle.core.RetryPolicy;
+import dev.settle.core.Scheduler;
+import dev.settle.core.TransactionIdGenerator;
 
 import dev.settle.core.event.TransactionListener;
-import dev.settle.core.internal.Assert;
-import dev.settle.core.internal.DefaultExecutor;
-import dev.settle.core.internal.Identifiers;
+import dev.settle.core.internal.check.Assert;
+
+import dev.settle.core.internal.check.Identifiers;
 import dev.settle.core.log.InMemoryTransactionLog;
 import dev.settle.core.log.TransactionLog;
 import java.time.Clock;
@@ -135,8 +139,8 @@ public abstract class CoordinatorBuilder<B extends CoordinatorBuilder<B>> {
   }
 
   /**
-   * Runs {@link Coordinator#recover()} every {@code interval} on a daemon thread of the coordinator,
-   * from {@code build()} until {@link Coordinator#close()}, waiting between passes with the
+   * Runs {@link dev.settle.core.Coordinator#recover()} every {@code interval} on a daemon thread of the coordinator,
+   * from {@code build()} until {@link dev.settle.core.Coordinator#close()}, waiting between passes with the
    * {@linkplain #scheduler(Scheduler) scheduler}. A pass that fails is logged at WARN and the next
    * one runs. Off by default: then call {@code recover()} yourself, at least once at start-up.
    * Several instances sharing one log use {@code settle-jdbc}'s {@code BackgroundRecovery} or

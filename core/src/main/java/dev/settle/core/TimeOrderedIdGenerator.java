@@ -1,4 +1,4 @@
-package dev.settle.core.internal;
+package dev.settle.core;
 
 import dev.settle.core.TransactionId;
 import dev.settle.core.TransactionIdGenerator;
@@ -10,7 +10,7 @@ import java.util.Random;
  * one millisecond (or when the clock steps back) the random part is incremented instead of drawn
  * anew, so ids stay unique and strictly increasing in creation order.
  */
-public final class TimeOrderedIdGenerator implements TransactionIdGenerator {
+final class TimeOrderedIdGenerator implements TransactionIdGenerator {
   private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
 
   private final Clock clock;

@@ -1,5 +1,6 @@
-package dev.settle.core.internal;
+package dev.settle.core;
 
+import dev.settle.core.internal.check.Assert;
 import dev.settle.core.RetryPolicy;
 import dev.settle.core.RetryPolicyConfig;
 import java.time.Duration;
@@ -7,10 +8,10 @@ import java.util.Optional;
 import java.util.Random;
 
 /** The backoff arithmetic of a {@link RetryPolicy}. */
-public final class RetryPolicyImpl implements RetryPolicy {
+final class RetryPolicyImpl implements RetryPolicy {
   private final RetryPolicyConfig config;
 
-  public RetryPolicyImpl(RetryPolicyConfig config) {
+  RetryPolicyImpl(RetryPolicyConfig config) {
     this.config = Assert.notNull(config, "config");
   }
 

@@ -141,15 +141,14 @@ public final class ParticipantEndpoint {
       return Answers.malformed(400, "the body could not be read: " + e);
     }
     // The caller's trace, for the participant's own log lines (and a tracer that reads the MDC).
-    String traceparent = first(headers, WireFormat.TRACEPARENT_HEADER);
-    String traceId = Traceparent.traceId(traceparent);
-    if (traceId == null) {
+    String traceparent = Traceparent.canonical(first(headers, WireFormat.TRACEPARENT_HEADER));
+    if (traceparent == null) {
       return run(target, operation, isSaga, context);
     }
     String previousTrace = MDC.get(Traceparent.TRACE_ID);
     String previousParent = MDC.get(Traceparent.MDC_KEY);
-    MDC.put(Traceparent.TRACE_ID, traceId);
-    MDC.put(Traceparent.MDC_KEY, String.valueOf(traceparent).trim());
+    MDC.put(Traceparent.TRACE_ID, traceparent.substring(3, 35));
+    MDC.put(Traceparent.MDC_KEY, traceparent); // canonical: never more than 55 characters
     try {
       return run(target, operation, isSaga, context);
     } finally {

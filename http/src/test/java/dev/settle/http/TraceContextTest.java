@@ -95,6 +95,19 @@ class TraceContextTest {
     assertThat(seen.get()).isEqualTo(TRACE + " " + traceparent);
     assertThat(MDC.get("traceId")).as("gone after the call").isNull();
 
+    // A later version is read by its first four fields, and kept in its canonical form.
+    Map<String, java.util.List<String>> future =
+        Requests.with(Requests.headers("tx-3", "b1", 1, Instant.now().plusSeconds(60)), "traceparent", "01-" + TRACE + "-" + SPAN + "-01-what-comes-next");
+    assertThat(endpoint.handle("POST", "/shard-1/try", future, "A:-1".getBytes(UTF_8)).status()).isEqualTo(204);
+    assertThat(seen.get()).isEqualTo(TRACE + " " + traceparent);
+    // Version 00 has exactly four fields: anything more is not a traceparent, nor is a huge value.
+    for (String bad : new String[] {traceparent + "-extra", traceparent + "-" + "x".repeat(10_000), "ff-" + TRACE + "-" + SPAN + "-01"}) {
+      Map<String, java.util.List<String>> h =
+          Requests.with(Requests.headers("tx-" + bad.length(), "b1", 1, Instant.now().plusSeconds(60)), "traceparent", bad);
+      assertThat(endpoint.handle("POST", "/shard-1/try", h, "A:-1".getBytes(UTF_8)).status()).isEqualTo(204);
+      assertThat(seen.get()).as(bad.substring(0, Math.min(60, bad.length()))).isEqualTo("null null");
+    }
+
     Map<String, java.util.List<String>> malformed =
         Requests.with(Requests.headers("tx-2", "b1", 1, Instant.now().plusSeconds(60)), "traceparent", "00-xyz-01");
     assertThat(endpoint.handle("POST", "/shard-1/try", malformed, "A:-1".getBytes(UTF_8)).status()).isEqualTo(204);

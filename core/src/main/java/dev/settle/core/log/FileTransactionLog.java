@@ -438,12 +438,20 @@ public final class FileTransactionLog implements TransactionLog {
 
   /**
    * The records of the superseded segments the history retention keeps, oldest first, then those
-   * of {@link #replay}. A kept segment deleted meanwhile (its retention ran out) is skipped.
+   * of the current segment. Which segments to read, and where the current one ends, are taken at
+   * one moment, so a compaction meanwhile cannot hide a segment between the two (the superseded
+   * one is kept on disk by the same retention, so it is still read). History is read on a
+   * best-effort basis: a kept segment that is damaged, cut short or gone is skipped with a WARN, and
+   * the rest is still told.
    */
   @Override
   public void replayHistory(Consumer<LogRecord> sink) {
     List<Long> kept = new ArrayList<>();
+    long current;
+    long end;
     synchronized (this) {
+      current = segmentNumber;
+      end = position;
       try (Stream<Path> files = Files.list(directory)) {
         for (Path file : files.toList()) {
           long number = olderSegment(file.getFileName().toString());
@@ -457,18 +465,42 @@ public final class FileTransactionLog implements TransactionLog {
     }
     kept.sort(null);
     for (long number : kept) {
-      Path file = segment(number);
-      byte[] bytes;
-      try {
-        bytes = SegmentFile.readAll(file, Files.size(file));
-      } catch (IOException e) {
-        continue; // deleted by a compaction meanwhile: its retention ran out
-      }
-      List<LogRecord> records = new ArrayList<>();
-      SegmentScan.of(file, number, bytes, records::add);
-      records.forEach(sink);
+      readKept(number, sink);
     }
-    replay(sink);
+    Path file = segment(current);
+    byte[] bytes;
+    try {
+      bytes = SegmentFile.readAll(file, end);
+    } catch (IOException e) {
+      // Compacted and deleted meanwhile (no retention keeps it): what is unfinished is carried.
+      replay(sink);
+      return;
+    }
+    List<LogRecord> records = new ArrayList<>();
+    SegmentScan.of(file, current, bytes, records::add);
+    records.forEach(sink);
+  }
+
+  /** Hands {@code sink} a kept segment's records, or skips it with a WARN if it cannot be read whole. */
+  private void readKept(long number, Consumer<LogRecord> sink) {
+    Path file = segment(number);
+    List<LogRecord> records = new ArrayList<>();
+    try {
+      byte[] bytes = SegmentFile.readAll(file, Files.size(file));
+      SegmentScan scan = SegmentScan.of(file, number, bytes, records::add);
+      if (scan.end() != bytes.length) {
+        // Kept segments were forced whole before a newer one replaced them: a short one is damage.
+        LOG.warn(
+            "history segment {} ends in {} unreadable bytes; explaining from the {} records before them",
+            file, bytes.length - scan.end(), records.size());
+      }
+    } catch (java.nio.file.NoSuchFileException e) {
+      return; // its retention ran out meanwhile
+    } catch (IOException | CorruptLogException e) {
+      LOG.warn("history segment {} cannot be read, so it is skipped: {}", file, e.getMessage());
+      return;
+    }
+    records.forEach(sink);
   }
 
   @Override

@@ -233,6 +233,8 @@ public sealed interface LogRecord
       Assert.notNull(transactionId, "transactionId");
       Assert.notNull(node, "node");
       Assert.isTrue(atMillis >= -1, "atMillis must be -1 (not recorded) or a time, was " + atMillis);
+      // The log writes who and when together (an untimed End has the older, empty form).
+      Assert.isTrue(atMillis >= 0 || node.isEmpty(), "an End naming its node must say when, was " + atMillis);
     }
 
     /** An End that says neither who nor when. */

@@ -91,6 +91,9 @@ class ExplainTest {
     assertThat(e.durationMillis()).isEqualTo(-1);
     assertThat(e.finishedBy()).isEmpty();
     assertThat(Explain.of(List.of(new LogRecord.End(tx)))).as("no Begin, no story").isEmpty();
+    assertThatThrownBy(() -> new LogRecord.End(tx, "node-2", -1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("an End naming its node must say when");
   }
 
   @Test

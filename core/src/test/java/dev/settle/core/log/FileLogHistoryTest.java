@@ -64,6 +64,56 @@ class FileLogHistoryTest {
   }
 
   @Test
+  void aDamagedHistorySegmentIsSkippedAndTheRestIsStillExplained(@TempDir Path dir) throws Exception {
+    try (FileTransactionLog log = open(dir, Duration.ofHours(1))) {
+      endMany(log);
+      Path oldest = segments(dir).stream().sorted().findFirst().orElseThrow();
+      byte[] bytes = Files.readAllBytes(oldest);
+      bytes[bytes.length / 2] ^= 0x55;
+      Files.write(oldest, bytes);
+      TransactionId newest = new TransactionId("tx-" + ended);
+
+      assertThat(Explain.of(log, newest)).as("the current segment still explains").isPresent();
+      assertThat(Explain.all(log)).isNotEmpty();
+    }
+  }
+
+  @Test
+  void aCompactionDuringTheReadHidesNoTransactionThatHadEnded(@TempDir Path dir) throws Exception {
+    try (FileTransactionLog log = open(dir, Duration.ofHours(1))) {
+      java.util.concurrent.atomic.AtomicLong endedUpTo = new java.util.concurrent.atomic.AtomicLong(-1);
+      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+      Thread writer = new Thread(() -> {
+        for (long i = 0; !stop.get(); i++) {
+          TransactionId tx = new TransactionId("w-" + i);
+          log.append(List.of(
+              new LogRecord.Begin(tx, "tcc", 0, Long.MAX_VALUE, "node"),
+              new LogRecord.BranchRegistered(tx, new BranchId("b"), "p", new byte[40])), true);
+          log.append(List.of(
+              new LogRecord.Decided(tx, Decision.COMMIT),
+              new LogRecord.BranchUpdated(tx, new BranchId("b"), BranchState.COMMITTED),
+              new LogRecord.End(tx)), true);
+          endedUpTo.set(i);
+        }
+      });
+      writer.start();
+      try {
+        for (int run = 0; run < 100; run++) {
+          long upTo = endedUpTo.get();
+          java.util.Map<TransactionId, String> outcomes = new java.util.HashMap<>();
+          Explain.all(log).forEach(e -> outcomes.put(e.transactionId(), e.outcome()));
+          for (long i = 0; i <= upTo; i++) {
+            assertThat(outcomes.get(new TransactionId("w-" + i))).as("w-" + i + " in run " + run).isEqualTo("committed");
+          }
+        }
+      } finally {
+        stop.set(true);
+        writer.join();
+      }
+    }
+  }
+
+  @Test
   void aNegativeRetentionIsRefused(@TempDir Path dir) {
     assertThatThrownBy(() -> FileTransactionLog.builder(dir).historyRetention(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class)

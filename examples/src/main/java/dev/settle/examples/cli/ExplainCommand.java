@@ -116,7 +116,7 @@ public final class ExplainCommand implements Callable<Integer> {
       out.append(", because ").append(e.reason());
     }
     if (e.decidedMillis() >= 0) {
-      out.append(" (+").append(e.decidedMillis() - e.startMillis()).append(" ms)");
+      out.append(" (+").append(since(e, e.decidedMillis())).append(" ms)");
     }
     out.append('\n');
     for (Explanation.Branch b : e.branches()) {
@@ -129,7 +129,7 @@ public final class ExplainCommand implements Callable<Integer> {
       for (Explanation.Update u : b.history()) {
         if (u.atMillis() >= 0) {
           times.append(times.length() == 0 ? "" : ", ").append(u.state().name().toLowerCase(Locale.ROOT))
-              .append(" +").append(u.atMillis() - e.startMillis()).append(" ms");
+              .append(" +").append(since(e, u.atMillis())).append(" ms");
         }
       }
       if (times.length() > 0) {
@@ -145,6 +145,14 @@ public final class ExplainCommand implements Callable<Integer> {
       out.append('\n');
     }
     return out.toString().stripTrailing();
+  }
+
+  /**
+   * Milliseconds from the start to {@code millis}, never negative: a node whose clock runs behind
+   * the one that began the transaction may finish it (as {@link Explanation#durationMillis}).
+   */
+  private static long since(Explanation e, long millis) {
+    return Math.max(0, millis - e.startMillis());
   }
 
   static String toJson(Explanation e) {

@@ -44,16 +44,32 @@ public final class Traceparent {
     return of(tx);
   }
 
-  /** The trace id of a valid {@code traceparent}, or null for anything else. */
-  public static @Nullable String traceId(@Nullable String traceparent) {
-    if (traceparent == null) {
+  /**
+   * The canonical {@code traceparent} (version 00, 55 characters) of a valid one, or null for
+   * anything else. Version 00 must have exactly four fields; a later version is read by its first
+   * four, as the W3C specification asks; version ff is invalid.
+   */
+  public static @Nullable String canonical(@Nullable String traceparent) {
+    if (traceparent == null || traceparent.length() > 512) {
       return null;
     }
     String[] parts = traceparent.trim().split("-", -1);
-    if (parts.length < 4 || !parts[0].equals("00") || !hex(parts[1], 32) || !hex(parts[2], 16) || !hex(parts[3], 2)) {
+    if (parts.length < 4 || !hex(parts[0], 2) || parts[0].equals("ff")) {
       return null;
     }
-    return parts[1];
+    if (parts[0].equals("00") && parts.length != 4) {
+      return null;
+    }
+    if (!hex(parts[1], 32) || !hex(parts[2], 16) || !hex(parts[3], 2)) {
+      return null;
+    }
+    return "00-" + parts[1] + "-" + parts[2] + "-" + parts[3];
+  }
+
+  /** The trace id of a valid {@code traceparent}, or null for anything else. */
+  public static @Nullable String traceId(@Nullable String traceparent) {
+    String canonical = canonical(traceparent);
+    return canonical == null ? null : canonical.substring(3, 35);
   }
 
   /** Lower-case hex of {@code length} digits, not all zero (W3C: all-zero ids are invalid). */

@@ -25,9 +25,12 @@ public final class MdcScope implements AutoCloseable {
   private final boolean worker;
 
   private MdcScope(TransactionId tx, @Nullable Map<String, String> callerContext, boolean worker) {
-    this.worker = worker;
-    if (worker) {
-      this.previousContext = MDC.getCopyOfContextMap();
+    Map<String, String> workerContext = worker ? nonEmpty(MDC.getCopyOfContextMap()) : null;
+    // Nothing to lend and nothing to hide (the usual case without an MDC): a plain scope, which
+    // costs one put and one remove.
+    this.worker = worker && (nonEmpty(callerContext) != null || workerContext != null);
+    if (this.worker) {
+      this.previousContext = workerContext;
       this.previous = null;
       if (callerContext == null) {
         MDC.clear();
@@ -51,7 +54,11 @@ public final class MdcScope implements AutoCloseable {
    * it is empty.
    */
   public static @Nullable Map<String, String> callerContext() {
-    return MDC.getCopyOfContextMap();
+    return nonEmpty(MDC.getCopyOfContextMap());
+  }
+
+  private static @Nullable Map<String, String> nonEmpty(@Nullable Map<String, String> context) {
+    return context == null || context.isEmpty() ? null : context;
   }
 
   /**

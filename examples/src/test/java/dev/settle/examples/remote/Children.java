@@ -60,7 +60,11 @@ final class Children implements AutoCloseable {
 
     /** Waits for the process to end and returns the last line of its stdout, after asserting exit 0. */
     String finish(long seconds) throws Exception {
-      assertThat(process.waitFor(seconds, TimeUnit.SECONDS)).as("%s did not finish in %d s: %s", name, seconds, tail(err())).isTrue();
+      if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+        // A hang is the bug to find: leave every process's threads in the test's output first.
+        System.err.println(threadDumps(name));
+      }
+      assertThat(process.isAlive()).as("%s did not finish in %d s: %s", name, seconds, tail(err())).isFalse();
       assertThat(process.exitValue()).as("%s failed: %s%n%s", name, out(), tail(err())).isZero();
       String s = out().strip();
       return s.substring(s.lastIndexOf('\n') + 1);
@@ -70,6 +74,32 @@ final class Children implements AutoCloseable {
       process.destroyForcibly(); // SIGKILL: no shutdown hook, nothing flushed
       assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
+  }
+
+  /**
+   * The thread dumps ({@code jcmd PID Thread.print}) of every CLI child of this test JVM still
+   * running, for a test that found {@code who} hung; at most a few hundred lines each.
+   */
+  static String threadDumps(String who) {
+    StringBuilder out = new StringBuilder("== " + who + " hung; thread dumps of the children still running:\n");
+    List<ProcessHandle> alive = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
+    String jcmd = System.getProperty("java.home") + File.separator + "bin" + File.separator + "jcmd";
+    for (ProcessHandle p : alive) {
+      String command = p.info().commandLine().orElse("?");
+      if (!command.contains("SettleCli")) {
+        continue;
+      }
+      out.append("== pid ").append(p.pid()).append(' ').append(command, Math.max(0, command.length() - 200), command.length()).append('\n');
+      try {
+        Process dump = new ProcessBuilder(jcmd, Long.toString(p.pid()), "Thread.print").redirectErrorStream(true).start();
+        String text = new String(dump.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        dump.waitFor(30, TimeUnit.SECONDS);
+        text.lines().limit(400).forEach(line -> out.append(line).append('\n'));
+      } catch (IOException | InterruptedException e) {
+        out.append("(no dump: ").append(e).append(")\n");
+      }
+    }
+    return out.toString();
   }
 
   /** Starts {@code settle-examples args} in a child JVM. */

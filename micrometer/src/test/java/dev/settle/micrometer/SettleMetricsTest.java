@@ -244,6 +244,25 @@ class SettleMetricsTest {
   }
 
   @Test
+  void theMeteredLogPassesOnEveryCallItDoesNotMeter(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    // A file log that keeps its history: explaining through the metered log must still see it.
+    try (TransactionLog metered = SettleMetrics.log(
+        dev.settle.core.log.FileTransactionLog.builder(dir).segmentBytes(1024).historyRetention(Duration.ofHours(1)).open(),
+        registry)) {
+      TransactionId first = new TransactionId("first");
+      for (int i = 0; i < 60; i++) {
+        TransactionId tx = i == 0 ? first : new TransactionId("tx-" + i);
+        metered.append(List.of(
+            new LogRecord.Begin(tx, "tcc", 0, Long.MAX_VALUE, "n"),
+            new LogRecord.BranchRegistered(tx, new BranchId("b"), "p", new byte[40]),
+            new LogRecord.Decided(tx, dev.settle.core.Decision.COMMIT),
+            new LogRecord.End(tx)), true);
+      }
+      assertThat(dev.settle.core.log.Explain.of(metered, first)).as("ended, compacted, kept as history").isPresent();
+    }
+  }
+
+  @Test
   void theReadmeWiringMetersATransfer() {
     TransactionLog log = new InMemoryTransactionLog();
     TccParticipant shard1 = new Account("shard-1", () -> {});

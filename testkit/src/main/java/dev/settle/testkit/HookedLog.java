@@ -1,13 +1,9 @@
 package dev.settle.testkit;
 
-import dev.settle.core.Decision;
-import dev.settle.core.TransactionId;
-import dev.settle.core.log.LogClaim;
+import dev.settle.core.log.ForwardingTransactionLog;
 import dev.settle.core.log.LogRecord;
 import dev.settle.core.log.TransactionLog;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,8 +11,7 @@ import org.jspecify.annotations.Nullable;
  * be armed to run an action just before the N-th next append is stored (a pause) or to kill the
  * node at it, before or after the append is stored (a crash). A dead node's appends all fail.
  */
-final class HookedLog implements TransactionLog {
-  private final TransactionLog log;
+final class HookedLog extends ForwardingTransactionLog {
   private long appends;
   private int untilHook;
   private @Nullable Runnable hook;
@@ -25,7 +20,7 @@ final class HookedLog implements TransactionLog {
   private boolean dead;
 
   HookedLog(TransactionLog log) {
-    this.log = log;
+    super(log);
   }
 
   /** Runs {@code action} just before the {@code nth} next append is stored. */
@@ -61,38 +56,13 @@ final class HookedLog implements TransactionLog {
       dead = true;
       if (crashAfterStoring) {
         try {
-          log.append(records, force);
+          delegate().append(records, force);
         } catch (RuntimeException refused) {
           // the node dies here either way
         }
       }
       throw new SimulatedCrash(appends);
     }
-    log.append(records, force);
-  }
-
-  @Override
-  public void replay(Consumer<LogRecord> sink) {
-    log.replay(sink);
-  }
-
-  @Override
-  public LogClaim claim(String protocol, String owner) {
-    return log.claim(protocol, owner);
-  }
-
-  @Override
-  public boolean replaysEveryTransaction() {
-    return log.replaysEveryTransaction();
-  }
-
-  @Override
-  public Optional<Decision> decision(TransactionId transactionId) {
-    return log.decision(transactionId);
-  }
-
-  @Override
-  public void close() {
-    log.close();
+    delegate().append(records, force);
   }
 }

@@ -1,8 +1,8 @@
 package dev.settle.testkit;
 
-import dev.settle.core.Decision;
 import dev.settle.core.TransactionId;
 import dev.settle.core.log.LogClaim;
+import dev.settle.core.log.ForwardingTransactionLog;
 import dev.settle.core.log.LogRecord;
 import dev.settle.core.log.TransactionLog;
 import dev.settle.jdbc.JdbcTransactionLog;
@@ -13,7 +13,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -127,41 +126,12 @@ final class PlantedSharedLogs {
   }
 
   /** Passes everything to the real log. */
-  private static class Delegating implements TransactionLog {
+  private static class Delegating extends ForwardingTransactionLog {
     final JdbcTransactionLog log;
 
     Delegating(JdbcTransactionLog log) {
+      super(log);
       this.log = log;
-    }
-
-    @Override
-    public void append(List<LogRecord> records, boolean force) {
-      log.append(records, force);
-    }
-
-    @Override
-    public void replay(Consumer<LogRecord> sink) {
-      log.replay(sink);
-    }
-
-    @Override
-    public LogClaim claim(String protocol, String owner) {
-      return log.claim(protocol, owner);
-    }
-
-    @Override
-    public boolean replaysEveryTransaction() {
-      return log.replaysEveryTransaction();
-    }
-
-    @Override
-    public Optional<Decision> decision(TransactionId transactionId) {
-      return log.decision(transactionId);
-    }
-
-    @Override
-    public void close() {
-      log.close();
     }
   }
 }

@@ -1,29 +1,24 @@
 package dev.settle.micrometer.internal;
 
-import dev.settle.core.Decision;
-import dev.settle.core.TransactionId;
-import dev.settle.core.log.LogClaim;
 import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.ForwardingTransactionLog;
 import dev.settle.core.log.TransactionLog;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * A log whose appends are timed and sized. Claims go to the wrapped log, so two coordinators on
  * the same log are still kept apart whichever of them is metered.
  */
-public final class MeteredLog implements TransactionLog {
-  private final TransactionLog delegate;
+public final class MeteredLog extends ForwardingTransactionLog {
   private final Timer forced;
   private final Timer unforced;
   private final DistributionSummary batch;
 
   public MeteredLog(TransactionLog delegate, MeterRegistry registry) {
-    this.delegate = delegate;
+    super(delegate);
     this.forced = appendTimer(registry, "true");
     this.unforced = appendTimer(registry, "false");
     this.batch =
@@ -43,36 +38,11 @@ public final class MeteredLog implements TransactionLog {
   @Override
   public void append(List<LogRecord> records, boolean force) {
     batch.record(records.size());
-    (force ? forced : unforced).record(() -> delegate.append(records, force));
-  }
-
-  @Override
-  public void replay(Consumer<LogRecord> sink) {
-    delegate.replay(sink);
-  }
-
-  @Override
-  public LogClaim claim(String protocol, String owner) {
-    return delegate.claim(protocol, owner);
-  }
-
-  @Override
-  public boolean replaysEveryTransaction() {
-    return delegate.replaysEveryTransaction();
-  }
-
-  @Override
-  public Optional<Decision> decision(TransactionId transactionId) {
-    return delegate.decision(transactionId);
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
+    (force ? forced : unforced).record(() -> delegate().append(records, force));
   }
 
   @Override
   public String toString() {
-    return "Metered" + delegate;
+    return "Metered" + delegate();
   }
 }

@@ -217,31 +217,32 @@ public final class Journal {
     return null;
   }
 
-  /** {@code records} with their times (and the End's node) filled in; the same list if none lacks one. */
   private List<LogRecord> stamped(List<LogRecord> records) {
-    List<LogRecord> out = null; // copied only once a record needs a stamp: an opening needs none
+    boolean any = false;
+    for (LogRecord record : records) {
+      any |= record instanceof LogRecord.BranchUpdated || record instanceof LogRecord.Decided
+          || record instanceof LogRecord.End;
+    }
+    if (!any) {
+      return records; // an opening (Begin, registrations): nothing to stamp, nothing to copy
+    }
     long now = -1;
-    for (int i = 0; i < records.size(); i++) {
-      LogRecord record = records.get(i);
-      LogRecord stamp = null;
+    List<LogRecord> out = new ArrayList<>(records.size());
+    for (LogRecord record : records) {
       if (record instanceof LogRecord.BranchUpdated u && u.atMillis() < 0) {
         now = now < 0 ? Math.max(0, events.clock().millis()) : now;
-        stamp = u.at(now);
+        out.add(u.at(now));
       } else if (record instanceof LogRecord.Decided d && d.atMillis() < 0) {
         now = now < 0 ? Math.max(0, events.clock().millis()) : now;
-        stamp = d.at(now);
+        out.add(d.at(now));
       } else if (record instanceof LogRecord.End e && e.atMillis() < 0) {
         now = now < 0 ? Math.max(0, events.clock().millis()) : now;
-        stamp = new LogRecord.End(e.transactionId(), node, now);
-      }
-      if (stamp != null && out == null) {
-        out = new ArrayList<>(records.subList(0, i));
-      }
-      if (out != null) {
-        out.add(stamp != null ? stamp : record);
+        out.add(new LogRecord.End(e.transactionId(), node, now));
+      } else {
+        out.add(record);
       }
     }
-    return out == null ? records : out;
+    return out;
   }
 
   /** Appends one record; see {@link #append(List, boolean)}. */

@@ -218,14 +218,6 @@ public final class Journal {
   }
 
   private List<LogRecord> stamped(List<LogRecord> records) {
-    boolean any = false;
-    for (LogRecord record : records) {
-      any |= record instanceof LogRecord.BranchUpdated || record instanceof LogRecord.Decided
-          || record instanceof LogRecord.End;
-    }
-    if (!any) {
-      return records; // an opening (Begin, registrations): nothing to stamp, nothing to copy
-    }
     long now = -1;
     List<LogRecord> out = new ArrayList<>(records.size());
     for (LogRecord record : records) {

@@ -25,12 +25,9 @@ public final class MdcScope implements AutoCloseable {
   private final boolean worker;
 
   private MdcScope(TransactionId tx, @Nullable Map<String, String> callerContext, boolean worker) {
-    Map<String, String> workerContext = worker ? nonEmpty(MDC.getCopyOfContextMap()) : null;
-    // Nothing to lend and nothing to hide (the usual case without an MDC): a plain scope, which
-    // costs one put and one remove.
-    this.worker = worker && (nonEmpty(callerContext) != null || workerContext != null);
-    if (this.worker) {
-      this.previousContext = workerContext;
+    this.worker = worker;
+    if (worker) {
+      this.previousContext = MDC.getCopyOfContextMap();
       this.previous = null;
       if (callerContext == null) {
         MDC.clear();
@@ -54,11 +51,7 @@ public final class MdcScope implements AutoCloseable {
    * it is empty.
    */
   public static @Nullable Map<String, String> callerContext() {
-    return nonEmpty(MDC.getCopyOfContextMap());
-  }
-
-  private static @Nullable Map<String, String> nonEmpty(@Nullable Map<String, String> context) {
-    return context == null || context.isEmpty() ? null : context;
+    return MDC.getCopyOfContextMap();
   }
 
   /**

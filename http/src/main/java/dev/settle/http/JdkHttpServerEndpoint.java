@@ -1,8 +1,10 @@
 package dev.settle.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.settle.core.internal.check.Assert;
+import dev.settle.http.internal.QueueTimedExecutor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * (only JVM-wide system properties), so a client that trickles its body holds one of the threads.
  * On a network you do not control, put a reverse proxy with timeouts in front, or serve the
  * {@link ParticipantEndpoint} from your own web framework.
+ *
+ * <p>A request that waited for a thread at least as long as its caller waits is answered {@code
+ * 503} without running ({@link WireFormat#PROBLEM_ABANDONED}): when the participant falls behind,
+ * the calls its callers have given up on (and will retry) are not run on top of the live ones.
  *
  * <pre>{@code
  * try (JdkHttpServerEndpoint server =
@@ -77,14 +84,37 @@ public final class JdkHttpServerEndpoint implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    server.createContext("/", exchange -> serve(endpoint, exchange));
-    server.setExecutor(pool);
+    server.createContext("/", handler(endpoint));
+    server.setExecutor(queueTimed(pool));
     server.start();
     LOG.info("serving {} on {}", endpoint, server.getAddress());
     return new JdkHttpServerEndpoint(server, pool);
   }
 
+  /**
+   * A handler that serves {@code endpoint} on an {@link HttpServer} of your own, beside your other
+   * contexts ({@code server.createContext("/settle", handler(endpoint))}). Give that server
+   * {@link #queueTimed queueTimed(yourThreads)} as its executor so that requests whose callers
+   * gave up while they waited in the queue are answered without running (see {@link
+   * WireFormat#CALL_TIMEOUT_HEADER}); on any other executor every request runs.
+   */
+  public static HttpHandler handler(ParticipantEndpoint endpoint) {
+    Assert.notNull(endpoint, "endpoint");
+    return exchange -> serve(endpoint, exchange);
+  }
+
+  /**
+   * {@code threads} as an executor for an {@link HttpServer} that also tells {@link
+   * #handler(ParticipantEndpoint)} how long each request waited for a thread.
+   */
+  public static Executor queueTimed(Executor threads) {
+    Assert.notNull(threads, "threads");
+    return new QueueTimedExecutor(threads);
+  }
+
   private static void serve(ParticipantEndpoint endpoint, HttpExchange exchange) throws IOException {
+    // First thing: the time the request waited for this thread, before anything else adds to it.
+    Duration queued = QueueTimedExecutor.sinceHandOver();
     try (exchange) {
       EndpointResponse answer;
       try (InputStream body = exchange.getRequestBody()) {
@@ -93,7 +123,8 @@ public final class JdkHttpServerEndpoint implements AutoCloseable {
                 exchange.getRequestMethod(),
                 exchange.getRequestURI().getRawPath(),
                 exchange.getRequestHeaders(),
-                body);
+                body,
+                queued);
       } catch (RuntimeException | Error e) {
         // Business code threw past the endpoint's mapping (an Error): nothing is known.
         LOG.error("{} {}: unexpected failure", exchange.getRequestMethod(), exchange.getRequestURI(), e);

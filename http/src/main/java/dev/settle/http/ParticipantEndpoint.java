@@ -22,8 +22,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
-import dev.settle.http.internal.Traceparent;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,18 +54,22 @@ import org.slf4j.MDC;
  *     .build();
  * }</pre>
  *
- * <p><b>Thread safety.</b> Thread-safe and immutable once built: {@link #handle} may be called
+ * <p><b>Thread safety.</b> Thread-safe, and its settings immutable once built (only the count of
+ * {@linkplain #abandonedCalls() abandoned calls} changes): {@link #handle} may be called
  * from any number of request threads at once; the fences it holds order the calls of one branch,
  * and the business code runs on the request's thread.
  */
 public final class ParticipantEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(ParticipantEndpoint.class);
+  private static final long ABANDONED_WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private final String basePath;
   private final Map<String, Route> tcc;
   private final Map<String, Route> saga;
   private final Clock clock;
   private final int maxBodyBytes;
+  private final AtomicLong abandoned = new AtomicLong();
+  private final AtomicLong lastAbandonedWarning = new AtomicLong(System.nanoTime() - ABANDONED_WARNING_INTERVAL_NANOS);
 
   /**
    * A served participant.
@@ -110,6 +115,29 @@ public final class ParticipantEndpoint {
    */
   public EndpointResponse handle(
       String method, String path, Map<String, List<String>> headers, InputStream body) {
+    return handle(method, path, headers, body, Duration.ZERO);
+  }
+
+  /**
+   * Handles a request that waited {@code queued} between its arrival and now (in a server's
+   * queue, say). If that is at least as long as the caller waits ({@link
+   * WireFormat#CALL_TIMEOUT_HEADER}), nothing runs and the answer is {@code 503} {@link
+   * WireFormat#PROBLEM_ABANDONED}: the caller has given up and counts the call unknown, so running
+   * it would only add work to a participant that is already behind.
+   *
+   * @param method the HTTP method
+   * @param path the request path, undecoded, without query
+   * @param headers the request headers (names compared without case)
+   * @param body the request body
+   * @param queued how long the request waited before this call
+   */
+  public EndpointResponse handle(
+      String method,
+      String path,
+      Map<String, List<String>> headers,
+      InputStream body,
+      Duration queued) {
+    Assert.notNegative(queued, "queued");
     String prefix = basePath + "/";
     if (!path.startsWith(prefix)) {
       return Answers.malformed(404, "no route " + path);
@@ -132,6 +160,15 @@ public final class ParticipantEndpoint {
       allow.put("Allow", "POST");
       return new EndpointResponse(405, allow, refused.body());
     }
+    long callerWaitsMillis;
+    try {
+      callerWaitsMillis = RequestParser.callTimeoutMillis(headers);
+    } catch (RequestParser.Malformed e) {
+      return Answers.malformed(e.status, String.valueOf(e.getMessage()));
+    }
+    if (callerWaitsMillis > 0 && queued.toMillis() >= callerWaitsMillis) {
+      return abandoned(name, operation, queued, callerWaitsMillis);
+    }
     TccContext context;
     try {
       context = RequestParser.context(headers, RequestParser.body(body, maxBodyBytes));
@@ -141,7 +178,7 @@ public final class ParticipantEndpoint {
       return Answers.malformed(400, "the body could not be read: " + e);
     }
     // The caller's trace, for the participant's own log lines (and a tracer that reads the MDC).
-    String traceparent = Traceparent.canonical(first(headers, WireFormat.TRACEPARENT_HEADER));
+    String traceparent = Traceparent.canonical(RequestParser.header(headers, WireFormat.TRACEPARENT_HEADER));
     if (traceparent == null) {
       return run(target, operation, isSaga, context);
     }
@@ -157,22 +194,38 @@ public final class ParticipantEndpoint {
     }
   }
 
+  private EndpointResponse abandoned(String name, String operation, Duration queued, long callerWaitsMillis) {
+    long count = abandoned.incrementAndGet();
+    String detail = operation + " for " + name + " waited " + queued.toMillis()
+        + " ms in the endpoint's queue and its caller waits " + callerWaitsMillis + " ms: not run";
+    long now = System.nanoTime();
+    long last = lastAbandonedWarning.get();
+    if (now - last >= ABANDONED_WARNING_INTERVAL_NANOS && lastAbandonedWarning.compareAndSet(last, now)) {
+      // Once a minute at most: an overloaded endpoint sheds many calls, and a line each would
+      // bury everything else.
+      LOG.warn("{} ({} such calls so far): the participant is slower than its callers wait; "
+          + "give the server more threads, the database more capacity, or the callers a longer "
+          + "call timeout", detail, count);
+    } else {
+      LOG.debug("{}", detail);
+    }
+    return Answers.problem(503, WireFormat.PROBLEM_ABANDONED, "abandoned by its caller", detail);
+  }
+
+  /**
+   * How many requests this endpoint answered {@link WireFormat#PROBLEM_ABANDONED} without running
+   * them, because they waited in its queue longer than their callers wait.
+   */
+  public long abandonedCalls() {
+    return abandoned.get();
+  }
+
   private static void restore(String key, @Nullable String previous) {
     if (previous == null) {
       MDC.remove(key);
     } else {
       MDC.put(key, previous);
     }
-  }
-
-  /** The first value of header {@code name} (any case), or null. */
-  private static @Nullable String first(Map<String, List<String>> headers, String name) {
-    for (Map.Entry<String, List<String>> e : headers.entrySet()) {
-      if (e.getKey() != null && e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
-        return e.getValue().get(0);
-      }
-    }
-    return null;
   }
 
   private EndpointResponse run(

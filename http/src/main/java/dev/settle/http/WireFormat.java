@@ -18,6 +18,8 @@ import java.util.List;
  *   <li>{@value #DEADLINE_HEADER}: an ISO-8601 instant ({@code 2026-11-28T04:30:00.123Z}); a Try
  *       or action arriving after it is refused. Clocks of caller and participant must agree to
  *       within the margin the deadline leaves.
+ *   <li>{@value #CALL_TIMEOUT_HEADER}: how many milliseconds the caller waits for this answer;
+ *       optional. A request that sat in the endpoint's queue that long is not run (see below).
  *   <li>{@value #TRACEPARENT_HEADER} (W3C Trace Context): a trace id derived from the transaction
  *       id, so every call of one transaction shares it, and a fresh span id per call. Optional
  *       for the endpoint.
@@ -30,7 +32,8 @@ import java.util.List;
  * with an {@code applied} member naming a {@link dev.settle.core.BranchState}); {@code 422} for a
  * business refusal of a Try or an action ({@link #PROBLEM_REFUSED}); {@code 500} when a call
  * failed ({@link #PROBLEM_FAILED}), {@code 503} when the participant itself does not know what
- * happened ({@link #PROBLEM_OUTCOME_UNKNOWN}); {@code 400}, {@code 404}, {@code 405}, {@code 413}
+ * happened ({@link #PROBLEM_OUTCOME_UNKNOWN}) and when the request waited in the endpoint's queue
+ * past its caller's timeout and was not run ({@link #PROBLEM_ABANDONED}); {@code 400}, {@code 404}, {@code 405}, {@code 413}
  * for requests that were not understood ({@link #PROBLEM_MALFORMED}). How the caller reads each
  * answer is in {@link RemoteTccParticipant}.
  */
@@ -52,6 +55,16 @@ public final class WireFormat {
 
   /** Header carrying the deadline as an ISO-8601 instant. */
   public static final String DEADLINE_HEADER = "Settle-Deadline";
+
+  /**
+   * Header carrying how long, in whole milliseconds, the caller waits for this answer (optional).
+   * An endpoint that held the request in its queue for at least that long answers {@code 503}
+   * {@link #PROBLEM_ABANDONED} without running anything: its caller has already counted the call
+   * as an unknown outcome and will retry or cancel it, and running it anyway only adds load to a
+   * participant that is already behind (the work nobody waits for is what turns a slow database
+   * into a stuck one). Relative, not a clock time, so clock skew between hosts cannot matter.
+   */
+  public static final String CALL_TIMEOUT_HEADER = "Settle-Call-Timeout";
 
   /** The W3C Trace Context header. */
   public static final String TRACEPARENT_HEADER = "traceparent";
@@ -93,6 +106,12 @@ public final class WireFormat {
 
   /** Problem type: the participant does not know whether the call took effect. */
   public static final String PROBLEM_OUTCOME_UNKNOWN = "urn:settle:problem:outcome-unknown";
+
+  /**
+   * Problem type: the request waited at the endpoint longer than its caller waits ({@link
+   * #CALL_TIMEOUT_HEADER}), so it was not run; nothing was applied.
+   */
+  public static final String PROBLEM_ABANDONED = "urn:settle:problem:abandoned";
 
   /** Problem type: the request was not understood and nothing ran. */
   public static final String PROBLEM_MALFORMED = "urn:settle:problem:malformed";

@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +35,20 @@ public final class JdbcShard {
    * loses them (the kill test caught exactly that: confirmed credits vanished).
    */
   public JdbcShard(String name, Path directory) {
+    this(name, directory, Duration.ofSeconds(10));
+  }
+
+  /**
+   * The shard {@code name}, stored in {@code directory}, whose statements wait at most {@code
+   * lockTimeout} for a row another transaction holds. A shard served to remote callers keeps this
+   * near their call timeout: a statement still waiting after its caller gave up only holds a
+   * thread and its own locks longer, and under contention H2's waiters spin (a shard once spent
+   * minutes of CPU in lock waits for calls nobody waited for).
+   */
+  public JdbcShard(String name, Path directory, Duration lockTimeout) {
     this.name = name;
-    this.url = "jdbc:h2:file:" + directory.resolve(name).toAbsolutePath() + ";LOCK_TIMEOUT=10000;DB_CLOSE_DELAY=-1;WRITE_DELAY=0";
+    this.url = "jdbc:h2:file:" + directory.resolve(name).toAbsolutePath() + ";LOCK_TIMEOUT=" + lockTimeout.toMillis()
+        + ";DB_CLOSE_DELAY=-1;WRITE_DELAY=0";
     dataSource.setURL(url);
     dataSource.setUser("sa");
   }

@@ -1,12 +1,14 @@
 package dev.settle.examples.remote;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.settle.examples.files.DataDirectoryException;
 import dev.settle.examples.files.FileWallet;
 import dev.settle.examples.files.JdbcAccounts;
 import dev.settle.examples.files.JdbcShard;
 import dev.settle.http.EndpointResponse;
+import dev.settle.http.JdkHttpServerEndpoint;
 import dev.settle.http.ParticipantEndpoint;
 import dev.settle.tcc.fence.JdbcTccFence;
 import java.io.IOException;
@@ -54,6 +56,11 @@ public final class ShardNode implements AutoCloseable {
 
   private static final String SETTINGS = "shard.properties";
   private static final String SETUP = "shard.setup";
+  /**
+   * How long a statement waits for a row lock: twice the wallet's call timeout. A caller has given
+   * up on a call whose statement waits longer, and the wait only holds a thread and locks.
+   */
+  private static final java.time.Duration LOCK_TIMEOUT = RemoteWallet.CALL_TIMEOUT.multipliedBy(2);
 
   private final Settings settings;
   private final JdbcShard shard;
@@ -151,7 +158,7 @@ public final class ShardNode implements AutoCloseable {
     FileWallet.checkUsable(directory);
     Path setup = directory.resolve(SETUP);
     Settings settings = existing(directory).orElse(wanted);
-    JdbcShard shard = new JdbcShard(settings.name(), directory);
+    JdbcShard shard = new JdbcShard(settings.name(), directory, LOCK_TIMEOUT);
     try {
       shard.createTables();
     } catch (SQLException e) {
@@ -193,8 +200,10 @@ public final class ShardNode implements AutoCloseable {
               return t;
             });
     ShardNode node = new ShardNode(settings, shard, server, threads);
-    server.createContext("/", exchange -> node.serve(endpoint, exchange));
-    server.setExecutor(threads);
+    HttpHandler participants = JdkHttpServerEndpoint.handler(endpoint);
+    server.createContext("/", exchange -> node.serve(participants, exchange));
+    // Calls whose callers gave up while they waited for a thread are answered without running.
+    server.setExecutor(JdkHttpServerEndpoint.queueTimed(threads));
     server.start();
     return node;
   }
@@ -217,17 +226,14 @@ public final class ShardNode implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private void serve(ParticipantEndpoint endpoint, HttpExchange exchange) throws IOException {
+  private void serve(HttpHandler participants, HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getRawPath();
+    if (!path.equals("/balances") && !path.equals("/branches")) {
+      participants.handle(exchange);
+      return;
+    }
     try (exchange) {
-      String path = exchange.getRequestURI().getRawPath();
-      EndpointResponse answer;
-      if (path.equals("/balances") || path.equals("/branches")) {
-        answer = read(exchange.getRequestMethod(), path);
-      } else {
-        answer =
-            endpoint.handle(
-                exchange.getRequestMethod(), path, exchange.getRequestHeaders(), exchange.getRequestBody());
-      }
+      EndpointResponse answer = read(exchange.getRequestMethod(), path);
       for (Map.Entry<String, String> h : answer.headers().entrySet()) {
         exchange.getResponseHeaders().set(h.getKey(), h.getValue());
       }

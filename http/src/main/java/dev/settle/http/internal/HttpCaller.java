@@ -77,6 +77,7 @@ public final class HttpCaller {
             .header(WireFormat.BRANCH_HEADER, branch.value())
             .header(WireFormat.ATTEMPT_HEADER, Integer.toString(attempt))
             .header(WireFormat.DEADLINE_HEADER, deadline.toString())
+            .header(WireFormat.CALL_TIMEOUT_HEADER, Long.toString(callTimeout.toMillis()))
             .header(WireFormat.TRACEPARENT_HEADER, Traceparent.forCall(tx))
             .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
             .build();

@@ -78,6 +78,29 @@ public final class RequestParser {
     }
   }
 
+  /**
+   * How many milliseconds the caller waits for the answer ({@link
+   * WireFormat#CALL_TIMEOUT_HEADER}), or -1 when the request does not say.
+   */
+  public static long callTimeoutMillis(Map<String, List<String>> headers) throws Malformed {
+    String text = header(headers, WireFormat.CALL_TIMEOUT_HEADER);
+    if (text == null) {
+      return -1;
+    }
+    long millis;
+    try {
+      millis = Long.parseLong(text.strip());
+    } catch (NumberFormatException e) {
+      throw new Malformed(
+          400, WireFormat.CALL_TIMEOUT_HEADER + " \"" + text + "\" is no whole number of milliseconds");
+    }
+    if (millis < 1) {
+      throw new Malformed(
+          400, WireFormat.CALL_TIMEOUT_HEADER + " must be at least 1 millisecond, not " + millis);
+    }
+    return millis;
+  }
+
   private static String required(Map<String, List<String>> headers, String name)
       throws Malformed {
     String value = header(headers, name);

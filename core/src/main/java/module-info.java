@@ -18,6 +18,11 @@ module dev.settle.core {
       dev.settle.tcc,
       dev.settle.saga,
       dev.settle.http;
+  // The log's binary record format: for the JDBC log, which stores the same records, and the
+  // testkit, which reads a shared log's rows to check it.
+  exports dev.settle.core.log.internal to
+      dev.settle.jdbc,
+      dev.settle.testkit;
   exports dev.settle.core.internal.check to
       dev.settle.twopc,
       dev.settle.tcc,

@@ -6,7 +6,6 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 import static org.quicktheories.generators.SourceDSL.longs;
 
-import dev.settle.testsupport.MutableClock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,7 +23,7 @@ class TransactionIdGeneratorProperties {
         .forAll(longs().all(), lists().of(integers().between(-5, 5)).ofSizeBetween(1, 200))
         .checkAssert(
             (seed, steps) -> {
-              MutableClock clock = new MutableClock(1_700_000_000_000L);
+              ManualClock clock = new ManualClock(1_700_000_000_000L);
               TransactionIdGenerator ids = TransactionIdGenerator.timeOrdered(clock, new Random(seed));
               List<TransactionId> made = new ArrayList<>();
               for (int step : steps) {
@@ -43,8 +42,8 @@ class TransactionIdGeneratorProperties {
         .forAll(longs().all())
         .checkAssert(
             seed -> {
-              MutableClock a = new MutableClock(42);
-              MutableClock b = new MutableClock(42);
+              ManualClock a = new ManualClock(42);
+              ManualClock b = new ManualClock(42);
               TransactionIdGenerator first = TransactionIdGenerator.timeOrdered(a, new Random(seed));
               TransactionIdGenerator second = TransactionIdGenerator.timeOrdered(b, new Random(seed));
               for (int i = 0; i < 20; i++) {
@@ -61,7 +60,7 @@ class TransactionIdGeneratorProperties {
         .forAll(integers().between(1, 1_000_000))
         .checkAssert(
             gap -> {
-              MutableClock clock = new MutableClock(0);
+              ManualClock clock = new ManualClock(0);
               TransactionIdGenerator ids = TransactionIdGenerator.timeOrdered(clock, new Random(gap));
               TransactionId early = ids.next();
               clock.set(gap);

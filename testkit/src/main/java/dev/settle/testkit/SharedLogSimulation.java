@@ -6,7 +6,7 @@ import dev.settle.core.Coordinator;
 import dev.settle.core.Decision;
 import dev.settle.core.Outcome;
 import dev.settle.core.TransactionLogException;
-import dev.settle.core.log.LogCodec;
+import dev.settle.core.log.internal.LogCodec;
 import dev.settle.core.log.LogRecord;
 import dev.settle.core.log.TransactionLog;
 import dev.settle.jdbc.JdbcTransactionLog;

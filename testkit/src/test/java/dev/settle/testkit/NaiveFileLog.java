@@ -1,6 +1,6 @@
 package dev.settle.testkit;
 
-import dev.settle.core.log.LogCodec;
+import dev.settle.core.log.internal.LogCodec;
 import dev.settle.core.log.LogRecord;
 import dev.settle.core.log.TransactionLog;
 import java.io.IOException;

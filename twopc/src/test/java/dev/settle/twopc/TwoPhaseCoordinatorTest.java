@@ -16,7 +16,7 @@ import dev.settle.core.log.LogRecord;
 import dev.settle.core.log.LogReplay;
 import dev.settle.core.log.TransactionLog;
 import dev.settle.testsupport.CrashingLog;
-import dev.settle.testsupport.MutableClock;
+import dev.settle.core.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,7 +91,7 @@ class TwoPhaseCoordinatorTest {
 
   @Test
   void aPrepareTimeoutAbortsEvenIfTheParticipantPreparedLate() {
-    MutableClock clock = new MutableClock(0);
+    ManualClock clock = new ManualClock(0);
     Node slow =
         new Node("slow") {
           @Override

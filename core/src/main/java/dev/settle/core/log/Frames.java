@@ -1,5 +1,6 @@
 package dev.settle.core.log;
 
+import dev.settle.core.log.internal.LogCodec;
 import dev.settle.core.CorruptLogException;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

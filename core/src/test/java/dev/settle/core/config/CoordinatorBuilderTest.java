@@ -2,7 +2,7 @@ package dev.settle.core.config;
 
 import dev.settle.core.RetryPolicy;
 
-import dev.settle.testsupport.MutableClock;
+import dev.settle.core.ManualClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -34,7 +34,7 @@ class CoordinatorBuilderTest {
   @Test
   void keepsWhatItIsGiven() {
     InMemoryTransactionLog log = new InMemoryTransactionLog();
-    Clock clock = new MutableClock(5);
+    Clock clock = new ManualClock(5);
     Random random = new Random(3);
     CoordinatorSettings s =
         new Probe()

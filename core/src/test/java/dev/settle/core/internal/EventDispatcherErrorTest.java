@@ -7,7 +7,7 @@ import dev.settle.core.TransactionId;
 import dev.settle.core.event.EventType;
 import dev.settle.core.event.TransactionEvent;
 import dev.settle.core.event.TransactionListener;
-import dev.settle.testsupport.MutableClock;
+import dev.settle.core.ManualClock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -24,7 +24,7 @@ class EventDispatcherErrorTest {
   }
 
   private EventDispatcher dispatcher(TransactionListener broken) {
-    return new EventDispatcher(new MutableClock(1_000), List.of(broken, heard::add));
+    return new EventDispatcher(new ManualClock(1_000), List.of(broken, heard::add));
   }
 
   @Test

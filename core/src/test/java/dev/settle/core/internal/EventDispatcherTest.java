@@ -3,7 +3,7 @@ package dev.settle.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.settle.core.BranchId;
-import dev.settle.testsupport.MutableClock;
+import dev.settle.core.ManualClock;
 import dev.settle.core.TransactionId;
 import dev.settle.core.event.EventType;
 import dev.settle.core.event.TransactionEvent;
@@ -22,7 +22,7 @@ class EventDispatcherTest {
           throw new IllegalStateException("listener bug");
         };
     EventDispatcher dispatcher =
-        new EventDispatcher(new MutableClock(1_000), List.of(broken, heard::add));
+        new EventDispatcher(new ManualClock(1_000), List.of(broken, heard::add));
     TransactionId tx = TransactionId.of("t");
     dispatcher.publish(tx, EventType.TRANSACTION_BEGUN, "");
     dispatcher.publish(tx, BranchId.of("b"), EventType.BRANCH_PREPARED, "vote yes");

@@ -3,7 +3,7 @@ package dev.settle.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.settle.testsupport.MutableClock;
+import dev.settle.core.ManualClock;
 import dev.settle.core.RetryPolicy;
 import dev.settle.core.Scheduler;
 import java.time.Duration;
@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class RetrierTest {
-  private final MutableClock clock = new MutableClock(0);
+  private final ManualClock clock = new ManualClock(0);
   private final List<Duration> pauses = new ArrayList<>();
   private final Scheduler virtual =
       d -> {

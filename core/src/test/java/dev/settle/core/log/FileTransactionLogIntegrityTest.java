@@ -1,5 +1,6 @@
 package dev.settle.core.log;
 
+import dev.settle.core.log.internal.LogCodec;
 import static dev.settle.core.log.FileTransactionLogTest.history;
 import static dev.settle.core.log.FileTransactionLogTest.read;
 import static org.assertj.core.api.Assertions.assertThat;

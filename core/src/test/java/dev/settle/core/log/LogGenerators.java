@@ -14,7 +14,7 @@ import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
 /** QuickTheories generators of every kind of log record, with awkward ids, payloads and numbers. */
-final class LogGenerators {
+public final class LogGenerators {
   private static final String ID_CHARS = "abcXYZ019._:-";
   private static final int SURROGATES = 0xE000 - 0xD800;
 
@@ -42,13 +42,13 @@ final class LogGenerators {
   }
 
   /** Byte arrays of up to {@code max} bytes, printed as their contents on failure. */
-  static Gen<byte[]> bytes(int max) {
+  public static Gen<byte[]> bytes(int max) {
     return Generate.byteArrays(
             integers().between(0, max), Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0))
         .describedAs(Arrays::toString);
   }
 
-  static Gen<LogRecord> records() {
+  public static Gen<LogRecord> records() {
     Gen<TransactionId> tx = ids().map(TransactionId::new);
     Gen<BranchId> branch = ids().map(BranchId::new);
     Gen<LogRecord> begin = tx.zip(text(1, 40), longs().all(), longs().all(), LogRecord.Begin::new);

@@ -3,7 +3,7 @@ package dev.settle.jdbc.internal;
 import dev.settle.core.Decision;
 import dev.settle.core.TransactionId;
 import dev.settle.core.TransactionLogException;
-import dev.settle.core.log.LogCodec;
+import dev.settle.core.log.internal.LogCodec;
 import dev.settle.core.log.LogRecord;
 import dev.settle.jdbc.ConflictingDecisionException;
 import java.util.ArrayList;

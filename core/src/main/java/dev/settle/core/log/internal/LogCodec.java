@@ -1,10 +1,11 @@
-package dev.settle.core.log;
+package dev.settle.core.log.internal;
 
 import dev.settle.core.BranchId;
 import dev.settle.core.BranchState;
 import dev.settle.core.CorruptLogException;
 import dev.settle.core.Decision;
 import dev.settle.core.TransactionId;
+import dev.settle.core.log.LogRecord;
 import dev.settle.core.internal.check.Assert;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;

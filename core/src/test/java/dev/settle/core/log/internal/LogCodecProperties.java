@@ -1,4 +1,4 @@
-package dev.settle.core.log;
+package dev.settle.core.log.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,8 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.lists;
 
 import dev.settle.core.CorruptLogException;
+import dev.settle.core.log.LogGenerators;
+import dev.settle.core.log.LogRecord;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

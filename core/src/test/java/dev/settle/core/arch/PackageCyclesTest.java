@@ -25,13 +25,16 @@ import org.junit.jupiter.api.Test;
  * No package cycles: within each library module, the packages depend on each other in one
  * direction only. Read from the sources' code (imports and fully qualified names; comments, so
  * javadoc links, do not count, as they do not in the bytecode), so a newcomer can trust the
- * layering the package names promise. Core is strictly layered:
- * {@code core.internal.check} below {@code core}, below {@code core.event} and {@code core.log},
- * below {@code core.config}, below {@code core.internal}.
+ * layering the package names promise. Core is layered:
+ * {@code core.internal.check} below {@code core}, below {@code core.event} and {@code core.log}
+ * (with its record format, {@code core.log.internal}), below {@code core.config}, below {@code
+ * core.internal}.
  *
- * <p>One shape is allowed in the protocol modules: a public package and its own {@code internal}
- * package naming each other, because the public builder creates the implementation and the
- * implementation implements the public interface. Nothing else may join such a pair.
+ * <p>One shape is allowed: a public package and its own {@code internal} package naming each
+ * other. In the protocol modules the public builder creates the implementation and the
+ * implementation implements the public interface; in core the file log writes records in the
+ * format {@code core.log.internal} keeps out of the API, and that format encodes the public
+ * records. Nothing else may join such a pair.
  */
 class PackageCyclesTest {
   private static final List<String> LIBRARY = List.of("core", "twopc", "tcc", "saga", "jdbc", "http", "micrometer");
@@ -41,8 +44,9 @@ class PackageCyclesTest {
       Pattern.compile("\\b(dev\\.settle(?:\\.[a-z_][a-z0-9_]*)+)\\.(?:[A-Z]|\\*)");
 
   @Test
-  void coresPackagesFormNoCycle() {
-    assertThat(cycles("core")).as("package cycles in core").isEmpty();
+  void coresPackagesFormNoCycleButTheLogAndItsRecordFormat() {
+    assertThat(cycles("core")).as("package cycles in core")
+        .containsExactly(Set.of("dev.settle.core.log", "dev.settle.core.log.internal"));
   }
 
   @Test

@@ -9,6 +9,7 @@ module dev.settle.core {
   requires static java.sql;
 
   exports dev.settle.core;
+  exports dev.settle.core.spi;
   exports dev.settle.core.config;
   exports dev.settle.core.event;
   exports dev.settle.core.log;

@@ -4,4 +4,5 @@ module dev.settle.saga {
   requires org.slf4j;
 
   exports dev.settle.saga;
+  exports dev.settle.saga.spi;
 }

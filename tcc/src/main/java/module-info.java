@@ -5,5 +5,6 @@ module dev.settle.tcc {
   requires org.slf4j;
 
   exports dev.settle.tcc;
+  exports dev.settle.tcc.spi;
   exports dev.settle.tcc.fence;
 }

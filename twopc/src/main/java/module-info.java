@@ -5,5 +5,6 @@ module dev.settle.twopc {
   requires org.slf4j;
 
   exports dev.settle.twopc;
+  exports dev.settle.twopc.spi;
   exports dev.settle.twopc.xa;
 }

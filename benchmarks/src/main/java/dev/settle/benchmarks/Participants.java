@@ -1,11 +1,11 @@
 package dev.settle.benchmarks;
 
-import dev.settle.saga.StepAction;
-import dev.settle.tcc.TccContext;
-import dev.settle.tcc.TccParticipant;
-import dev.settle.twopc.TwoPhaseContext;
-import dev.settle.twopc.TwoPhaseParticipant;
-import dev.settle.twopc.Vote;
+import dev.settle.saga.spi.StepAction;
+import dev.settle.tcc.spi.TccContext;
+import dev.settle.tcc.spi.TccParticipant;
+import dev.settle.twopc.spi.TwoPhaseContext;
+import dev.settle.twopc.spi.TwoPhaseParticipant;
+import dev.settle.twopc.spi.Vote;
 
 /** Minimal in-memory participants: each phase-one or phase-two call is one map update or none. */
 final class Participants {

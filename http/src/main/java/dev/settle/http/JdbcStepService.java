@@ -1,6 +1,6 @@
 package dev.settle.http;
 
-import dev.settle.core.Participant;
+import dev.settle.core.spi.Participant;
 import java.sql.Connection;
 import java.sql.SQLException;
 

@@ -8,8 +8,8 @@ import dev.settle.http.internal.JdbcStepAdapter;
 import dev.settle.http.internal.RequestParser;
 import dev.settle.http.internal.StepAdapter;
 import dev.settle.http.internal.Traceparent;
-import dev.settle.tcc.TccContext;
-import dev.settle.tcc.TccParticipant;
+import dev.settle.tcc.spi.TccContext;
+import dev.settle.tcc.spi.TccParticipant;
 import dev.settle.tcc.fence.InMemoryTccFence;
 import dev.settle.tcc.fence.JdbcTccFence;
 import dev.settle.tcc.fence.JdbcTccParticipant;
@@ -38,7 +38,7 @@ import org.slf4j.MDC;
  *
  * <p>Routes: {@code POST {basePath}/{name}/try|confirm|cancel} for each TCC participant and
  * {@code POST {basePath}/{name}/action|compensate} for each saga step, where {@code name} is the
- * participant's or service's {@link dev.settle.core.Participant#name()}.
+ * participant's or service's {@link dev.settle.core.spi.Participant#name()}.
  *
  * <p>Every call passes a fence keyed by (transaction id, branch id): duplicates are no-ops, a
  * Cancel before its Try leaves the flag that refuses the late Try, and a Try or action that

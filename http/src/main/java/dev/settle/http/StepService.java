@@ -1,6 +1,6 @@
 package dev.settle.http;
 
-import dev.settle.core.Participant;
+import dev.settle.core.spi.Participant;
 
 /**
  * The participant side of a remote saga step: the local transaction a {@link RemoteSagaStep}

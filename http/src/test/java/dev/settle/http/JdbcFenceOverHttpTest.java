@@ -8,7 +8,7 @@ import dev.settle.core.BranchId;
 import dev.settle.core.ParticipantException;
 import dev.settle.core.ParticipantTimeoutException;
 import dev.settle.core.TransactionId;
-import dev.settle.tcc.TccContext;
+import dev.settle.tcc.spi.TccContext;
 import dev.settle.tcc.TryRefusedException;
 import dev.settle.tcc.fence.FenceState;
 import dev.settle.tcc.fence.JdbcTccFence;
@@ -112,7 +112,7 @@ class JdbcFenceOverHttpTest {
         RemoteSagaStep.builder(URI.create(server.uri() + "/debit-step"))
             .callTimeout(Duration.ofSeconds(2))
             .build();
-    dev.settle.saga.SagaContext ctx = sagaContext("tx-5");
+    dev.settle.saga.spi.SagaContext ctx = sagaContext("tx-5");
     step.action().run(ctx);
     step.action().run(ctx);
     assertThat(row()).containsExactly(90, 0);
@@ -121,14 +121,14 @@ class JdbcFenceOverHttpTest {
     assertThat(row()).containsExactly(100, 0);
     // A compensation before its action: the late action never runs, and its caller hears
     // "unknown" (so a saga would compensate, which the fence makes a no-op).
-    dev.settle.saga.SagaContext other = sagaContext("tx-6");
+    dev.settle.saga.spi.SagaContext other = sagaContext("tx-6");
     step.compensation().run(other);
     assertThatThrownBy(() -> step.action().run(other)).isInstanceOf(ParticipantTimeoutException.class);
     assertThat(row()).containsExactly(100, 0);
   }
 
-  private static dev.settle.saga.SagaContext sagaContext(String tx) {
-    return new dev.settle.saga.SagaContext() {
+  private static dev.settle.saga.spi.SagaContext sagaContext(String tx) {
+    return new dev.settle.saga.spi.SagaContext() {
       @Override
       public TransactionId transactionId() {
         return TransactionId.of(tx);
@@ -145,17 +145,17 @@ class JdbcFenceOverHttpTest {
       }
 
       @Override
-      public <T> T get(dev.settle.saga.SagaKey<T> key) {
+      public <T> T get(dev.settle.saga.spi.SagaKey<T> key) {
         throw new IllegalStateException("no values");
       }
 
       @Override
-      public <T> java.util.Optional<T> find(dev.settle.saga.SagaKey<T> key) {
+      public <T> java.util.Optional<T> find(dev.settle.saga.spi.SagaKey<T> key) {
         return java.util.Optional.empty();
       }
 
       @Override
-      public <T> void put(dev.settle.saga.SagaKey<T> key, T value) {}
+      public <T> void put(dev.settle.saga.spi.SagaKey<T> key, T value) {}
     };
   }
 

@@ -13,7 +13,7 @@ import dev.settle.core.ParticipantException;
 import dev.settle.core.ParticipantTimeoutException;
 import dev.settle.core.TransactionId;
 import dev.settle.tcc.FenceViolationException;
-import dev.settle.tcc.TccContext;
+import dev.settle.tcc.spi.TccContext;
 import dev.settle.tcc.TryRefusedException;
 import java.io.InputStream;
 import java.net.InetAddress;

@@ -6,7 +6,7 @@ import dev.settle.core.Outcome;
 import dev.settle.core.log.InMemoryTransactionLog;
 import dev.settle.saga.SagaCoordinator;
 import dev.settle.saga.SagaDefinition;
-import dev.settle.saga.SagaKey;
+import dev.settle.saga.spi.SagaKey;
 import dev.settle.saga.SagaRequest;
 import java.net.InetSocketAddress;
 import java.net.URI;

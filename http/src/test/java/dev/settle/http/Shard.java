@@ -1,8 +1,8 @@
 package dev.settle.http;
 
 import dev.settle.core.BusinessRefusalException;
-import dev.settle.tcc.TccContext;
-import dev.settle.tcc.TccParticipant;
+import dev.settle.tcc.spi.TccContext;
+import dev.settle.tcc.spi.TccParticipant;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;

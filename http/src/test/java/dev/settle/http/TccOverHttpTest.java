@@ -7,7 +7,7 @@ import dev.settle.core.Outcome;
 import dev.settle.core.RetryPolicy;
 import dev.settle.core.TransactionId;
 import dev.settle.core.log.InMemoryTransactionLog;
-import dev.settle.tcc.TccContext;
+import dev.settle.tcc.spi.TccContext;
 import dev.settle.tcc.TccCoordinator;
 import dev.settle.tcc.TccTransaction;
 import dev.settle.tcc.fence.FenceState;

@@ -1,7 +1,7 @@
 package dev.settle.jdbc;
 
-import dev.settle.tcc.TccContext;
-import dev.settle.tcc.TccParticipant;
+import dev.settle.tcc.spi.TccContext;
+import dev.settle.tcc.spi.TccParticipant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;

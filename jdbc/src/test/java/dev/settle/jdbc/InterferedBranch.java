@@ -1,9 +1,9 @@
 package dev.settle.jdbc;
 
 import dev.settle.core.ParticipantTimeoutException;
-import dev.settle.twopc.TwoPhaseContext;
-import dev.settle.twopc.TwoPhaseParticipant;
-import dev.settle.twopc.Vote;
+import dev.settle.twopc.spi.TwoPhaseContext;
+import dev.settle.twopc.spi.TwoPhaseParticipant;
+import dev.settle.twopc.spi.Vote;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 

@@ -1,6 +1,6 @@
 package dev.settle.readme;
 
-import dev.settle.tcc.TccContext;
+import dev.settle.tcc.spi.TccContext;
 import dev.settle.tcc.fence.JdbcTccParticipant;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;

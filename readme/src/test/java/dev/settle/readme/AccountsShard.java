@@ -1,7 +1,7 @@
 package dev.settle.readme;
 
-import dev.settle.tcc.TccContext;
-import dev.settle.tcc.TccParticipant;
+import dev.settle.tcc.spi.TccContext;
+import dev.settle.tcc.spi.TccParticipant;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;

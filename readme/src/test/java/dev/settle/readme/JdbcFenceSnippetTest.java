@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.settle.core.Outcome;
 import dev.settle.core.log.InMemoryTransactionLog;
 import dev.settle.tcc.TccCoordinator;
-import dev.settle.tcc.TccParticipant;
+import dev.settle.tcc.spi.TccParticipant;
 import dev.settle.tcc.TccTransaction;
 import dev.settle.tcc.fence.JdbcTccFence;
 import java.sql.Connection;

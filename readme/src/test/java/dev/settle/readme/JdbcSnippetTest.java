@@ -6,7 +6,7 @@ import dev.settle.core.Outcome;
 import dev.settle.jdbc.BackgroundRecovery;
 import dev.settle.jdbc.JdbcTransactionLog;
 import dev.settle.tcc.TccCoordinator;
-import dev.settle.tcc.TccParticipant;
+import dev.settle.tcc.spi.TccParticipant;
 import dev.settle.tcc.TccTransaction;
 import dev.settle.tcc.fence.InMemoryTccFence;
 import java.time.Duration;

@@ -7,7 +7,7 @@ import dev.settle.core.log.InMemoryTransactionLog;
 import dev.settle.core.log.TransactionLog;
 import dev.settle.saga.SagaCoordinator;
 import dev.settle.saga.SagaDefinition;
-import dev.settle.saga.SagaKey;
+import dev.settle.saga.spi.SagaKey;
 import dev.settle.saga.SagaRequest;
 import org.junit.jupiter.api.Test;
 

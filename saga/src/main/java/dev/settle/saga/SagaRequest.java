@@ -1,5 +1,7 @@
 package dev.settle.saga;
 
+import dev.settle.saga.spi.SagaKey;
+
 import dev.settle.core.internal.check.Assert;
 import java.util.Collections;
 import java.util.LinkedHashMap;

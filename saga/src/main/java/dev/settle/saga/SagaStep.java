@@ -1,5 +1,7 @@
 package dev.settle.saga;
 
+import dev.settle.saga.spi.StepAction;
+
 import dev.settle.core.BranchId;
 import dev.settle.core.RetryPolicy;
 import dev.settle.core.internal.check.Assert;

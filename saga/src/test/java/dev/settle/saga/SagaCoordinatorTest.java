@@ -1,5 +1,7 @@
 package dev.settle.saga;
 
+import dev.settle.saga.spi.SagaKey;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package dev.settle.saga;
 
+import dev.settle.saga.spi.StepAction;
+
 import dev.settle.core.ParticipantTimeoutException;
 import java.util.ArrayList;
 import java.util.HashSet;

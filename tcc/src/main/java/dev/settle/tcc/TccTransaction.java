@@ -1,5 +1,7 @@
 package dev.settle.tcc;
 
+import dev.settle.tcc.spi.TccParticipant;
+
 import dev.settle.core.BranchId;
 import dev.settle.core.internal.check.Assert;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,8 @@
 package dev.settle.tcc;
 
+import dev.settle.tcc.spi.TccParticipant;
+import dev.settle.tcc.spi.TccContext;
+
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;

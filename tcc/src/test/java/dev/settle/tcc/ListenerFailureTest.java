@@ -1,5 +1,7 @@
 package dev.settle.tcc;
 
+import dev.settle.tcc.spi.TccParticipant;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.settle.core.BranchId;

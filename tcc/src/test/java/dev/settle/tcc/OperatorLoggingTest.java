@@ -1,5 +1,8 @@
 package dev.settle.tcc;
 
+import dev.settle.tcc.spi.TccParticipant;
+import dev.settle.tcc.spi.TccContext;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;

@@ -1,6 +1,6 @@
 package dev.settle.testkit;
 
-import dev.settle.twopc.TwoPhaseContext;
+import dev.settle.twopc.spi.TwoPhaseContext;
 
 /**
  * A 2PC participant that can apply part of a prepared branch and drop the rest, for the

@@ -3,8 +3,8 @@ package dev.settle.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.settle.core.ParticipantTimeoutException;
-import dev.settle.tcc.TccContext;
-import dev.settle.tcc.TccParticipant;
+import dev.settle.tcc.spi.TccContext;
+import dev.settle.tcc.spi.TccParticipant;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

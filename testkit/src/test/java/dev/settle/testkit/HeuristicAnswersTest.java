@@ -2,9 +2,9 @@ package dev.settle.testkit;
 
 import dev.settle.core.BranchState;
 import dev.settle.core.HeuristicBranchException;
-import dev.settle.twopc.TwoPhaseContext;
-import dev.settle.twopc.TwoPhaseParticipant;
-import dev.settle.twopc.Vote;
+import dev.settle.twopc.spi.TwoPhaseContext;
+import dev.settle.twopc.spi.TwoPhaseParticipant;
+import dev.settle.twopc.spi.Vote;
 import org.junit.jupiter.api.Test;
 
 /** Heuristic answers from XA-like 2PC participants, and the truthful-outcome invariant. */

@@ -3,9 +3,9 @@ package dev.settle.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.settle.core.BranchState;
-import dev.settle.twopc.TwoPhaseContext;
-import dev.settle.twopc.TwoPhaseParticipant;
-import dev.settle.twopc.Vote;
+import dev.settle.twopc.spi.TwoPhaseContext;
+import dev.settle.twopc.spi.TwoPhaseParticipant;
+import dev.settle.twopc.spi.Vote;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,6 +1,6 @@
 package dev.settle.testkit;
 
-import dev.settle.saga.SagaContext;
+import dev.settle.saga.spi.SagaContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -9,7 +9,7 @@ import dev.settle.core.TransactionId;
 import dev.settle.core.log.TransactionLog;
 import dev.settle.saga.SagaCoordinator;
 import dev.settle.saga.SagaDefinition;
-import dev.settle.saga.SagaKey;
+import dev.settle.saga.spi.SagaKey;
 import dev.settle.saga.SagaRequest;
 import dev.settle.saga.SagaStep;
 import java.util.ArrayList;
@@ -172,7 +172,7 @@ class SagaSimulationTest {
   }
 
   record NaiveContext(TransactionId transactionId, SagaStep stepDef, Map<String, byte[]> values)
-      implements dev.settle.saga.SagaContext {
+      implements dev.settle.saga.spi.SagaContext {
     @Override
     public dev.settle.core.BranchId step() {
       return stepDef.name();

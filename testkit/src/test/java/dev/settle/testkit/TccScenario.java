@@ -4,7 +4,7 @@ import dev.settle.core.Coordinator;
 import dev.settle.core.log.TransactionLog;
 import dev.settle.tcc.TccCoordinator;
 import dev.settle.tcc.TccCoordinatorBuilder;
-import dev.settle.tcc.TccParticipant;
+import dev.settle.tcc.spi.TccParticipant;
 import dev.settle.tcc.TccTransaction;
 import dev.settle.tcc.fence.InMemoryTccFence;
 import java.time.Duration;

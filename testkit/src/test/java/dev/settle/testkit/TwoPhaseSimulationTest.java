@@ -7,7 +7,7 @@ import dev.settle.core.TransactionId;
 import dev.settle.core.log.TransactionLog;
 import dev.settle.twopc.TwoPhaseCoordinator;
 import dev.settle.twopc.TwoPhaseCoordinatorBuilder;
-import dev.settle.twopc.TwoPhaseParticipant;
+import dev.settle.twopc.spi.TwoPhaseParticipant;
 import dev.settle.twopc.TwoPhaseTransaction;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,5 +1,7 @@
 package dev.settle.twopc;
 
+import dev.settle.twopc.spi.TwoPhaseParticipant;
+
 import dev.settle.core.Coordinator;
 import dev.settle.core.TransactionId;
 

@@ -1,5 +1,7 @@
 package dev.settle.twopc;
 
+import dev.settle.twopc.spi.TwoPhaseParticipant;
+
 import dev.settle.core.config.CoordinatorBuilder;
 import dev.settle.core.internal.check.Assert;
 import dev.settle.core.internal.Registry;

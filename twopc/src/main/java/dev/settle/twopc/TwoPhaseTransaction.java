@@ -1,5 +1,7 @@
 package dev.settle.twopc;
 
+import dev.settle.twopc.spi.TwoPhaseParticipant;
+
 import dev.settle.core.BranchId;
 import dev.settle.core.TransactionId;
 import dev.settle.core.internal.check.Assert;

@@ -1,5 +1,9 @@
 package dev.settle.twopc;
 
+import dev.settle.twopc.spi.TwoPhaseParticipant;
+import dev.settle.twopc.spi.TwoPhaseContext;
+import dev.settle.twopc.spi.Vote;
+
 import dev.settle.core.TransactionId;
 import java.util.HashMap;
 import java.util.Map;

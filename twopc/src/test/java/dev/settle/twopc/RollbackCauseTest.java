@@ -1,5 +1,9 @@
 package dev.settle.twopc;
 
+import dev.settle.twopc.spi.TwoPhaseParticipant;
+import dev.settle.twopc.spi.TwoPhaseContext;
+import dev.settle.twopc.spi.Vote;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.settle.core.BranchId;

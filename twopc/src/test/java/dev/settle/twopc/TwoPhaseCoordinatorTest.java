@@ -1,5 +1,8 @@
 package dev.settle.twopc;
 
+import dev.settle.twopc.spi.TwoPhaseContext;
+import dev.settle.twopc.spi.Vote;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,6 +1,6 @@
 package dev.settle.core.internal;
 
-import dev.settle.core.Participant;
+import dev.settle.core.spi.Participant;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,7 +1,7 @@
 package dev.settle.core.internal;
 
 import dev.settle.core.internal.check.Assert;
-import dev.settle.core.Participant;
+import dev.settle.core.spi.Participant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -62,7 +62,7 @@ public sealed interface LogRecord
    *
    * @param transactionId the transaction
    * @param branchId the branch, unique within the transaction
-   * @param participant the {@link dev.settle.core.Participant#name() name} of the participant
+   * @param participant the {@link dev.settle.core.spi.Participant#name() name} of the participant
    *     that serves the branch, used to find it again after a restart
    * @param payload what the participant needs to redo phase two (an amount, a key); may be empty
    */

@@ -2,7 +2,7 @@ package dev.settle.examples.boot;
 
 import dev.settle.core.BusinessRefusalException;
 import dev.settle.spring.boot.TransactionalTccParticipant;
-import dev.settle.tcc.TccContext;
+import dev.settle.tcc.spi.TccContext;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;

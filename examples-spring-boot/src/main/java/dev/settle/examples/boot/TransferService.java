@@ -4,7 +4,7 @@ import dev.settle.core.Outcome;
 import dev.settle.examples.boot.Movement.Direction;
 import dev.settle.spring.boot.TccParticipants;
 import dev.settle.tcc.TccCoordinator;
-import dev.settle.tcc.TccParticipant;
+import dev.settle.tcc.spi.TccParticipant;
 import dev.settle.tcc.TccTransaction;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -10,12 +10,12 @@ import dev.settle.examples.wallet.Protocol;
 import dev.settle.examples.wallet.WalletReport;
 import dev.settle.saga.SagaCoordinator;
 import dev.settle.saga.SagaDefinition;
-import dev.settle.saga.SagaKey;
+import dev.settle.saga.spi.SagaKey;
 import dev.settle.saga.SagaRequest;
-import dev.settle.tcc.TccContext;
+import dev.settle.tcc.spi.TccContext;
 import dev.settle.tcc.TccCoordinator;
 import dev.settle.tcc.TccCoordinatorBuilder;
-import dev.settle.tcc.TccParticipant;
+import dev.settle.tcc.spi.TccParticipant;
 import dev.settle.tcc.TccTransaction;
 import dev.settle.tcc.fence.JdbcTccFence;
 import dev.settle.testkit.FaultStats;
@@ -273,7 +273,7 @@ public final class FileWallet implements AutoCloseable {
   }
 
   /** One saga step call through the barrier. */
-  private StepCall step(String account, dev.settle.saga.SagaContext ctx, long delta) {
+  private StepCall step(String account, dev.settle.saga.spi.SagaContext ctx, long delta) {
     TccParticipant p = fenced.get(shards.indexOf(shardOf(account)));
     TccContext tcc = new TccContext(ctx.transactionId(), ctx.step(), new Change(account, delta).toBytes(), ctx.attempt(), NO_DEADLINE);
     return action -> {

@@ -1,7 +1,7 @@
 package dev.settle.examples.files;
 
 import dev.settle.examples.wallet.Change;
-import dev.settle.tcc.TccContext;
+import dev.settle.tcc.spi.TccContext;
 import dev.settle.tcc.fence.JdbcTccParticipant;
 import java.sql.Connection;
 import java.sql.SQLException;

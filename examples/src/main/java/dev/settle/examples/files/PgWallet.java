@@ -10,12 +10,12 @@ import dev.settle.jdbc.JdbcTransactionLog;
 import dev.settle.core.OwnershipLostException;
 import dev.settle.saga.SagaCoordinator;
 import dev.settle.saga.SagaDefinition;
-import dev.settle.saga.SagaKey;
+import dev.settle.saga.spi.SagaKey;
 import dev.settle.saga.SagaRequest;
-import dev.settle.tcc.TccContext;
+import dev.settle.tcc.spi.TccContext;
 import dev.settle.tcc.TccCoordinator;
 import dev.settle.tcc.TccCoordinatorBuilder;
-import dev.settle.tcc.TccParticipant;
+import dev.settle.tcc.spi.TccParticipant;
 import dev.settle.tcc.TccTransaction;
 import dev.settle.tcc.fence.JdbcTccFence;
 import dev.settle.testkit.FaultStats;
@@ -167,7 +167,7 @@ public final class PgWallet implements AutoCloseable {
   }
 
   /** One saga step call through the barrier (the fence, keyed by step). */
-  private void step(String account, dev.settle.saga.SagaContext ctx, long delta, boolean action) {
+  private void step(String account, dev.settle.saga.spi.SagaContext ctx, long delta, boolean action) {
     TccParticipant p = fenced.get(shardOf(account));
     TccContext tcc = new TccContext(ctx.transactionId(), ctx.step(), new Change(account, delta).toBytes(), ctx.attempt(), NO_DEADLINE);
     if (action) {

@@ -1,6 +1,6 @@
 package dev.settle.examples.wallet;
 
-import dev.settle.saga.SagaContext;
+import dev.settle.saga.spi.SagaContext;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -1,9 +1,9 @@
 package dev.settle.examples.wallet;
 
 import dev.settle.testkit.Restartable;
-import dev.settle.twopc.TwoPhaseContext;
-import dev.settle.twopc.TwoPhaseParticipant;
-import dev.settle.twopc.Vote;
+import dev.settle.twopc.spi.TwoPhaseContext;
+import dev.settle.twopc.spi.TwoPhaseParticipant;
+import dev.settle.twopc.spi.Vote;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;

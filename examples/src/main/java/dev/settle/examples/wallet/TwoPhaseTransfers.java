@@ -7,7 +7,7 @@ import dev.settle.testkit.Faults;
 import dev.settle.testkit.World;
 import dev.settle.twopc.TwoPhaseCoordinator;
 import dev.settle.twopc.TwoPhaseCoordinatorBuilder;
-import dev.settle.twopc.TwoPhaseParticipant;
+import dev.settle.twopc.spi.TwoPhaseParticipant;
 import dev.settle.twopc.TwoPhaseTransaction;
 import java.time.Duration;
 import java.util.LinkedHashMap;

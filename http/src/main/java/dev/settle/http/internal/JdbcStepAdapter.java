@@ -2,7 +2,7 @@ package dev.settle.http.internal;
 
 import dev.settle.http.JdbcStepService;
 import dev.settle.http.StepCall;
-import dev.settle.tcc.TccContext;
+import dev.settle.tcc.spi.TccContext;
 import dev.settle.tcc.fence.JdbcTccParticipant;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -3,7 +3,7 @@ package dev.settle.http.internal;
 import dev.settle.core.BranchId;
 import dev.settle.core.TransactionId;
 import dev.settle.http.WireFormat;
-import dev.settle.tcc.TccContext;
+import dev.settle.tcc.spi.TccContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.DateTimeException;

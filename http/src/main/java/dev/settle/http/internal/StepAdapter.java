@@ -2,8 +2,8 @@ package dev.settle.http.internal;
 
 import dev.settle.http.StepCall;
 import dev.settle.http.StepService;
-import dev.settle.tcc.TccContext;
-import dev.settle.tcc.TccParticipant;
+import dev.settle.tcc.spi.TccContext;
+import dev.settle.tcc.spi.TccParticipant;
 
 /**
  * A saga step service seen as a TCC participant, so the TCC fence can guard it: the action is the

@@ -1,6 +1,6 @@
 package dev.settle.spring.boot;
 
-import dev.settle.tcc.TccParticipant;
+import dev.settle.tcc.spi.TccParticipant;
 
 /**
  * Puts a {@link TransactionalTccParticipant} behind the JDBC fence. The starter defines one when

@@ -1,6 +1,6 @@
 package dev.settle.spring.boot;
 
-import dev.settle.tcc.TccParticipant;
+import dev.settle.tcc.spi.TccParticipant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;

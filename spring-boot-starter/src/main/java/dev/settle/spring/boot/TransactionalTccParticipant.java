@@ -1,7 +1,7 @@
 package dev.settle.spring.boot;
 
-import dev.settle.core.Participant;
-import dev.settle.tcc.TccContext;
+import dev.settle.core.spi.Participant;
+import dev.settle.tcc.spi.TccContext;
 
 /**
  * A TCC participant whose resource is the application's database, written through Spring

@@ -1,9 +1,9 @@
 package dev.settle.spring.boot;
 
 import dev.settle.core.Outcome;
-import dev.settle.tcc.TccContext;
+import dev.settle.tcc.spi.TccContext;
 import dev.settle.tcc.TccCoordinator;
-import dev.settle.tcc.TccParticipant;
+import dev.settle.tcc.spi.TccParticipant;
 import dev.settle.tcc.TccTransaction;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;

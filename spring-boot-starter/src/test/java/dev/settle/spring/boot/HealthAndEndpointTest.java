@@ -3,9 +3,9 @@ package dev.settle.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.settle.core.Outcome;
-import dev.settle.tcc.TccContext;
+import dev.settle.tcc.spi.TccContext;
 import dev.settle.tcc.TccCoordinator;
-import dev.settle.tcc.TccParticipant;
+import dev.settle.tcc.spi.TccParticipant;
 import dev.settle.tcc.TccTransaction;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.settle.tcc.fence;
 
 import dev.settle.core.ParticipantException;
 import dev.settle.tcc.FenceViolationException;
-import dev.settle.tcc.TccContext;
+import dev.settle.tcc.spi.TccContext;
 import dev.settle.tcc.TryRefusedException;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;

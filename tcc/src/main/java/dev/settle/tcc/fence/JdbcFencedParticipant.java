@@ -1,8 +1,8 @@
 package dev.settle.tcc.fence;
 
 import dev.settle.core.ParticipantException;
-import dev.settle.tcc.TccContext;
-import dev.settle.tcc.TccParticipant;
+import dev.settle.tcc.spi.TccContext;
+import dev.settle.tcc.spi.TccParticipant;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;

@@ -1,7 +1,7 @@
 package dev.settle.tcc.fence;
 
-import dev.settle.core.Participant;
-import dev.settle.tcc.TccContext;
+import dev.settle.core.spi.Participant;
+import dev.settle.tcc.spi.TccContext;
 import java.sql.Connection;
 import java.sql.SQLException;
 

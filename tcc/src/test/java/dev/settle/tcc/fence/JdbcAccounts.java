@@ -1,6 +1,6 @@
 package dev.settle.tcc.fence;
 
-import dev.settle.tcc.TccContext;
+import dev.settle.tcc.spi.TccContext;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

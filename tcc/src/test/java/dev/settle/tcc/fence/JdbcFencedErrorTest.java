@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.settle.core.BranchId;
 import dev.settle.core.TransactionId;
-import dev.settle.tcc.TccContext;
-import dev.settle.tcc.TccParticipant;
+import dev.settle.tcc.spi.TccContext;
+import dev.settle.tcc.spi.TccParticipant;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;

@@ -206,8 +206,8 @@ class XaTruthfulOutcomeTest {
   @Test
   void xaOnePhaseAnswersAreClassified() {
     XaParticipant participant = new XaParticipant("bank1", bank1);
-    dev.settle.twopc.TwoPhaseContext ctx =
-        new dev.settle.twopc.TwoPhaseContext(TransactionId.of("tx-1"), BranchId.of("b"), 1);
+    dev.settle.twopc.spi.TwoPhaseContext ctx =
+        new dev.settle.twopc.spi.TwoPhaseContext(TransactionId.of("tx-1"), BranchId.of("b"), 1);
     bank1.commitAnswers(
         XAException.XAER_RMFAIL, XAException.XA_HEURHAZ, XAException.XA_RBDEADLOCK, XAException.XAER_NOTA);
 

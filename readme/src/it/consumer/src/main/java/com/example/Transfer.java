@@ -3,7 +3,7 @@ package com.example;
 import dev.settle.core.Outcome;
 import dev.settle.core.log.TransactionLog;
 import dev.settle.tcc.TccCoordinator;
-import dev.settle.tcc.TccParticipant;
+import dev.settle.tcc.spi.TccParticipant;
 import dev.settle.tcc.TccTransaction;
 import dev.settle.tcc.fence.InMemoryTccFence;
 import java.time.Duration;

@@ -2,9 +2,9 @@ package com.example;
 
 import dev.settle.core.Coordinator;
 import dev.settle.core.log.TransactionLog;
-import dev.settle.tcc.TccContext;
+import dev.settle.tcc.spi.TccContext;
 import dev.settle.tcc.TccCoordinator;
-import dev.settle.tcc.TccParticipant;
+import dev.settle.tcc.spi.TccParticipant;
 import dev.settle.tcc.TccTransaction;
 import dev.settle.tcc.fence.InMemoryTccFence;
 import dev.settle.testkit.Invariants;

@@ -2,8 +2,8 @@ package dev.settle.spring.boot.internal;
 
 import dev.settle.core.ParticipantException;
 import dev.settle.spring.boot.TransactionalTccParticipant;
-import dev.settle.tcc.TccContext;
-import dev.settle.tcc.TccParticipant;
+import dev.settle.tcc.spi.TccContext;
+import dev.settle.tcc.spi.TccParticipant;
 import dev.settle.tcc.fence.JdbcTccFence;
 import dev.settle.tcc.fence.JdbcTccParticipant;
 import java.lang.reflect.UndeclaredThrowableException;

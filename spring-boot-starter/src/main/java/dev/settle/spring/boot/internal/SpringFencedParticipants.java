@@ -2,7 +2,7 @@ package dev.settle.spring.boot.internal;
 
 import dev.settle.spring.boot.FencedParticipants;
 import dev.settle.spring.boot.TransactionalTccParticipant;
-import dev.settle.tcc.TccParticipant;
+import dev.settle.tcc.spi.TccParticipant;
 import dev.settle.tcc.fence.JdbcTccFence;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,4 +1,5 @@
-package dev.settle.twopc;
+package dev.settle.twopc.spi;
+
 
 import dev.settle.core.BranchId;
 import dev.settle.core.config.CoordinatorBuilder;

@@ -1,6 +1,8 @@
-package dev.settle.tcc;
+package dev.settle.tcc.spi;
 
-import dev.settle.core.Participant;
+import dev.settle.tcc.spi.TccContext;
+
+import dev.settle.core.spi.Participant;
 
 /**
  * One TCC resource. Each method is its own local transaction on the resource.

@@ -1,4 +1,5 @@
-package dev.settle.tcc;
+package dev.settle.tcc.spi;
+
 
 import dev.settle.core.BranchId;
 import dev.settle.core.TransactionId;

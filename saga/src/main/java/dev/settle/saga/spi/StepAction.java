@@ -1,4 +1,6 @@
-package dev.settle.saga;
+package dev.settle.saga.spi;
+
+import dev.settle.saga.spi.SagaContext;
 
 /**
  * A step's action or its compensation: one local transaction on one service or database. Throw

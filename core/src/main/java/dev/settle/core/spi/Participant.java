@@ -1,4 +1,5 @@
-package dev.settle.core;
+package dev.settle.core.spi;
+
 
 /**
  * The base of every protocol's participant SPI ({@code TwoPhaseParticipant}, {@code

@@ -1,4 +1,5 @@
-package dev.settle.twopc;
+package dev.settle.twopc.spi;
+
 
 /** A participant's answer to prepare. */
 public enum Vote {

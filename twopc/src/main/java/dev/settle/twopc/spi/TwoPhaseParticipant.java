@@ -1,6 +1,9 @@
-package dev.settle.twopc;
+package dev.settle.twopc.spi;
 
-import dev.settle.core.Participant;
+import dev.settle.twopc.spi.TwoPhaseContext;
+import dev.settle.twopc.spi.Vote;
+
+import dev.settle.core.spi.Participant;
 
 /**
  * One resource in a two-phase commit, typically a database through XA ({@link

@@ -1,4 +1,5 @@
-package dev.settle.saga;
+package dev.settle.saga.spi;
+
 
 import dev.settle.core.BranchId;
 import dev.settle.core.TransactionId;

@@ -62,6 +62,23 @@ class PackageCyclesTest {
     assertThat(found).as("package cycles other than a public package and its internal package").isEmpty();
   }
 
+  /**
+   * What users implement lives in {@code spi} packages below what they call: an {@code spi}
+   * package names nothing else of its own module (the API names the SPI, never the reverse), so a
+   * participant written against it needs nothing from the coordinator's side.
+   */
+  @Test
+  void everyProtocolHasAnSpiPackageThatNamesNothingElseOfItsModule() {
+    Map<String, Set<String>> spiDependencies = new TreeMap<>();
+    for (String module : List.of("core", "tcc", "twopc", "saga")) {
+      Map<String, Set<String>> graph = graph(module);
+      String spi = "dev.settle." + module + ".spi";
+      assertThat(graph).as("module %s has package %s", module, spi).containsKey(spi);
+      spiDependencies.put(spi, graph.get(spi));
+    }
+    assertThat(spiDependencies).allSatisfy((spi, names) -> assertThat(names).as(spi).isEmpty());
+  }
+
   @Test
   void theCheckFindsACycleWhenThereIsOne() {
     Map<String, Set<String>> graph = new HashMap<>();
@@ -140,6 +157,11 @@ class PackageCyclesTest {
   }
 
   private static List<Set<String>> cycles(String module) {
+    return stronglyConnected(graph(module));
+  }
+
+  /** Each package of {@code module}'s main code and the packages of the same module it names. */
+  private static Map<String, Set<String>> graph(String module) {
     Path sources = root().resolve(module).resolve("src/main/java");
     Map<String, Set<String>> graph = new HashMap<>();
     try (Stream<Path> files = Files.walk(sources)) {
@@ -164,7 +186,7 @@ class PackageCyclesTest {
     }
     // Only edges between this module's own packages can close a cycle inside it.
     graph.values().forEach(targets -> targets.retainAll(graph.keySet()));
-    return stronglyConnected(graph);
+    return graph;
   }
 
   /** The strongly connected components of more than one package (Tarjan). */

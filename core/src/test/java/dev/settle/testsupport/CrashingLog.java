@@ -3,17 +3,16 @@ package dev.settle.testsupport;
 import dev.settle.core.log.InMemoryTransactionLog;
 import dev.settle.core.log.LogClaim;
 import dev.settle.core.log.LogRecord;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.ForwardingTransactionLog;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * An in-memory log whose coordinator "crashes" (an Error unwinds it) at the n-th append. The crash
  * takes the coordinator's claim on the log with it, and {@link #disarm()} starts a new process:
  * either way the next coordinator built on this log is its successor, not a second owner.
  */
-public final class CrashingLog implements TransactionLog {
+public final class CrashingLog extends ForwardingTransactionLog {
   public static final class Crash extends Error {
     private static final long serialVersionUID = 1L;
 
@@ -22,7 +21,7 @@ public final class CrashingLog implements TransactionLog {
     }
   }
 
-  public final InMemoryTransactionLog inner = InMemoryTransactionLog.keepingHistory();
+  public final InMemoryTransactionLog inner;
   private int appends;
 
   /** How many appends were attempted, the crashing one included. */
@@ -32,6 +31,12 @@ public final class CrashingLog implements TransactionLog {
   private int crashAt;
 
   public CrashingLog(int crashAt) {
+    this(InMemoryTransactionLog.keepingHistory(), crashAt);
+  }
+
+  private CrashingLog(InMemoryTransactionLog inner, int crashAt) {
+    super(inner);
+    this.inner = inner;
     this.crashAt = crashAt;
   }
 
@@ -66,15 +71,5 @@ public final class CrashingLog implements TransactionLog {
       throw new Crash(appends);
     }
     inner.append(records, force);
-  }
-
-  @Override
-  public void replay(Consumer<LogRecord> sink) {
-    inner.replay(sink);
-  }
-
-  @Override
-  public void close() {
-    inner.close();
   }
 }

@@ -1,15 +1,12 @@
 package dev.settle.testkit;
 
-import dev.settle.core.Decision;
-import dev.settle.core.TransactionId;
+import dev.settle.core.log.ForwardingTransactionLog;
 import dev.settle.core.log.LogClaim;
 import dev.settle.core.log.LogRecord;
 import dev.settle.core.log.TransactionLog;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,8 +19,7 @@ import org.jspecify.annotations.Nullable;
  * a crash, {@link #revive()} or {@link #disarm()}, a coordinator built on this log is the
  * restarted process's, not a second owner beside a live one.
  */
-public final class CrashingTransactionLog implements TransactionLog {
-  private final TransactionLog log;
+public final class CrashingTransactionLog extends ForwardingTransactionLog {
   private final int crashEvery;
   private long appends;
   private long crashes;
@@ -40,17 +36,17 @@ public final class CrashingTransactionLog implements TransactionLog {
    * A log that crashes its coordinator at every {@code crashEvery}-th append; 0 never crashes.
    */
   public CrashingTransactionLog(TransactionLog log, int crashEvery) {
+    super(log);
     if (crashEvery < 0) {
       throw new IllegalArgumentException("crashEvery must not be negative, was " + crashEvery);
     }
-    this.log = log;
     this.crashEvery = crashEvery;
     this.crashRate = 0;
     this.random = null;
   }
 
   private CrashingTransactionLog(TransactionLog log, double crashRate, Random random) {
-    this.log = log;
+    super(log);
     this.crashEvery = 0;
     this.crashRate = crashRate;
     this.random = random;
@@ -93,27 +89,7 @@ public final class CrashingTransactionLog implements TransactionLog {
       interrupted = List.copyOf(records);
       throw new SimulatedCrash(appends);
     }
-    log.append(records, force);
-  }
-
-  @Override
-  public void replay(Consumer<LogRecord> sink) {
-    log.replay(sink);
-  }
-
-  @Override
-  public boolean replaysEveryTransaction() {
-    return log.replaysEveryTransaction();
-  }
-
-  @Override
-  public Optional<Decision> decision(TransactionId transactionId) {
-    return log.decision(transactionId);
-  }
-
-  @Override
-  public void close() {
-    log.close();
+    super.append(records, force);
   }
 
   /**
@@ -122,7 +98,7 @@ public final class CrashingTransactionLog implements TransactionLog {
    */
   @Override
   public synchronized LogClaim claim(String protocol, String owner) {
-    LogClaim claim = log.claim(protocol, owner);
+    LogClaim claim = super.claim(protocol, owner);
     claims.add(claim);
     return claim;
   }
@@ -166,10 +142,5 @@ public final class CrashingTransactionLog implements TransactionLog {
   /** Crashes caused so far. */
   public synchronized long crashes() {
     return crashes;
-  }
-
-  /** The wrapped log. */
-  public TransactionLog delegate() {
-    return log;
   }
 }

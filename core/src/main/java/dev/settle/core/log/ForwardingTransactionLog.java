@@ -25,7 +25,7 @@ public abstract class ForwardingTransactionLog implements TransactionLog {
   }
 
   /** The wrapped log. */
-  protected final TransactionLog delegate() {
+  public final TransactionLog delegate() {
     return delegate;
   }
 

@@ -10,6 +10,7 @@ import dev.settle.core.Outcome;
 import dev.settle.core.ParticipantException;
 import dev.settle.core.RetryPolicy;
 import dev.settle.core.TransactionId;
+import dev.settle.core.log.ForwardingTransactionLog;
 import dev.settle.core.log.InMemoryTransactionLog;
 import dev.settle.core.log.LogRecord;
 import dev.settle.core.log.TransactionLog;
@@ -17,7 +18,6 @@ import dev.settle.twopc.TwoPhaseCoordinator;
 import dev.settle.twopc.TwoPhaseTransaction;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Consumer;
 import javax.transaction.xa.XAException;
 import org.junit.jupiter.api.Test;
 
@@ -28,11 +28,11 @@ import org.junit.jupiter.api.Test;
  */
 class XaTruthfulOutcomeTest {
   /** A log that writes what it is asked into the resource's call list, to check the order. */
-  private static final class RecordingLog implements TransactionLog {
-    private final InMemoryTransactionLog inner = new InMemoryTransactionLog();
+  private static final class RecordingLog extends ForwardingTransactionLog {
     private final List<String> calls;
 
     RecordingLog(List<String> calls) {
+      super(new InMemoryTransactionLog());
       this.calls = calls;
     }
 
@@ -43,17 +43,7 @@ class XaTruthfulOutcomeTest {
           calls.add("log " + u.state() + (force ? " forced" : ""));
         }
       }
-      inner.append(records, force);
-    }
-
-    @Override
-    public void replay(Consumer<LogRecord> sink) {
-      inner.replay(sink);
-    }
-
-    @Override
-    public void close() {
-      inner.close();
+      super.append(records, force);
     }
   }
 

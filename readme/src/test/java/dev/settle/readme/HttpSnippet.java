@@ -1,5 +1,6 @@
 package dev.settle.readme;
 
+import com.example.AccountsShard;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.settle.core.Outcome;

@@ -1,5 +1,6 @@
 package dev.settle.readme;
 
+import com.example.AccountsShard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.settle.core.Outcome;

@@ -1,16 +1,6 @@
 package dev.settle.benchmarks;
 
-import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import dev.settle.testsupport.LocalPostgres;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -73,48 +63,16 @@ final class PostgresServer implements AutoCloseable {
   }
 
   private static PostgresServer startThrowaway() {
-    Path bin = findBin();
-    boolean root = "root".equals(System.getProperty("user.name"));
-    Path dir;
-    try {
-      dir = Files.createTempDirectory("settle-bench-pg-");
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot create a temporary directory: " + e, e);
-    }
-    Path data = dir.resolve("data");
-    if (root) {
-      run(List.of("chown", "-R", "postgres:postgres", dir.toString()), dir);
-    }
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free port: " + e, e);
-    }
-    run(
-        asOwner(root, bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres",
-            "--auth=trust", "-E", "UTF8", "--no-sync"),
-        dir);
-    String options = "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c max_connections=200";
-    run(
-        asOwner(root, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-o", options, "-l",
-            dir.resolve("server.log").toString(), "-w", "-t", "60", "start"),
-        dir);
-    Runnable stop =
-        () -> {
-          try {
-            run(asOwner(root, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "stop"), dir);
-          } finally {
-            deleteTree(dir);
-          }
-        };
+    // PostgreSQL's durable defaults (fsync, synchronous_commit): no options added.
+    LocalPostgres server = LocalPostgres.start("settle-bench-pg-", "");
+    Runnable stop = () -> server.stop("fast");
     Thread atExit = new Thread(stop, "settle-bench-pg-stop");
     Runtime.getRuntime().addShutdownHook(atExit);
     return new PostgresServer(
-        "jdbc:postgresql://127.0.0.1:" + port + "/postgres",
+        "jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres",
         "postgres",
         "",
-        "throwaway server from " + bin + " (durable defaults: fsync and synchronous_commit on)",
+        "throwaway server from " + server.bin() + " (durable defaults: fsync and synchronous_commit on)",
         () -> {
           try {
             Runtime.getRuntime().removeShutdownHook(atExit);
@@ -136,68 +94,5 @@ final class PostgresServer implements AutoCloseable {
   private static String envOr(String name, String fallback) {
     String v = System.getenv(name);
     return v == null ? fallback : v;
-  }
-
-  private static Path findBin() {
-    List<File> candidates = new ArrayList<>();
-    candidates.add(new File("/usr/local/bin"));
-    File[] versions = new File("/usr/lib/postgresql").listFiles();
-    if (versions != null) {
-      Arrays.sort(versions, Comparator.comparing(File::getName).reversed());
-      for (File v : versions) {
-        candidates.add(new File(v, "bin"));
-      }
-    }
-    for (File dir : candidates) {
-      if (new File(dir, "initdb").canExecute() && new File(dir, "pg_ctl").canExecute()) {
-        return dir.toPath();
-      }
-    }
-    throw new IllegalStateException(
-        "no PostgreSQL server: give --pg-url (or SETTLE_PG_URL), or install PostgreSQL"
-            + " (initdb and pg_ctl in /usr/local/bin or /usr/lib/postgresql/*/bin)");
-  }
-
-  private static List<String> asOwner(boolean root, String... command) {
-    List<String> full = new ArrayList<>();
-    if (root) {
-      full.addAll(List.of("runuser", "-u", "postgres", "--"));
-    }
-    full.addAll(Arrays.asList(command));
-    return full;
-  }
-
-  private static void run(List<String> command, Path dir) {
-    try {
-      Path out = dir.resolve("cmd.out");
-      Process p =
-          new ProcessBuilder(command)
-              .directory(dir.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(out.toFile())
-              .start();
-      if (!p.waitFor(120, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IllegalStateException("timed out: " + command);
-      }
-      if (p.exitValue() != 0) {
-        throw new IllegalStateException(
-            "failed (" + p.exitValue() + "): " + command + ": "
-                + Files.readString(out, StandardCharsets.UTF_8).strip());
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run " + command + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted running " + command, e);
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | RuntimeException ignored) {
-      // best effort
-    }
   }
 }

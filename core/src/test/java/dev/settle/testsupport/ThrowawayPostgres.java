@@ -1,20 +1,9 @@
 package dev.settle.testsupport;
 
-import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real PostgreSQL server for tests, started once per JVM from the machine's installation
@@ -95,137 +84,16 @@ public final class ThrowawayPostgres {
           envOr("SETTLE_PG_USER", "postgres"),
           envOr("SETTLE_PG_PASSWORD", ""));
     }
-    Path bin = findBin();
-    try {
-      boolean root = "root".equals(System.getProperty("user.name"));
-      Path dir = Files.createTempDirectory("settle-pg-");
-      Path data = dir.resolve("data");
-      if (root) {
-        run(List.of("chown", "-R", "postgres:postgres", dir.toString()), dir);
-      }
-      int port;
-      try (ServerSocket socket = new ServerSocket(0)) {
-        port = socket.getLocalPort();
-      }
-      run(
-          asOwner(
-              root,
-              bin.resolve("initdb").toString(),
-              "-D",
-              data.toString(),
-              "-U",
-              "postgres",
-              "--auth=trust",
-              "-E",
-              "UTF8",
-              "--no-sync"),
-          dir);
-      String options =
-          "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1"
-              + " -c max_prepared_transactions=64 -c fsync=off -c synchronous_commit=off"
-              + " -c full_page_writes=off -c max_connections=200";
-      run(
-          asOwner(
-              root,
-              bin.resolve("pg_ctl").toString(),
-              "-D",
-              data.toString(),
-              "-o",
-              options,
-              "-l",
-              dir.resolve("server.log").toString(),
-              "-w",
-              "-t",
-              "60",
-              "start"),
-          dir);
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    try {
-                      run(
-                          asOwner(
-                              root,
-                              bin.resolve("pg_ctl").toString(),
-                              "-D",
-                              data.toString(),
-                              "-m",
-                              "immediate",
-                              "stop"),
-                          dir);
-                      deleteTree(dir);
-                    } catch (RuntimeException | IOException ignored) {
-                      // best effort at exit
-                    }
-                  }));
-      return new ThrowawayPostgres("127.0.0.1", port, "postgres", "");
-    } catch (IOException e) {
-      throw new IllegalStateException("could not start a throwaway PostgreSQL: " + e, e);
-    }
+    LocalPostgres server =
+        LocalPostgres.start(
+            "settle-pg-",
+            "-c max_prepared_transactions=64 -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop("immediate")));
+    return new ThrowawayPostgres("127.0.0.1", server.port(), "postgres", "");
   }
 
   private static String envOr(String name, String fallback) {
     String v = System.getenv(name);
     return v == null ? fallback : v;
-  }
-
-  private static Path findBin() {
-    File root = new File("/usr/lib/postgresql");
-    File[] versions = root.listFiles();
-    if (versions != null) {
-      Arrays.sort(versions, Comparator.comparing(File::getName).reversed());
-      for (File v : versions) {
-        File initdb = new File(v, "bin/initdb");
-        if (initdb.canExecute()) {
-          return initdb.toPath().getParent();
-        }
-      }
-    }
-    throw new IllegalStateException(
-        "PostgreSQL is not installed: no /usr/lib/postgresql/*/bin/initdb. These tests need a real"
-            + " server. Install it with 'apt-get install -y postgresql' (.ci/run does this), or"
-            + " point SETTLE_PG_URL (and SETTLE_PG_USER, SETTLE_PG_PASSWORD) at a running server.");
-  }
-
-  private static List<String> asOwner(boolean root, String... command) {
-    List<String> full = new ArrayList<>();
-    if (root) {
-      full.addAll(List.of("runuser", "-u", "postgres", "--"));
-    }
-    full.addAll(Arrays.asList(command));
-    return full;
-  }
-
-  private static void run(List<String> command, Path dir) {
-    try {
-      Path out = dir.resolve("cmd.out");
-      Process p =
-          new ProcessBuilder(command)
-              .directory(dir.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(out.toFile())
-              .start();
-      if (!p.waitFor(120, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IllegalStateException("timed out: " + command);
-      }
-      if (p.exitValue() != 0) {
-        throw new IllegalStateException(
-            "failed (" + p.exitValue() + "): " + command + "\n"
-                + Files.readString(out, StandardCharsets.UTF_8));
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run " + command + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted running " + command, e);
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 }

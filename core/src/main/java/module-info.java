@@ -13,6 +13,7 @@ module dev.settle.core {
   exports dev.settle.core.config;
   exports dev.settle.core.event;
   exports dev.settle.core.log;
+  exports dev.settle.core.log.spi;
   // Shared machinery for the protocol modules only; users never see it.
   exports dev.settle.core.internal to
       dev.settle.twopc,

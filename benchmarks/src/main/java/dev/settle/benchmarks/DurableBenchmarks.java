@@ -6,7 +6,7 @@ import dev.settle.core.Outcome;
 import dev.settle.core.TransactionId;
 import dev.settle.core.log.Durability;
 import dev.settle.core.log.FileTransactionLog;
-import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.spi.LogRecord;
 import dev.settle.tcc.TccCoordinator;
 import dev.settle.tcc.TccTransaction;
 import dev.settle.twopc.TwoPhaseCoordinator;

@@ -56,7 +56,7 @@ public interface Coordinator<T> extends AutoCloseable {
 
   /**
    * Gives up this coordinator's claim on its log (see {@link
-   * dev.settle.core.log.TransactionLog#claim}), so that a new coordinator of the same protocol may
+   * dev.settle.core.log.spi.TransactionLog#claim}), so that a new coordinator of the same protocol may
    * be built on it, for example after a configuration reload. The log itself stays open: close it
    * separately. A closed coordinator refuses {@link #execute} and {@link #recover} with an {@link
    * IllegalStateException}; transactions it was running when closed are finished by the next

@@ -1,9 +1,9 @@
 package dev.settle.testsupport;
 
 import dev.settle.core.log.InMemoryTransactionLog;
-import dev.settle.core.log.LogClaim;
-import dev.settle.core.log.LogRecord;
-import dev.settle.core.log.ForwardingTransactionLog;
+import dev.settle.core.log.spi.LogClaim;
+import dev.settle.core.log.spi.LogRecord;
+import dev.settle.core.log.spi.ForwardingTransactionLog;
 import java.util.ArrayList;
 import java.util.List;
 

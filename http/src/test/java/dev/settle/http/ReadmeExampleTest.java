@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.settle.core.Outcome;
 import dev.settle.core.log.InMemoryTransactionLog;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.TransactionLog;
 import dev.settle.saga.SagaCoordinator;
 import dev.settle.saga.SagaDefinition;
 import dev.settle.saga.spi.SagaKey;

@@ -11,7 +11,7 @@ import dev.settle.core.Decision;
 import dev.settle.core.Outcome;
 import dev.settle.core.RetryPolicy;
 import dev.settle.core.TransactionId;
-import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.spi.LogRecord;
 import dev.settle.testsupport.ThrowawayPostgres;
 import dev.settle.testsupport.UrlDataSource;
 import dev.settle.twopc.TwoPhaseCoordinator;

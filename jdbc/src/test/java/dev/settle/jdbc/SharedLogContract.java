@@ -18,7 +18,7 @@ import dev.settle.core.RetryPolicy;
 import dev.settle.core.TransactionId;
 import dev.settle.core.event.EventType;
 import dev.settle.core.event.TransactionEvent;
-import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.spi.LogRecord;
 import dev.settle.core.log.LogReplay;
 import dev.settle.saga.SagaCoordinator;
 import dev.settle.saga.SagaDefinition;

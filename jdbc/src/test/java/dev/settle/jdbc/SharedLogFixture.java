@@ -3,7 +3,7 @@ package dev.settle.jdbc;
 import dev.settle.core.RetryPolicy;
 import dev.settle.core.TransactionId;
 import dev.settle.core.event.TransactionListener;
-import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.spi.LogRecord;
 import dev.settle.tcc.TccCoordinator;
 import dev.settle.tcc.TccTransaction;
 import java.sql.Connection;

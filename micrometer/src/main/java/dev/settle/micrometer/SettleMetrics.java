@@ -2,7 +2,7 @@ package dev.settle.micrometer;
 
 import dev.settle.core.Coordinator;
 import dev.settle.core.event.TransactionListener;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.TransactionLog;
 import dev.settle.micrometer.internal.BranchCallMeters;
 import dev.settle.micrometer.internal.BranchCallObservations;
 import dev.settle.micrometer.internal.MeteredCoordinator;

@@ -4,7 +4,7 @@ import com.example.AccountsShard;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.settle.core.Outcome;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.TransactionLog;
 import dev.settle.http.JdkHttpServerEndpoint;
 import dev.settle.http.ParticipantEndpoint;
 import dev.settle.http.RemoteSagaStep;

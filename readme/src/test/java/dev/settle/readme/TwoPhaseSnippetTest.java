@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.settle.core.Outcome;
 import dev.settle.core.log.InMemoryTransactionLog;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.TransactionLog;
 import dev.settle.twopc.TwoPhaseCoordinator;
 import dev.settle.twopc.TwoPhaseTransaction;
 import dev.settle.twopc.xa.XaParticipant;

@@ -14,7 +14,7 @@ import dev.settle.core.event.EventType;
 import dev.settle.core.event.TransactionEvent;
 import dev.settle.core.log.InMemoryTransactionLog;
 import dev.settle.core.log.LogReplay;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.TransactionLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -10,7 +10,7 @@ import dev.settle.core.TransactionId;
 import dev.settle.core.log.Explain;
 import dev.settle.core.log.Explanation;
 import dev.settle.core.log.InMemoryTransactionLog;
-import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.spi.LogRecord;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package dev.settle.testkit;
 
-import dev.settle.core.log.ForwardingTransactionLog;
-import dev.settle.core.log.LogClaim;
-import dev.settle.core.log.LogRecord;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.ForwardingTransactionLog;
+import dev.settle.core.log.spi.LogClaim;
+import dev.settle.core.log.spi.LogRecord;
+import dev.settle.core.log.spi.TransactionLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -2,8 +2,8 @@ package dev.settle.testkit;
 
 import dev.settle.core.Decision;
 import dev.settle.core.TransactionId;
-import dev.settle.core.log.LogRecord;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.LogRecord;
+import dev.settle.core.log.spi.TransactionLog;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

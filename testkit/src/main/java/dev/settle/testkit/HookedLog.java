@@ -1,8 +1,8 @@
 package dev.settle.testkit;
 
-import dev.settle.core.log.ForwardingTransactionLog;
-import dev.settle.core.log.LogRecord;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.ForwardingTransactionLog;
+import dev.settle.core.log.spi.LogRecord;
+import dev.settle.core.log.spi.TransactionLog;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 

@@ -1,7 +1,7 @@
 package dev.settle.testkit;
 
 import dev.settle.core.Coordinator;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.TransactionLog;
 
 /**
  * What a simulation runs: your participants, wrapped in the world's {@link Faults}; a coordinator

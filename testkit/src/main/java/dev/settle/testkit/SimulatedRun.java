@@ -4,7 +4,7 @@ import dev.settle.core.Coordinator;
 import dev.settle.core.Outcome;
 import dev.settle.core.SettleException;
 import dev.settle.core.TransactionId;
-import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.spi.LogRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

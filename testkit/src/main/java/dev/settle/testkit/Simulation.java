@@ -6,7 +6,7 @@ import dev.settle.core.TransactionId;
 import dev.settle.core.log.InMemoryTransactionLog;
 import dev.settle.core.log.LogReplay;
 import dev.settle.core.log.TransactionImage;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.TransactionLog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -12,7 +12,7 @@ import dev.settle.core.TransactionId;
 import dev.settle.core.log.Explain;
 import dev.settle.core.log.Explanation;
 import dev.settle.core.log.FileTransactionLog;
-import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.spi.LogRecord;
 import dev.settle.saga.SagaCoordinator;
 import dev.settle.saga.SagaDefinition;
 import dev.settle.saga.SagaRequest;

@@ -3,8 +3,8 @@ package dev.settle.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.settle.core.TransactionLogException;
-import dev.settle.core.log.LogRecord;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.LogRecord;
+import dev.settle.core.log.spi.TransactionLog;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,7 @@ import dev.settle.core.Outcome;
 import dev.settle.core.TransactionId;
 import dev.settle.core.event.EventType;
 import dev.settle.core.event.TransactionEvent;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.TransactionLog;
 import dev.settle.tcc.TccTransaction;
 import dev.settle.tcc.fence.InMemoryTccFence;
 import java.time.Duration;

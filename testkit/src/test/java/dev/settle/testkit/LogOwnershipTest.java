@@ -8,7 +8,7 @@ import dev.settle.core.LogClaimedException;
 import dev.settle.core.Outcome;
 import dev.settle.core.TransactionIdGenerator;
 import dev.settle.core.log.InMemoryTransactionLog;
-import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.spi.LogRecord;
 import dev.settle.core.log.LogReplay;
 import java.util.ArrayList;
 import java.util.List;

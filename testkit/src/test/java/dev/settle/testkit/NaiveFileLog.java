@@ -1,8 +1,8 @@
 package dev.settle.testkit;
 
 import dev.settle.core.log.internal.LogCodec;
-import dev.settle.core.log.LogRecord;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.LogRecord;
+import dev.settle.core.log.spi.TransactionLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

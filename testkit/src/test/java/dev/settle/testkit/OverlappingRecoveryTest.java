@@ -7,7 +7,7 @@ import dev.settle.core.Decision;
 import dev.settle.core.Outcome;
 import dev.settle.core.TransactionId;
 import dev.settle.core.log.InMemoryTransactionLog;
-import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.spi.LogRecord;
 import dev.settle.core.log.LogReplay;
 import dev.settle.tcc.spi.TccContext;
 import dev.settle.tcc.TccCoordinator;

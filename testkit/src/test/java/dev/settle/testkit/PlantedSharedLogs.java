@@ -1,10 +1,10 @@
 package dev.settle.testkit;
 
 import dev.settle.core.TransactionId;
-import dev.settle.core.log.LogClaim;
-import dev.settle.core.log.ForwardingTransactionLog;
-import dev.settle.core.log.LogRecord;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.LogClaim;
+import dev.settle.core.log.spi.ForwardingTransactionLog;
+import dev.settle.core.log.spi.LogRecord;
+import dev.settle.core.log.spi.TransactionLog;
 import dev.settle.jdbc.JdbcTransactionLog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

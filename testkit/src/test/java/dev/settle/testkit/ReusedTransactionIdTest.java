@@ -10,7 +10,7 @@ import dev.settle.core.Outcome;
 import dev.settle.core.TransactionId;
 import dev.settle.core.log.InMemoryTransactionLog;
 import dev.settle.core.log.LogReplay;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.TransactionLog;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;

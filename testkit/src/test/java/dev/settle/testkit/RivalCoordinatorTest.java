@@ -1,7 +1,7 @@
 package dev.settle.testkit;
 
 import dev.settle.core.Coordinator;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.TransactionLog;
 import dev.settle.tcc.TccTransaction;
 import dev.settle.tcc.fence.InMemoryTccFence;
 import java.time.Duration;

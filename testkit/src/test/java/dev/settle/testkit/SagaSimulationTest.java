@@ -6,7 +6,7 @@ import dev.settle.core.Coordinator;
 import dev.settle.core.Decision;
 import dev.settle.core.Outcome;
 import dev.settle.core.TransactionId;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.TransactionLog;
 import dev.settle.saga.SagaCoordinator;
 import dev.settle.saga.SagaDefinition;
 import dev.settle.saga.spi.SagaKey;

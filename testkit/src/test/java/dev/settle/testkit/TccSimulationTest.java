@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.settle.core.log.InMemoryTransactionLog;
-import dev.settle.core.log.LogRecord;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.LogRecord;
+import dev.settle.core.log.spi.TransactionLog;
 import dev.settle.tcc.spi.TccContext;
 import dev.settle.tcc.spi.TccParticipant;
 import dev.settle.tcc.fence.InMemoryTccFence;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.settle.core.Coordinator;
 import dev.settle.core.TransactionId;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.TransactionLog;
 import dev.settle.twopc.TwoPhaseCoordinator;
 import dev.settle.twopc.TwoPhaseCoordinatorBuilder;
 import dev.settle.twopc.spi.TwoPhaseParticipant;

@@ -40,7 +40,7 @@ class VacuousRunTest {
       return new Scenario<>() {
         @Override
         public dev.settle.core.Coordinator<TccTransaction> coordinator(
-            World w, dev.settle.core.log.TransactionLog log) {
+            World w, dev.settle.core.log.spi.TransactionLog log) {
           return w.configure(TccCoordinator.builder()).log(log).participant(participant).build();
         }
 

@@ -10,7 +10,7 @@ import dev.settle.core.BranchId;
 import dev.settle.core.FailureKind;
 import dev.settle.core.Outcome;
 import dev.settle.core.TransactionId;
-import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.spi.LogRecord;
 import dev.settle.core.log.InMemoryTransactionLog;
 import java.io.IOException;
 import java.util.List;

@@ -9,7 +9,7 @@ import dev.settle.core.internal.check.Assert;
 
 import dev.settle.core.internal.check.Identifiers;
 import dev.settle.core.log.InMemoryTransactionLog;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.TransactionLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

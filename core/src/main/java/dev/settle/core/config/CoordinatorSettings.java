@@ -5,7 +5,7 @@ import dev.settle.core.Scheduler;
 import dev.settle.core.TransactionIdGenerator;
 
 import dev.settle.core.event.TransactionListener;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.TransactionLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

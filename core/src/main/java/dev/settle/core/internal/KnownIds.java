@@ -2,8 +2,8 @@ package dev.settle.core.internal;
 
 import dev.settle.core.DuplicateTransactionIdException;
 import dev.settle.core.TransactionId;
-import dev.settle.core.log.LogRecord;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.LogRecord;
+import dev.settle.core.log.spi.TransactionLog;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;

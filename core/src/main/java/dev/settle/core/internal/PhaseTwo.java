@@ -9,7 +9,7 @@ import dev.settle.core.HeuristicBranchException;
 import dev.settle.core.Outcome;
 import dev.settle.core.TransactionId;
 import dev.settle.core.event.EventType;
-import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.spi.LogRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -8,7 +8,7 @@ import dev.settle.core.OwnershipLostException;
 import dev.settle.core.TransactionId;
 import dev.settle.core.event.EventType;
 import dev.settle.core.log.BranchImage;
-import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.spi.LogRecord;
 import dev.settle.core.log.LogScan;
 import dev.settle.core.log.QuarantinedTransaction;
 import dev.settle.core.log.TransactionImage;

@@ -1,5 +1,8 @@
 package dev.settle.core.log;
 
+import dev.settle.core.log.spi.TransactionLog;
+import dev.settle.core.log.spi.LogRecord;
+
 import dev.settle.core.CorruptLogException;
 import dev.settle.core.TransactionId;
 import dev.settle.core.TransactionLogException;

@@ -1,5 +1,7 @@
 package dev.settle.core.log;
 
+import dev.settle.core.log.spi.LogRecord;
+
 import dev.settle.core.TransactionId;
 import dev.settle.core.internal.check.Assert;
 import java.util.List;

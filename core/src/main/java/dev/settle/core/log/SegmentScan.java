@@ -1,5 +1,7 @@
 package dev.settle.core.log;
 
+import dev.settle.core.log.spi.LogRecord;
+
 import dev.settle.core.CorruptLogException;
 import java.nio.file.Path;
 import java.util.function.Consumer;

@@ -1,5 +1,7 @@
 package dev.settle.core.log;
 
+import dev.settle.core.log.spi.LogRecord;
+
 import dev.settle.core.BranchId;
 import dev.settle.core.BranchState;
 import dev.settle.core.CorruptLogException;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.settle.core.DuplicateTransactionIdException;
 import dev.settle.core.TransactionId;
 import dev.settle.core.log.InMemoryTransactionLog;
-import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.spi.LogRecord;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

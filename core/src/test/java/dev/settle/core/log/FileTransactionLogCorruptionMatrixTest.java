@@ -1,5 +1,7 @@
 package dev.settle.core.log;
 
+import dev.settle.core.log.spi.LogRecord;
+
 import static dev.settle.core.log.FileTransactionLogIntegrityTest.FIRST;
 import static dev.settle.core.log.FileTransactionLogIntegrityTest.SECOND;
 import static dev.settle.core.log.FileTransactionLogIntegrityTest.assertSameFiles;

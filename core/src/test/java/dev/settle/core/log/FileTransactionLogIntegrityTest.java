@@ -1,5 +1,7 @@
 package dev.settle.core.log;
 
+import dev.settle.core.log.spi.LogRecord;
+
 import dev.settle.core.log.internal.LogCodec;
 import static dev.settle.core.log.FileTransactionLogTest.history;
 import static dev.settle.core.log.FileTransactionLogTest.read;

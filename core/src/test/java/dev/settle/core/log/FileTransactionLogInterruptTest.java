@@ -1,5 +1,7 @@
 package dev.settle.core.log;
 
+import dev.settle.core.log.spi.LogRecord;
+
 import static dev.settle.core.log.FileTransactionLogTest.history;
 import static dev.settle.core.log.FileTransactionLogTest.read;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,7 @@
 package dev.settle.core.log;
 
+import dev.settle.core.log.spi.LogRecord;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

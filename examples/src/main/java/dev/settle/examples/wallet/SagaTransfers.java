@@ -2,7 +2,7 @@ package dev.settle.examples.wallet;
 
 import dev.settle.core.Coordinator;
 import dev.settle.core.event.TransactionListener;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.TransactionLog;
 import dev.settle.saga.spi.SagaContext;
 import dev.settle.saga.SagaCoordinator;
 import dev.settle.saga.SagaDefinition;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.settle.core.Decision;
 import dev.settle.core.TransactionId;
-import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.spi.LogRecord;
 import dev.settle.examples.wallet.Protocol;
 import dev.settle.jdbc.JdbcTransactionLog;
 import dev.settle.testsupport.ThrowawayPostgres;

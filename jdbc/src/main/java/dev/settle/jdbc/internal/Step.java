@@ -4,7 +4,7 @@ import dev.settle.core.Decision;
 import dev.settle.core.TransactionId;
 import dev.settle.core.TransactionLogException;
 import dev.settle.core.log.internal.LogCodec;
-import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.spi.LogRecord;
 import dev.settle.jdbc.ConflictingDecisionException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

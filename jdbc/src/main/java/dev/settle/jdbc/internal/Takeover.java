@@ -4,7 +4,7 @@ import dev.settle.core.CorruptLogException;
 import dev.settle.core.TransactionId;
 import dev.settle.core.TransactionLogException;
 import dev.settle.core.log.internal.LogCodec;
-import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.spi.LogRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,7 +1,7 @@
 package dev.settle.jdbc.internal;
 
 import dev.settle.core.TransactionLogException;
-import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.spi.LogRecord;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

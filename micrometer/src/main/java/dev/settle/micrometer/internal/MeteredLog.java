@@ -1,8 +1,8 @@
 package dev.settle.micrometer.internal;
 
-import dev.settle.core.log.LogRecord;
-import dev.settle.core.log.ForwardingTransactionLog;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.LogRecord;
+import dev.settle.core.log.spi.ForwardingTransactionLog;
+import dev.settle.core.log.spi.TransactionLog;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

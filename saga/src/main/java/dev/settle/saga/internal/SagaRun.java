@@ -10,7 +10,7 @@ import dev.settle.core.internal.EventDispatcher;
 import dev.settle.core.internal.Journal;
 import dev.settle.core.internal.Reason;
 import dev.settle.core.internal.Retrier;
-import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.spi.LogRecord;
 import dev.settle.saga.SagaDefinition;
 import dev.settle.saga.SagaStep;
 import java.util.List;

@@ -7,7 +7,7 @@ import dev.settle.core.TransactionLogException;
 import dev.settle.core.event.TransactionListener;
 import dev.settle.core.log.FileTransactionLog;
 import dev.settle.core.log.InMemoryTransactionLog;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.TransactionLog;
 import dev.settle.jdbc.JdbcTransactionLog;
 import dev.settle.saga.SagaCoordinator;
 import dev.settle.saga.SagaCoordinatorBuilder;

@@ -3,7 +3,7 @@ package dev.settle.spring.boot;
 import dev.settle.core.TransactionId;
 import dev.settle.core.log.Explain;
 import dev.settle.core.log.Explanation;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.TransactionLog;
 import dev.settle.jdbc.JdbcTransactionLog;
 import java.time.Instant;
 import java.util.ArrayList;

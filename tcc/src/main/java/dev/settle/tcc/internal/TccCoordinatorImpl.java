@@ -17,7 +17,7 @@ import dev.settle.core.internal.RecoveryLoop;
 import dev.settle.core.internal.RecoveryPass;
 import dev.settle.core.internal.Retrier;
 import dev.settle.core.log.BranchImage;
-import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.spi.LogRecord;
 import dev.settle.core.log.TransactionImage;
 import dev.settle.tcc.TccBranch;
 import dev.settle.tcc.spi.TccContext;

@@ -20,7 +20,7 @@ import dev.settle.core.internal.Reason;
 import dev.settle.core.internal.RecoveryLoop;
 import dev.settle.core.internal.RecoveryPass;
 import dev.settle.core.log.BranchImage;
-import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.spi.LogRecord;
 import dev.settle.core.log.TransactionImage;
 import dev.settle.twopc.spi.TwoPhaseContext;
 import dev.settle.twopc.TwoPhaseCoordinator;

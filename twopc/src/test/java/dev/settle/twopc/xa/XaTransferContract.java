@@ -7,7 +7,7 @@ import dev.settle.core.BranchId;
 import dev.settle.core.Outcome;
 import dev.settle.core.TransactionId;
 import dev.settle.core.log.InMemoryTransactionLog;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.TransactionLog;
 import dev.settle.testsupport.CrashingLog;
 import dev.settle.twopc.spi.TwoPhaseContext;
 import dev.settle.twopc.TwoPhaseCoordinator;

@@ -5,7 +5,7 @@ import dev.settle.core.BranchState;
 import dev.settle.core.CorruptLogException;
 import dev.settle.core.Decision;
 import dev.settle.core.TransactionId;
-import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.spi.LogRecord;
 import dev.settle.core.internal.check.Assert;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;

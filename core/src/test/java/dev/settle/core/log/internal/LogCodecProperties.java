@@ -7,7 +7,7 @@ import static org.quicktheories.generators.SourceDSL.lists;
 
 import dev.settle.core.CorruptLogException;
 import dev.settle.core.log.LogGenerators;
-import dev.settle.core.log.LogRecord;
+import dev.settle.core.log.spi.LogRecord;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package com.example;
 
 import dev.settle.core.Outcome;
-import dev.settle.core.log.TransactionLog;
+import dev.settle.core.log.spi.TransactionLog;
 import dev.settle.tcc.TccCoordinator;
 import dev.settle.tcc.spi.TccParticipant;
 import dev.settle.tcc.TccTransaction;

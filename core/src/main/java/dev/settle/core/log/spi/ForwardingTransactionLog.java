@@ -1,4 +1,4 @@
-package dev.settle.core.log;
+package dev.settle.core.log.spi;
 
 import dev.settle.core.Decision;
 import dev.settle.core.TransactionId;

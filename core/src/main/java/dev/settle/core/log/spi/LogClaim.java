@@ -1,4 +1,4 @@
-package dev.settle.core.log;
+package dev.settle.core.log.spi;
 
 /**
  * A coordinator's hold on a transaction log, from {@link TransactionLog#claim}. While it is held,

@@ -1,4 +1,4 @@
-package dev.settle.core.log;
+package dev.settle.core.log.spi;
 
 import dev.settle.core.BranchId;
 import dev.settle.core.BranchState;
@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * One entry of the coordinator's append-only log. A transaction's records, in order, are its
  * whole history: {@link Begin}, one {@link BranchRegistered} per branch, {@link BranchUpdated} as
  * branches move, one {@link Decided}, and {@link End} once every branch acknowledged the decision.
- * {@link LogReplay} folds them back into {@link TransactionImage}s after a crash.
+ * {@link dev.settle.core.log.LogReplay} folds them back into {@link dev.settle.core.log.TransactionImage}s after a crash.
  */
 public sealed interface LogRecord
     permits LogRecord.Begin,
@@ -177,7 +177,7 @@ public sealed interface LogRecord
    * @param transactionId the transaction
    * @param decision commit or roll back
    * @param reason why, in one line (empty when there is nothing to say, as for a commit); kept so
-   *     that the transaction can be explained after it ended ({@link Explain})
+   *     that the transaction can be explained after it ended ({@link dev.settle.core.log.Explain})
    * @param failedBranch the branch whose failure or vote made the coordinator roll back, or null
    * @param atMillis when, by the coordinator's clock (epoch milliseconds), or -1 when not recorded
    */

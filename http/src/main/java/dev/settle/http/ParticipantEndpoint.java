@@ -1,6 +1,8 @@
 package dev.settle.http;
 
 import dev.settle.core.internal.check.Assert;
+import dev.settle.core.BranchId;
+import dev.settle.core.TransactionId;
 import dev.settle.core.internal.MdcScope;
 import dev.settle.http.internal.Answers;
 import dev.settle.http.internal.Checks;
@@ -129,7 +131,8 @@ public final class ParticipantEndpoint {
    * @param path the request path, undecoded, without query
    * @param headers the request headers (names compared without case)
    * @param body the request body
-   * @param queued how long the request waited before this call
+   * @param queued how long the request waited before this call, measured on a monotonic clock
+   *     ({@link System#nanoTime()}, not the wall clock, which can jump); negative counts as zero
    */
   public EndpointResponse handle(
       String method,
@@ -137,7 +140,7 @@ public final class ParticipantEndpoint {
       Map<String, List<String>> headers,
       InputStream body,
       Duration queued) {
-    Assert.notNegative(queued, "queued");
+    Assert.notNull(queued, "queued");
     String prefix = basePath + "/";
     if (!path.startsWith(prefix)) {
       return Answers.malformed(404, "no route " + path);
@@ -166,8 +169,8 @@ public final class ParticipantEndpoint {
     } catch (RequestParser.Malformed e) {
       return Answers.malformed(e.status, String.valueOf(e.getMessage()));
     }
-    if (callerWaitsMillis > 0 && queued.toMillis() >= callerWaitsMillis) {
-      return abandoned(name, operation, queued, callerWaitsMillis);
+    if (callerWaitsMillis > 0 && !queued.isNegative() && queued.toMillis() >= callerWaitsMillis) {
+      return abandoned(name, operation, headers, queued, callerWaitsMillis);
     }
     TccContext context;
     try {
@@ -194,9 +197,10 @@ public final class ParticipantEndpoint {
     }
   }
 
-  private EndpointResponse abandoned(String name, String operation, Duration queued, long callerWaitsMillis) {
+  private EndpointResponse abandoned(
+      String name, String operation, Map<String, List<String>> headers, Duration queued, long callerWaitsMillis) {
     long count = abandoned.incrementAndGet();
-    String detail = operation + " for " + name + " waited " + queued.toMillis()
+    String detail = operation + " " + callId(headers) + " for " + name + " waited " + queued.toMillis()
         + " ms in the endpoint's queue and its caller waits " + callerWaitsMillis + " ms: not run";
     long now = System.nanoTime();
     long last = lastAbandonedWarning.get();
@@ -210,6 +214,26 @@ public final class ParticipantEndpoint {
       LOG.debug("{}", detail);
     }
     return Answers.problem(503, WireFormat.PROBLEM_ABANDONED, "abandoned by its caller", detail);
+  }
+
+  /**
+   * {@code transaction/branch} from the headers, for a log line about a call that is not run (so
+   * not parsed further); {@code ?} for whichever is missing or is no valid id.
+   */
+  private static String callId(Map<String, List<String>> headers) {
+    return validOrUnknown(RequestParser.header(headers, WireFormat.TRANSACTION_HEADER), true)
+        + "/" + validOrUnknown(RequestParser.header(headers, WireFormat.BRANCH_HEADER), false);
+  }
+
+  private static String validOrUnknown(@Nullable String id, boolean transaction) {
+    if (id == null) {
+      return "?";
+    }
+    try {
+      return transaction ? TransactionId.of(id).value() : BranchId.of(id).value();
+    } catch (IllegalArgumentException notAnId) {
+      return "?"; // never a client's arbitrary text in the log
+    }
   }
 
   /**

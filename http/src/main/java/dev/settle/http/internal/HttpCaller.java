@@ -35,6 +35,7 @@ public final class HttpCaller {
   private final HttpClient client;
   private final URI base;
   private final Duration callTimeout;
+  private final long callTimeoutMillis;
   private final int maxAnswerBytes;
 
   /**
@@ -46,6 +47,8 @@ public final class HttpCaller {
     this.client = client;
     this.base = base;
     this.callTimeout = callTimeout;
+    // Rounded up: the endpoint must never believe the caller gave up before it did.
+    this.callTimeoutMillis = (callTimeout.toNanos() + 999_999) / 1_000_000;
     this.maxAnswerBytes = maxAnswerBytes;
   }
 
@@ -77,7 +80,7 @@ public final class HttpCaller {
             .header(WireFormat.BRANCH_HEADER, branch.value())
             .header(WireFormat.ATTEMPT_HEADER, Integer.toString(attempt))
             .header(WireFormat.DEADLINE_HEADER, deadline.toString())
-            .header(WireFormat.CALL_TIMEOUT_HEADER, Long.toString(callTimeout.toMillis()))
+            .header(WireFormat.CALL_TIMEOUT_HEADER, Long.toString(callTimeoutMillis))
             .header(WireFormat.TRACEPARENT_HEADER, Traceparent.forCall(tx))
             .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
             .build();

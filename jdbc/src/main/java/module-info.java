@@ -9,4 +9,8 @@ module dev.settle.jdbc {
   requires org.slf4j;
 
   exports dev.settle.jdbc;
+  // How a transaction's records sit in its row: for the testkit's simulation, which checks the
+  // log's rows directly.
+  exports dev.settle.jdbc.internal to
+      dev.settle.testkit;
 }

@@ -136,6 +136,32 @@ public final class JdbcTransactionLog implements TransactionLog {
     Schema.create(requireNonNull(dataSource, "dataSource"));
   }
 
+  /**
+   * The script that takes the tables of {@code "postgresql"} or {@code "h2"} from schema version
+   * {@code from} to the next; every statement may be run again safely. Apply the scripts in order
+   * while no instance runs.
+   *
+   * @throws IllegalArgumentException for another database name
+   * @throws IllegalStateException if there is no such script ({@code from} is not below {@link
+   *     #SCHEMA_VERSION})
+   */
+  public static String upgradeScript(String database, int from) {
+    return Schema.upgradeText(requireDialect(database), from);
+  }
+
+  /**
+   * Brings the log's tables in {@code dataSource}'s database to {@link #SCHEMA_VERSION} with the
+   * upgrade scripts, detecting the database from its JDBC metadata; run it while no instance
+   * runs. Unfinished transactions are kept and recover as they were.
+   *
+   * @return the version the tables were at
+   * @throws TransactionLogException if the tables are missing, newer than this release, or a
+   *     statement fails
+   */
+  public static int upgradeSchema(DataSource dataSource) {
+    return Schema.upgrade(requireNonNull(dataSource, "dataSource"));
+  }
+
   private static Dialect requireDialect(@Nullable String database) {
     return Dialect.named(requireNonNull(database, "database"));
   }

@@ -104,10 +104,19 @@ class H2SharedLogTest extends SharedLogContract {
         .hasMessageContaining("tables are missing")
         .hasMessageContaining("JdbcTransactionLog.createSchema");
 
-    fx.sql("UPDATE settle_log_version SET version = 2");
+    fx.sql("UPDATE settle_log_version SET version = 3");
     assertThatThrownBy(() -> JdbcTransactionLog.builder(fx.dataSource, "node-a").open())
-        .hasMessageContaining("schema version 2")
+        .hasMessageContaining("schema version 3")
         .hasMessageContaining("upgrade settle-jdbc");
+    assertThatThrownBy(() -> JdbcTransactionLog.upgradeSchema(fx.dataSource))
+        .as("an upgrade never takes tables back")
+        .hasMessageContaining("schema version 3")
+        .hasMessageContaining("upgrade settle-jdbc");
+    assertThatThrownBy(() -> JdbcTransactionLog.upgradeScript("h2", 2))
+        .as("no script past this release's version")
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("upgrade-2-to-3-h2.sql");
+    fx.sql("UPDATE settle_log_version SET version = 2");
   }
 
   @Test

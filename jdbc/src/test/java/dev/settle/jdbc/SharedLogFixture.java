@@ -106,27 +106,25 @@ final class SharedLogFixture {
     }
   }
 
-  /** How many distinct record numbers {@code tx} has, the lowest and the highest. */
-  List<Long> seqSpan(String tx) {
+  /** The number of {@code tx}'s last record ({@code last_seq}): one less than how many it has. */
+  long lastSeq(String tx) {
     try (Connection c = dataSource.getConnection();
-        var ps =
-            c.prepareStatement(
-                "SELECT COUNT(DISTINCT seq), MIN(seq), MAX(seq) FROM settle_record WHERE tx_id = ?")) {
+        var ps = c.prepareStatement("SELECT last_seq FROM settle_tx WHERE tx_id = ?")) {
       ps.setString(1, tx);
       try (var rs = ps.executeQuery()) {
         rs.next();
-        return List.of(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+        return rs.getLong(1);
       }
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  /** Overwrites every record of {@code tx} with bytes no codec version wrote. */
+  /** Replaces the records in {@code tx}'s row with one, framed right, that no codec version wrote. */
   void corrupt(String tx) {
     try (Connection c = dataSource.getConnection();
-        var ps = c.prepareStatement("UPDATE settle_record SET body = ? WHERE tx_id = ?")) {
-      ps.setBytes(1, new byte[] {0x7F, 0});
+        var ps = c.prepareStatement("UPDATE settle_tx SET records = ? WHERE tx_id = ?")) {
+      ps.setBytes(1, new byte[] {0, 0, 0, 2, 0x7F, 0});
       ps.setString(2, tx);
       ps.executeUpdate();
     } catch (SQLException e) {

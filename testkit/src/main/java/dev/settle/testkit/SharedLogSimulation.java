@@ -6,10 +6,10 @@ import dev.settle.core.Coordinator;
 import dev.settle.core.Decision;
 import dev.settle.core.Outcome;
 import dev.settle.core.TransactionLogException;
-import dev.settle.core.log.internal.LogCodec;
 import dev.settle.core.log.spi.LogRecord;
 import dev.settle.core.log.spi.TransactionLog;
 import dev.settle.jdbc.JdbcTransactionLog;
+import dev.settle.jdbc.internal.RecordBlob;
 import dev.settle.core.OwnershipLostException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -697,22 +697,14 @@ public final class SharedLogSimulation {
       try (Statement s = watch.createStatement()) {
         try (ResultSet rs =
             s.executeQuery(
-                "SELECT tx_id, owner_node, owner_epoch, decision, ended FROM settle_tx ORDER BY began_at, tx_id")) {
+                "SELECT tx_id, owner_node, owner_epoch, decision, ended, records FROM settle_tx ORDER BY began_at, tx_id")) {
           while (rs.next()) {
             String code = rs.getString(4);
             Decision decision =
                 code == null ? null : "C".equals(code.trim()) ? Decision.COMMIT : Decision.ROLLBACK;
-            rows.put(
-                rs.getString(1),
-                new Row(rs.getString(1), rs.getString(2) + "@" + rs.getLong(3), decision, rs.getBoolean(5)));
-          }
-        }
-        try (ResultSet rs = s.executeQuery("SELECT tx_id, body FROM settle_record ORDER BY tx_id, seq")) {
-          while (rs.next()) {
-            Row row = rows.get(rs.getString(1));
-            if (row != null) {
-              row.records.add(LogCodec.decode(rs.getBytes(2)));
-            }
+            Row row = new Row(rs.getString(1), rs.getString(2) + "@" + rs.getLong(3), decision, rs.getBoolean(5));
+            RecordBlob.split(rs.getBytes(6), row.records);
+            rows.put(rs.getString(1), row);
           }
         }
       } catch (SQLException e) {

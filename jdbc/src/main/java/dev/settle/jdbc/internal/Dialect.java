@@ -30,6 +30,11 @@ public enum Dialect {
     @Nullable String clearIdleInTransactionLimit() {
       return "RESET idle_in_transaction_session_timeout";
     }
+
+    @Override
+    String binaryType() {
+      return "BYTEA";
+    }
   },
   /**
    * H2, for embedded use and tests. H2 locks every row its claim query matches, not only the first
@@ -56,6 +61,11 @@ public enum Dialect {
     @Override
     @Nullable String clearIdleInTransactionLimit() {
       return null;
+    }
+
+    @Override
+    String binaryType() {
+      return "VARBINARY";
     }
   };
 
@@ -88,6 +98,12 @@ public enum Dialect {
 
   /** Undoes {@link #limitIdleInTransaction()} for the session, or null. */
   abstract @Nullable String clearIdleInTransactionLimit();
+
+  /**
+   * The type of the records column, to cast a bytes parameter to: H2 takes an untyped parameter
+   * in {@code ||} for text, and would store the bytes' characters.
+   */
+  abstract String binaryType();
 
   /**
    * The dialect named {@code name} ({@code "postgresql"} or {@code "h2"}, any case).

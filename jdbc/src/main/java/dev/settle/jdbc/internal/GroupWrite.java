@@ -14,9 +14,7 @@ import java.sql.Savepoint;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes one group of appends in one database transaction, on one of the writer's sessions (with
  * the statements it keeps prepared). The fast path sends the Begins' inserts as one JDBC batch,
- * the other appends' first statements (the conditional update fenced by ownership) as another,
- * then every record as a third, and commits. If any append is refused (zero rows, a
+ * the other appends' statements (the conditional update fenced by ownership, which also adds the
+ * append's records to the transaction's row) as another, and commits. If any append is refused (zero rows, a
  * duplicate id), the transaction is rolled back and the group is written again one append at a
  * time, each under a savepoint, so that the refused append fails alone with the exact reason and
  * the others are stored.
@@ -173,10 +171,8 @@ final class GroupWrite {
     renewIfBeginning(session, renew);
     List<Step> begins = new ArrayList<>();
     List<Step> touches = new ArrayList<>();
-    Map<TransactionId, Integer> remaining = new HashMap<>();
     for (Writer.Pending p : group) {
       for (Step s : p.steps) {
-        remaining.merge(s.tx(), s.bodies().size(), Integer::sum);
         (s.protocol() != null ? begins : touches).add(s);
       }
     }
@@ -201,22 +197,6 @@ final class GroupWrite {
           touch.addBatch();
         }
         if (!allOne(touch.executeBatch())) {
-          return false;
-        }
-      }
-      PreparedStatement record = session.prepared(sql.insertRecord);
-      for (Writer.Pending p : group) {
-        for (Step s : p.steps) {
-          for (byte[] body : s.bodies()) {
-            int after = remaining.merge(s.tx(), -1, Integer::sum);
-            bindRecord(record, s.tx(), after, body);
-            record.addBatch();
-          }
-        }
-      }
-      int[] counts = record.executeBatch();
-      for (int n : counts) {
-        if (n == 0) {
           return false;
         }
       }
@@ -285,12 +265,6 @@ final class GroupWrite {
     }
     if (first.executeUpdate() != 1) {
       throw new Refused(diagnose(session.connection(), s));
-    }
-    PreparedStatement record = session.prepared(sql.insertRecord);
-    int after = s.bodies().size();
-    for (byte[] body : s.bodies()) {
-      bindRecord(record, s.tx(), --after, body);
-      record.executeUpdate();
     }
   }
 
@@ -362,8 +336,9 @@ final class GroupWrite {
     ps.setBoolean(4, s.end());
     ps.setInt(5, s.bodies().size() - 1);
     ps.setBoolean(6, s.end());
-    ps.setString(7, node.name());
-    ps.setLong(8, node.epoch());
+    ps.setBytes(7, RecordBlob.join(s.bodies()));
+    ps.setString(8, node.name());
+    ps.setLong(9, node.epoch());
   }
 
   private void bindTouch(PreparedStatement ps, Step s) throws SQLException {
@@ -371,18 +346,12 @@ final class GroupWrite {
     setDecision(ps, 1, code);
     ps.setBoolean(2, s.end());
     ps.setInt(3, s.bodies().size());
-    ps.setBoolean(4, s.end());
-    ps.setString(5, s.tx().value());
-    ps.setString(6, node.name());
-    ps.setLong(7, node.epoch());
-    setDecision(ps, 8, code);
-  }
-
-  private static void bindRecord(PreparedStatement ps, TransactionId tx, int after, byte[] body)
-      throws SQLException {
-    ps.setInt(1, after);
-    ps.setBytes(2, body);
-    ps.setString(3, tx.value());
+    ps.setBytes(4, RecordBlob.join(s.bodies()));
+    ps.setBoolean(5, s.end());
+    ps.setString(6, s.tx().value());
+    ps.setString(7, node.name());
+    ps.setLong(8, node.epoch());
+    setDecision(ps, 9, code);
   }
 
   private static void setDecision(PreparedStatement ps, int index, @Nullable String code)

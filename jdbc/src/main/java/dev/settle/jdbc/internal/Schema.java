@@ -24,7 +24,7 @@ import javax.sql.DataSource;
  */
 public final class Schema {
   /** The one schema version this release reads. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   private final Sql sql;
 
@@ -47,7 +47,47 @@ public final class Schema {
 
   /** The shipped DDL of {@code dialect}. */
   public static String text(Dialect dialect) {
-    String resource = "/dev/settle/jdbc/schema-" + dialect.id() + ".sql";
+    return resource("/dev/settle/jdbc/schema-" + dialect.id() + ".sql");
+  }
+
+  /** The DDL of {@code dialect} as statements; comment lines dropped. */
+  public static List<String> statements(Dialect dialect) {
+    return split(text(dialect));
+  }
+
+  /** The script that takes {@code dialect}'s tables from version {@code from} to the next. */
+  public static String upgradeText(Dialect dialect, int from) {
+    return resource("/dev/settle/jdbc/upgrade-" + from + "-to-" + (from + 1) + "-" + dialect.id() + ".sql");
+  }
+
+  /**
+   * Brings the tables in {@code dataSource}'s database to {@link #VERSION}, applying each upgrade
+   * script from the version they are at, in order; returns the version they were at. Tables at
+   * this version are left alone; newer ones are refused.
+   */
+  public static int upgrade(DataSource dataSource) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(true);
+      Dialect dialect = Dialect.ofProduct(c.getMetaData().getDatabaseProductName());
+      int found = version(c, dialect);
+      if (found > VERSION) {
+        throw new TransactionLogException(
+            "the shared log's tables are at schema version " + found + only(found), null);
+      }
+      try (Statement s = c.createStatement()) {
+        for (int v = found; v < VERSION; v++) {
+          for (String statement : split(upgradeText(dialect, v))) {
+            s.execute(statement);
+          }
+        }
+      }
+      return found;
+    } catch (SQLException e) {
+      throw new TransactionLogException("cannot upgrade the shared log's tables: " + e.getMessage(), e);
+    }
+  }
+
+  private static String resource(String resource) {
     try (InputStream in = Schema.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException("the schema file " + resource + " is missing from settle-jdbc");
@@ -58,11 +98,10 @@ public final class Schema {
     }
   }
 
-  /** The DDL of {@code dialect} as statements; comment lines dropped. */
-  public static List<String> statements(Dialect dialect) {
+  private static List<String> split(String script) {
     List<String> statements = new ArrayList<>();
     StringBuilder current = new StringBuilder();
-    for (String line : text(dialect).lines().toList()) {
+    for (String line : script.lines().toList()) {
       String trimmed = line.strip();
       if (trimmed.isEmpty() || trimmed.startsWith("--")) {
         continue;
@@ -107,7 +146,7 @@ public final class Schema {
               : Dialect.ofProduct(c.getMetaData().getDatabaseProductName());
       Sql sql = new Sql(dialect, config.databaseClock());
       c.setAutoCommit(true);
-      checkVersion(c, sql, dialect);
+      checkVersion(c, dialect);
       c.setAutoCommit(false);
       Node node = Node.open(config, sql, c);
       return new Opened(new Schema(sql), node);
@@ -117,24 +156,8 @@ public final class Schema {
     }
   }
 
-  private static void checkVersion(Connection c, Sql sql, Dialect dialect) {
-    int version;
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql.version)) {
-      if (!rs.next()) {
-        throw new TransactionLogException(
-            "the shared log's settle_log_version table is empty; run the schema again:"
-                + " JdbcTransactionLog.schema(\"" + dialect.id() + "\")",
-            null);
-      }
-      version = rs.getInt(1);
-    } catch (SQLException e) {
-      throw new TransactionLogException(
-          "the shared log's tables are missing or unreadable in this database (" + e.getMessage()
-              + "); create them with JdbcTransactionLog.createSchema(dataSource) or the DDL of"
-              + " JdbcTransactionLog.schema(\"" + dialect.id() + "\")",
-          e);
-    }
+  private static void checkVersion(Connection c, Dialect dialect) {
+    int version = version(c, dialect);
     if (version != VERSION) {
       throw new TransactionLogException(
           "the shared log's tables are at schema version " + version + ", this release of"
@@ -143,9 +166,31 @@ public final class Schema {
     }
   }
 
+  /** The version the tables are at. */
+  private static int version(Connection c, Dialect dialect) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT version FROM settle_log_version")) {
+      if (!rs.next()) {
+        throw new TransactionLogException(
+            "the shared log's settle_log_version table is empty; run the schema again:"
+                + " JdbcTransactionLog.schema(\"" + dialect.id() + "\")",
+            null);
+      }
+      return rs.getInt(1);
+    } catch (SQLException e) {
+      throw new TransactionLogException(
+          "the shared log's tables are missing or unreadable in this database (" + e.getMessage()
+              + "); create them with JdbcTransactionLog.createSchema(dataSource) or the DDL of"
+              + " JdbcTransactionLog.schema(\"" + dialect.id() + "\")",
+          e);
+    }
+  }
+
   private static String only(int version) {
     return version < VERSION
-        ? "; apply the upgrade scripts up to version " + VERSION + " while no instance runs"
+        ? "; upgrade them while no instance runs: JdbcTransactionLog.upgradeSchema(dataSource), or"
+            + " by hand the scripts JdbcTransactionLog.upgradeScript(database, n) for n from " + version
+            + " to " + (VERSION - 1)
         : "; a newer release wrote them: upgrade settle-jdbc on every instance";
   }
 
@@ -169,12 +214,21 @@ public final class Schema {
 
   public List<LogRecord> records(LogConfig config, TransactionId tx) {
     try (Connection c = config.dataSource().getConnection();
-        PreparedStatement read = c.prepareStatement(sql.records)) {
-      read.setString(1, tx.value());
+        PreparedStatement older = c.prepareStatement(sql.olderRecords);
+        PreparedStatement row = c.prepareStatement(sql.rowRecords)) {
+      // The older rows first: they never change, while an append between the two reads only adds
+      // to the row's records, so the result is a state the log was in or a later one.
       List<LogRecord> records = new ArrayList<>();
-      try (ResultSet rs = read.executeQuery()) {
+      older.setString(1, tx.value());
+      try (ResultSet rs = older.executeQuery()) {
         while (rs.next()) {
           records.add(LogCodec.decode(rs.getBytes(1)));
+        }
+      }
+      row.setString(1, tx.value());
+      try (ResultSet rs = row.executeQuery()) {
+        if (rs.next()) {
+          RecordBlob.split(rs.getBytes(1), records);
         }
       }
       return records;

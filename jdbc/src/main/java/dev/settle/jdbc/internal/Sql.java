@@ -29,7 +29,6 @@ public final class Sql {
    */
   static final String IDLE_IN_TRANSACTION_TIMEOUT = "25P03";
 
-  final String version = "SELECT version FROM settle_log_version";
   final String bumpEpoch;
   final String insertNode;
   final String readEpoch = "SELECT epoch FROM settle_node WHERE node = ?";
@@ -39,21 +38,17 @@ public final class Sql {
   final String renewLease;
   final String releaseLease;
 
-  /** A Begin: inserted only while this node still holds its epoch (not superseded). */
+  /**
+   * A Begin, with the records of its append: inserted only while this node still holds its epoch
+   * (not superseded).
+   */
   final String begin;
   /**
-   * Every other append's first statement: fenced by ownership, refused after End, and the
-   * decision column set only if it is empty or already holds the same decision.
+   * Every other append's one statement: fenced by ownership, refused after End, the decision
+   * column set only if it is empty or already holds the same decision, and the append's records
+   * added to the end of the row's.
    */
   final String touch;
-  /**
-   * A record, numbered from the transaction row's {@code last_seq}, which the append's first
-   * statement has just advanced by its record count: the parameter is how many of the group's
-   * records for this transaction come after this one.
-   */
-  final String insertRecord =
-      "INSERT INTO settle_record (tx_id, seq, body) SELECT tx_id, last_seq - ?, ? FROM settle_tx"
-          + " WHERE tx_id = ?";
   final String txRow =
       "SELECT owner_node, owner_epoch, decision, ended FROM settle_tx WHERE tx_id = ?";
   final String decision = "SELECT decision FROM settle_tx WHERE tx_id = ?";
@@ -69,12 +64,21 @@ public final class Sql {
   final String claim =
       "UPDATE settle_tx SET owner_node = ?, owner_epoch = ? WHERE tx_id = ? AND owner_node = ?"
           + " AND owner_epoch = ? AND ended = FALSE";
+  /**
+   * Each unfinished transaction this node owns with its records: the row's own (schema version 2)
+   * and, for a transaction begun before the upgrade, the ones in {@code settle_record} before them
+   * (one result row per such record, the row's records repeated; {@code seq} null when there are
+   * none).
+   */
   final String ownedRecords =
-      "SELECT r.tx_id, r.seq, r.body FROM settle_tx t JOIN settle_record r ON r.tx_id = t.tx_id"
+      "SELECT t.tx_id, t.records, r.seq, r.body FROM settle_tx t LEFT JOIN settle_record r ON r.tx_id = t.tx_id"
           + " WHERE t.owner_node = ? AND t.owner_epoch = ? AND t.ended = FALSE"
           + " ORDER BY t.began_at, t.tx_id, r.seq";
 
-  final String records = "SELECT body FROM settle_record WHERE tx_id = ? ORDER BY seq";
+  /** A transaction's records from before the upgrade to schema version 2, if it has any. */
+  final String olderRecords = "SELECT body FROM settle_record WHERE tx_id = ? ORDER BY seq";
+  /** A transaction's records in its own row. */
+  final String rowRecords = "SELECT records FROM settle_tx WHERE tx_id = ?";
   final String unfinished =
       "SELECT tx_id FROM settle_tx WHERE ended = FALSE ORDER BY began_at, tx_id FETCH FIRST ? ROWS ONLY";
   final String expired;
@@ -95,12 +99,12 @@ public final class Sql {
     this.releaseLease = "UPDATE settle_node SET lease_until = " + now + " WHERE node = ? AND epoch = ?";
     this.begin =
         "INSERT INTO settle_tx (tx_id, protocol, owner_node, owner_epoch, decision, ended, last_seq,"
-            + " began_at, ended_at) SELECT ?, ?, node, epoch, CAST(? AS CHAR(1)), ?, ?, " + now + ","
-            + " CASE WHEN CAST(? AS BOOLEAN) THEN " + now + " ELSE NULL END FROM settle_node"
+            + " began_at, ended_at, records) SELECT ?, ?, node, epoch, CAST(? AS CHAR(1)), ?, ?, " + now + ","
+            + " CASE WHEN CAST(? AS BOOLEAN) THEN " + now + " ELSE NULL END, ? FROM settle_node"
             + " WHERE node = ? AND epoch = ?";
     this.touch =
         "UPDATE settle_tx SET decision = COALESCE(CAST(? AS CHAR(1)), decision), ended = ?,"
-            + " last_seq = last_seq + ?,"
+            + " last_seq = last_seq + ?, records = records || CAST(? AS " + dialect.binaryType() + "),"
             + " ended_at = CASE WHEN CAST(? AS BOOLEAN) THEN " + now + " ELSE ended_at END"
             + " WHERE tx_id = ? AND owner_node = ? AND owner_epoch = ? AND ended = FALSE"
             + " AND (decision IS NULL OR decision = COALESCE(CAST(? AS CHAR(1)), decision))";

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,30 +131,33 @@ public final class Takeover {
         read.setLong(2, node.epoch());
         try (ResultSet rs = read.executeQuery()) {
           TransactionId current = null;
+          byte[] rowRecords = null;
           List<LogRecord> records = new ArrayList<>();
           boolean damaged = false;
           while (rs.next()) {
             TransactionId tx = new TransactionId(rs.getString(1));
             if (!tx.equals(current)) {
-              if (current != null && !damaged) {
-                records.forEach(sink);
+              if (current != null) {
+                finish(current, records, rowRecords, damaged, sink);
               }
               current = tx;
+              rowRecords = rs.getBytes(2);
               records.clear();
               damaged = false;
             }
-            if (damaged) {
+            byte[] older = rs.getBytes(4); // null: no records from before schema version 2
+            if (damaged || older == null) {
               continue;
             }
             try {
-              records.add(LogCodec.decode(rs.getBytes(3)));
+              records.add(LogCodec.decode(older));
             } catch (CorruptLogException e) {
               damaged = true;
-              reportDamage(tx, rs.getInt(2), e);
+              reportDamage(tx, "its record seq " + rs.getInt(3), e);
             }
           }
-          if (current != null && !damaged) {
-            records.forEach(sink);
+          if (current != null) {
+            finish(current, records, rowRecords, damaged, sink);
           }
         }
       } finally {
@@ -164,12 +168,31 @@ public final class Takeover {
     }
   }
 
-  private void reportDamage(TransactionId tx, int seq, CorruptLogException e) {
+  /**
+   * Hands on one transaction's records: those from before schema version 2, then its row's; none
+   * of them if any is damaged, so that it is never driven on half its history.
+   */
+  private void finish(
+      TransactionId tx, List<LogRecord> older, byte @Nullable [] rowRecords, boolean damaged, Consumer<LogRecord> sink) {
+    if (damaged) {
+      return;
+    }
+    List<LogRecord> all = new ArrayList<>(older);
+    try {
+      RecordBlob.split(rowRecords, all);
+    } catch (CorruptLogException e) {
+      reportDamage(tx, "its row's records", e);
+      return;
+    }
+    all.forEach(sink);
+  }
+
+  private void reportDamage(TransactionId tx, String where, CorruptLogException e) {
     if (reportedDamage.add(tx)) {
       LOG.warn(
-          "transaction {} has a damaged record (seq {}) in the shared log and will not be driven:"
+          "transaction {} has a damaged record ({}) in the shared log and will not be driven:"
               + " {}. Decide by hand what its participants must do.",
-          tx, seq, e.getMessage());
+          tx, where, e.getMessage());
     }
   }
 

@@ -1,0 +1,6 @@
+-- Settle shared transaction log: upgrade from schema version 1 to 2, for h2.
+-- Apply while no instance runs (see the upgrade rules in schema-h2.sql). Version 2 keeps a
+-- transaction's records in its own row; records already in settle_record stay there and are read
+-- before the row's, so unfinished transactions of version 1 are recovered as they were.
+ALTER TABLE settle_tx ADD COLUMN IF NOT EXISTS records VARBINARY NOT NULL DEFAULT X'';
+UPDATE settle_log_version SET version = 2 WHERE version = 1;

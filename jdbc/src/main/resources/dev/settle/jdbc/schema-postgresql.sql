@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS settle_tx (
   last_seq    INTEGER                  NOT NULL,
   began_at    TIMESTAMP WITH TIME ZONE NOT NULL,
   ended_at    TIMESTAMP WITH TIME ZONE,
-  records     BYTEA                    NOT NULL DEFAULT '\x'
+  records     BYTEA                    NOT NULL DEFAULT ''::bytea
 );
 -- Takeover and replay look for unfinished transactions by owner.
 CREATE INDEX IF NOT EXISTS settle_tx_unfinished ON settle_tx (owner_node, owner_epoch) WHERE ended = FALSE;

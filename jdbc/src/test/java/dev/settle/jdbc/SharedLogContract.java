@@ -586,6 +586,16 @@ abstract class SharedLogContract {
   }
 
   @Test
+  void aTransactionWhoseRowHoldsFewerRecordsThanItCountsIsLeftOutWhole() {
+    JdbcTransactionLog a = fx.live("node-a");
+    a.append(begin("healthy", "tcc"), true);
+    a.append(begin("short", "tcc"), true);
+    // A value cut exactly at a record boundary decodes cleanly: only the count tells.
+    fx.sql("UPDATE settle_tx SET last_seq = last_seq + 1 WHERE tx_id = 'short'");
+    assertThat(replay(a)).extracting(LogRecord::transactionId).containsExactly(new TransactionId("healthy"));
+  }
+
+  @Test
   void theHeartbeatKeepsALiveNodesTransactionsItsOwnAndCleansUpHistory() {
     JdbcTransactionLog a =
         fx.keep(

@@ -74,6 +74,11 @@ public final class Schema {
         throw new TransactionLogException(
             "the shared log's tables are at schema version " + found + only(found), null);
       }
+      if (found < 1) {
+        throw new TransactionLogException(
+            "the shared log's tables are at schema version " + found + ", which no release wrote;"
+                + " this release upgrades from version 1", null);
+      }
       try (Statement s = c.createStatement()) {
         for (int v = found; v < VERSION; v++) {
           for (String statement : split(upgradeText(dialect, v))) {

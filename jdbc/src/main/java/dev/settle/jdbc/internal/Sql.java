@@ -71,7 +71,7 @@ public final class Sql {
    * none).
    */
   final String ownedRecords =
-      "SELECT t.tx_id, t.records, r.seq, r.body FROM settle_tx t LEFT JOIN settle_record r ON r.tx_id = t.tx_id"
+      "SELECT t.tx_id, t.records, r.seq, r.body, t.last_seq FROM settle_tx t LEFT JOIN settle_record r ON r.tx_id = t.tx_id"
           + " WHERE t.owner_node = ? AND t.owner_epoch = ? AND t.ended = FALSE"
           + " ORDER BY t.began_at, t.tx_id, r.seq";
 

@@ -132,16 +132,18 @@ public final class Takeover {
         try (ResultSet rs = read.executeQuery()) {
           TransactionId current = null;
           byte[] rowRecords = null;
+          int lastSeq = -1;
           List<LogRecord> records = new ArrayList<>();
           boolean damaged = false;
           while (rs.next()) {
             TransactionId tx = new TransactionId(rs.getString(1));
             if (!tx.equals(current)) {
               if (current != null) {
-                finish(current, records, rowRecords, damaged, sink);
+                finish(current, records, rowRecords, lastSeq, damaged, sink);
               }
               current = tx;
               rowRecords = rs.getBytes(2);
+              lastSeq = rs.getInt(5);
               records.clear();
               damaged = false;
             }
@@ -157,7 +159,7 @@ public final class Takeover {
             }
           }
           if (current != null) {
-            finish(current, records, rowRecords, damaged, sink);
+            finish(current, records, rowRecords, lastSeq, damaged, sink);
           }
         }
       } finally {
@@ -170,16 +172,32 @@ public final class Takeover {
 
   /**
    * Hands on one transaction's records: those from before schema version 2, then its row's; none
-   * of them if any is damaged, so that it is never driven on half its history.
+   * of them if any is damaged, so that it is never driven on half its history. Damaged also means
+   * a count that differs from the row's ({@code last_seq} + 1: a value cut at a record boundary
+   * decodes cleanly) and a record of another transaction.
    */
   private void finish(
-      TransactionId tx, List<LogRecord> older, byte @Nullable [] rowRecords, boolean damaged, Consumer<LogRecord> sink) {
+      TransactionId tx,
+      List<LogRecord> older,
+      byte @Nullable [] rowRecords,
+      int lastSeq,
+      boolean damaged,
+      Consumer<LogRecord> sink) {
     if (damaged) {
       return;
     }
     List<LogRecord> all = new ArrayList<>(older);
     try {
       RecordBlob.split(rowRecords, all);
+      if (all.size() != lastSeq + 1) {
+        throw new CorruptLogException(
+            "the row counts " + (lastSeq + 1) + " records and holds " + all.size(), -1);
+      }
+      for (LogRecord record : all) {
+        if (!record.transactionId().equals(tx)) {
+          throw new CorruptLogException("it holds a record of transaction " + record.transactionId(), -1);
+        }
+      }
     } catch (CorruptLogException e) {
       reportDamage(tx, "its row's records", e);
       return;

@@ -173,16 +173,15 @@ public final class WalletCommand implements Callable<Integer> {
     Protocol chosen;
     try {
       chosen = Protocol.of(protocol == null ? "tcc" : protocol);
-      new WalletConfig(chosen, shards, accounts, transfers, 1, 0, 0, seed);
+      new WalletConfig(chosen, shards, accounts, transfers, threads, 0, 0, seed);
     } catch (IllegalArgumentException bad) {
       throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage());
     }
     if (dataDir.toString().isBlank()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--data-dir must name a directory, was empty");
     }
-    // The run on files is single-threaded and its crashes are real: refuse what it cannot honour
-    // rather than ignore it.
-    unsupported("--threads", threads != 1);
+    // The run on files injects no faults (its crashes are real ones: kill the process): refuse
+    // what it cannot honour rather than ignore it.
     unsupported("--fault-rate", faultRate != 0);
     unsupported("--crash-every", crashEvery != 0);
     unsupported("--crash-rate", crashRate != 0);
@@ -198,7 +197,7 @@ public final class WalletCommand implements Callable<Integer> {
     }
     try (FileWallet wallet = FileWallet.open(dataDir, chosen, shards, accounts, openingCents())) {
       wallet.recover(); // finish whatever an earlier, killed run left
-      return print(wallet.run(transfers, seed, line -> System.err.println(line)), json);
+      return print(wallet.run(transfers, threads, seed, line -> System.err.println(line)), json);
     }
   }
 

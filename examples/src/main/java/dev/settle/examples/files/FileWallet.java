@@ -37,6 +37,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import javax.sql.XAConnection;
@@ -309,6 +316,87 @@ public final class FileWallet implements AutoCloseable {
       }
     }
     return report(transfers, committed, 0, started);
+  }
+
+  /**
+   * Runs {@code transfers} random transfers from {@code threads} threads at once (one thread: as
+   * {@link #run(int, long, Consumer)}, replayed exactly by its seed). With several threads transfer
+   * {@code i} is drawn from the seed and {@code i}, so a run makes the same transfers in whatever
+   * order the threads take them; the coordinator's log groups their forced appends.
+   */
+  public WalletReport run(int transfers, int threads, long seed, Consumer<String> progress) throws SQLException {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, was " + threads);
+    }
+    if (threads == 1) {
+      return run(transfers, seed, progress);
+    }
+    long started = System.nanoTime();
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger done = new AtomicInteger();
+    AtomicLong committed = new AtomicLong();
+    AtomicInteger named = new AtomicInteger();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "wallet-" + named.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<Future<?>> workers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        workers.add(
+            pool.submit(
+                () -> {
+                  for (int i = next.getAndIncrement(); i < transfers; i = next.getAndIncrement()) {
+                    Random random = new Random(seed * 1_000_003L + i);
+                    int from = random.nextInt(accounts);
+                    int to = (from + 1 + random.nextInt(accounts - 1)) % accounts;
+                    long cents = 1 + random.nextInt(500);
+                    if (transfer("a" + from, "a" + to, cents) instanceof Outcome.Committed) {
+                      committed.incrementAndGet();
+                    }
+                    done.incrementAndGet();
+                  }
+                  return null;
+                }));
+      }
+      long nextLine = started + 2_000_000_000L;
+      for (Future<?> worker : workers) {
+        while (true) {
+          try {
+            worker.get(200, TimeUnit.MILLISECONDS);
+            break;
+          } catch (TimeoutException notYet) {
+            if (System.nanoTime() > nextLine) {
+              progress.accept("wallet " + protocol.flag() + " on files: " + done.get() + "/" + transfers
+                  + " transfers, " + threads + " threads");
+              nextLine += 1_000_000_000L;
+            }
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted with " + done.get() + " of " + transfers + " transfers done", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof SQLException sql) {
+        throw sql;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(cause);
+    } finally {
+      pool.shutdownNow();
+    }
+    return report(transfers, committed.get(), 0, started);
   }
 
   private Outcome transfer(String from, String to, long cents) throws SQLException {

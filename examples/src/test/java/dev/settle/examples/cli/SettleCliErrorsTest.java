@@ -88,14 +88,38 @@ class SettleCliErrorsTest {
     assertThat(recover.status()).as(recover.err()).isZero();
   }
 
+  /**
+   * Each protocol on H2 files from several threads at once: the log's group commit and the
+   * shards' pooled connections shared by them; every transfer reported, money conserved, nothing
+   * left in doubt or reserved, and a recovery afterwards finds nothing to finish.
+   */
+  @Test
+  void theRunOnFilesTakesSeveralThreadsAndLosesNothing() {
+    for (String protocol : new String[] {"tcc", "saga", "2pc"}) {
+      Path data = dir.resolve("threads-" + protocol);
+      Run run = run("wallet", "--protocol", protocol, "--data-dir", data.toString(), "--accounts", "6", "--shards", "3",
+          "--transfers", "300", "--threads", "8", "--seed", "3", "--json");
+      assertThat(run.status()).as(protocol + ": " + run.err()).isZero();
+      assertThat(run.lastLine()).as(protocol)
+          .contains("\"transfers\":300", "\"inDoubt\":0", "\"negativeBalances\":0", "\"hangingReservations\":0",
+              "\"totalBefore\":60000,\"totalAfter\":60000");
+      Run recover = run("wallet", "recover", "--data-dir", data.toString(), "--json");
+      assertThat(recover.status()).as(recover.err()).isZero();
+      assertThat(recover.lastLine()).as(protocol).contains("\"recovered\":0", "\"totalAfter\":60000");
+    }
+  }
+
   @Test
   void flagsTheRunOnFilesCannotHonourAreRefused() {
     Path data = wallet("tcc");
-    for (String[] flag : new String[][] {{"--threads", "4"}, {"--fault-rate", "0.9"}, {"--crash-every", "3"}}) {
+    for (String[] flag : new String[][] {{"--fault-rate", "0.9"}, {"--crash-every", "3"}}) {
       Run refused = run("wallet", "--data-dir", data.toString(), flag[0], flag[1]);
       assertThat(refused.status()).as(String.join(" ", flag)).isEqualTo(2);
       assertThat(refused.err()).contains(flag[0] + " is not supported with --data-dir");
     }
+    Run noThreads = run("wallet", "--data-dir", data.toString(), "--threads", "0");
+    assertThat(noThreads.status()).isEqualTo(2);
+    assertThat(noThreads.err()).contains("--threads must be at least 1");
     Run other = run("wallet", "--protocol", "saga", "--data-dir", data.toString());
     assertThat(other.status()).isEqualTo(2);
     assertThat(other.err()).contains("holds a wallet with --protocol tcc");

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BenchmarkMain {
   private static final String USAGE =
-      "usage: ratios [--quick] [--json] [--only jmh,postgres,http] [--pg-url JDBC_URL] [--pg-user USER]"
+      "usage: ratios [--quick] [--json] [--only jmh,postgres,http,files] [--pg-url JDBC_URL] [--pg-user USER]"
           + " [--pg-password PASSWORD]\n"
           + "  without --pg-url (or SETTLE_PG_URL, SETTLE_PG_USER, SETTLE_PG_PASSWORD) the postgres rows"
           + " run on a throwaway server started from the local installation, or are skipped";

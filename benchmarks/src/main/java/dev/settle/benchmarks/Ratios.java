@@ -51,10 +51,12 @@ public final class Ratios {
           new Spec("floor-2maps-1t", "FloorBenchmarks.twoLockedMapUpdates", 1, List.of(), 1),
           new Spec("floor-2maps-2t", "FloorBenchmarks.twoLockedMapUpdates", 2, List.of(), 1),
           new Spec("floor-append-force-1t", "FloorBenchmarks.appendAndForce", 1, List.of(), 1),
-          new Spec("tcc-mem-1t", "InMemoryBenchmarks.tcc", 1, List.of(), 1),
+          new Spec("tcc-1t", "InMemoryBenchmarks.tcc", 1, List.of(), 1),
           new Spec("2pc-mem-1t", "InMemoryBenchmarks.twoPhaseCommit", 1, List.of(), 1),
           new Spec("saga-mem-1t", "InMemoryBenchmarks.saga", 1, List.of(), 1),
-          new Spec("tcc-mem-2t", "InMemoryBenchmarks.tcc", 2, List.of(), 1),
+          new Spec("tcc-2t", "InMemoryBenchmarks.tcc", 2, List.of(), 1),
+          new Spec("tcc-4t", "InMemoryBenchmarks.tcc", 4, List.of(), 1),
+          new Spec("tcc-8t", "InMemoryBenchmarks.tcc", 8, List.of(), 1),
           new Spec("2pc-mem-2t", "InMemoryBenchmarks.twoPhaseCommit", 2, List.of(), 1),
           new Spec("saga-mem-2t", "InMemoryBenchmarks.saga", 2, List.of(), 1),
           new Spec("2pc-file-1t", "DurableBenchmarks.twoPhaseCommitOnFile", 1, List.of(), 1),
@@ -76,12 +78,15 @@ public final class Ratios {
 
   static final List<Row> ROWS =
       List.of(
-          new Row("tcc in memory, 1 thread, vs two locked map updates", "tcc-mem-1t", "floor-2maps-1t"),
+          new Row("tcc in memory, 1 thread, vs two locked map updates", "tcc-1t", "floor-2maps-1t"),
           new Row("2pc in memory, 1 thread, vs two locked map updates", "2pc-mem-1t", "floor-2maps-1t"),
           new Row("saga in memory, 1 thread, vs two locked map updates", "saga-mem-1t", "floor-2maps-1t"),
-          new Row("tcc in memory, 2 threads, vs two locked map updates", "tcc-mem-2t", "floor-2maps-2t"),
+          new Row("tcc in memory, 2 threads, vs two locked map updates", "tcc-2t", "floor-2maps-2t"),
           new Row("2pc in memory, 2 threads, vs two locked map updates", "2pc-mem-2t", "floor-2maps-2t"),
           new Row("saga in memory, 2 threads, vs two locked map updates", "saga-mem-2t", "floor-2maps-2t"),
+          new Row("tcc in memory, 2 threads, vs 1 thread", "tcc-2t", "tcc-1t"),
+          new Row("tcc in memory, 4 threads, vs 1 thread", "tcc-4t", "tcc-1t"),
+          new Row("tcc in memory, 8 threads, vs 1 thread", "tcc-8t", "tcc-1t"),
           new Row("2pc on file log (group commit), 1 thread, vs append+force", "2pc-file-1t", "floor-append-force-1t"),
           new Row("tcc on file log (group commit), 1 thread, vs append+force", "tcc-file-1t", "floor-append-force-1t"),
           new Row("tcc on file log (group commit), 64 threads, vs append+force", "tcc-file-64t", "floor-append-force-1t"),
@@ -94,7 +99,7 @@ public final class Ratios {
           new Row("tcc branch-calls/s with 64 branches vs with 2", "tcc-64-branches", "tcc-2-branches"),
           new Row("ledger commands vs two locked map updates", "ledger-commands", "floor-2maps-1t"),
           new Row("ledger replayed events vs two locked map updates", "ledger-replay", "floor-2maps-1t"),
-          new Row("tcc in memory, 1 thread, vs Narayana volatile store", "tcc-mem-1t", "narayana-volatile-1t"),
+          new Row("tcc in memory, 1 thread, vs Narayana volatile store", "tcc-1t", "narayana-volatile-1t"),
           new Row("2pc in memory, 1 thread, vs Narayana volatile store", "2pc-mem-1t", "narayana-volatile-1t"),
           new Row("saga in memory, 1 thread, vs Narayana volatile store", "saga-mem-1t", "narayana-volatile-1t"),
           new Row("2pc on file log, 1 thread, vs Narayana file store, 1 thread", "2pc-file-1t", "narayana-file-1t"),
@@ -105,7 +110,7 @@ public final class Ratios {
   private Ratios() {}
 
   /** The groups of rows {@code --only} can pick. */
-  static final List<String> GROUPS = List.of("jmh", PostgresRows.GROUP, HttpRows.GROUP);
+  static final List<String> GROUPS = List.of("jmh", PostgresRows.GROUP, HttpRows.GROUP, FileWalletRows.GROUP);
 
   /**
    * Runs the groups in {@code only}: the JMH specs, then the PostgreSQL rows on the given server
@@ -131,6 +136,13 @@ public final class Ratios {
         HttpRows.measure(windows, report);
       } catch (RuntimeException e) {
         report.failed.put(HttpRows.GROUP, String.valueOf(e.getMessage()));
+      }
+    }
+    if (only.contains(FileWalletRows.GROUP)) {
+      try {
+        FileWalletRows.measure(windows, report);
+      } catch (RuntimeException e) {
+        report.failed.put(FileWalletRows.GROUP, String.valueOf(e.getMessage()));
       }
     }
     return report;
@@ -182,7 +194,8 @@ public final class Ratios {
           new GroupRow(HttpRows.GROUP, new Row("tcc over http, 1 at a time, vs 1 POST round trip", "tcc-http-1c", "http-post-1c")),
           new GroupRow(HttpRows.GROUP, new Row("tcc over http, 1 at a time, vs 4 POST round trips", "tcc-http-1c", "http-post-x4-1c")),
           new GroupRow(HttpRows.GROUP, new Row("tcc over http, 64 at a time, vs 1 POST round trip", "tcc-http-64c", "http-post-64c")),
-          new GroupRow(HttpRows.GROUP, new Row("tcc over http, 64 at a time, vs 4 POST round trips", "tcc-http-64c", "http-post-x4-64c")));
+          new GroupRow(HttpRows.GROUP, new Row("tcc over http, 64 at a time, vs 4 POST round trips", "tcc-http-64c", "http-post-x4-64c")),
+          new GroupRow(FileWalletRows.GROUP, new Row("wallet tcc on H2 files, 16 threads, vs one-statement H2 commits, 16 threads", "wallet-files-tcc-16t", "h2-commit-16t")));
 
   /** The rows to print: every JMH row, then every timed row, those measured in {@code ops}. */
   private static List<Row> present(Map<String, Double> ops) {

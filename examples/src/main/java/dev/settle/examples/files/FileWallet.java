@@ -351,11 +351,7 @@ public final class FileWallet implements AutoCloseable {
             pool.submit(
                 () -> {
                   for (int i = next.getAndIncrement(); i < transfers; i = next.getAndIncrement()) {
-                    Random random = new Random(seed * 1_000_003L + i);
-                    int from = random.nextInt(accounts);
-                    int to = (from + 1 + random.nextInt(accounts - 1)) % accounts;
-                    long cents = 1 + random.nextInt(500);
-                    if (transfer("a" + from, "a" + to, cents) instanceof Outcome.Committed) {
+                    if (transfer(seed, i) instanceof Outcome.Committed) {
                       committed.incrementAndGet();
                     }
                     done.incrementAndGet();
@@ -397,6 +393,18 @@ public final class FileWallet implements AutoCloseable {
       pool.shutdownNow();
     }
     return report(transfers, committed.get(), 0, started);
+  }
+
+  /**
+   * Transfer number {@code index} of the run seeded {@code seed} (the one {@link #run(int, int,
+   * long, Consumer)} makes with several threads), on the caller's thread; thread-safe.
+   */
+  public Outcome transfer(long seed, long index) throws SQLException {
+    Random random = new Random(seed * 1_000_003L + index);
+    int from = random.nextInt(accounts);
+    int to = (from + 1 + random.nextInt(accounts - 1)) % accounts;
+    long cents = 1 + random.nextInt(500);
+    return transfer("a" + from, "a" + to, cents);
   }
 
   private Outcome transfer(String from, String to, long cents) throws SQLException {

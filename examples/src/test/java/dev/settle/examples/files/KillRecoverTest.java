@@ -19,8 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The real crash: the wallet runs in a child JVM on files, is killed with SIGKILL at a random
- * moment, and a new process recovers from what is on disk. No money may be created or lost and no
+ * The real crash: the wallet runs in a child JVM on files (one thread, then eight), is killed with
+ * SIGKILL at a random moment, and a new process recovers from what is on disk. No money may be created or lost and no
  * transaction may stay unfinished.
  */
 class KillRecoverTest {
@@ -33,9 +33,10 @@ class KillRecoverTest {
     Random random = new Random(protocol.ordinal() * 31L + 7);
     long recovered = 0;
     for (int round = 0; round < 2; round++) {
+      // The second life runs 8 threads: many transactions in flight when the kill comes.
       Process wallet =
           child("wallet", "--protocol", protocol.flag(), "--data-dir", data.toString(),
-              "--transfers", "1000000", "--seed", Long.toString(round + 1));
+              "--transfers", "1000000", "--seed", Long.toString(round + 1), "--threads", round == 0 ? "1" : "8");
       waitForTransfers(data, wallet);
       Thread.sleep(300 + random.nextInt(1_200));
       wallet.destroyForcibly(); // SIGKILL: no shutdown hook, no flush, nothing
@@ -51,7 +52,7 @@ class KillRecoverTest {
       assertThat(number(json, "totalAfter")).isEqualTo(number(json, "totalBefore"));
       recovered += number(json, "recovered");
     }
-    System.err.printf("%s: killed twice, recovery finished %d transactions%n", protocol.flag(), recovered);
+    System.err.printf("%s: killed twice (1 and 8 threads), recovery finished %d transactions%n", protocol.flag(), recovered);
   }
 
   private static long number(String json, String key) {

@@ -240,7 +240,8 @@ public final class JdbcTransactionLog implements TransactionLog {
    * Every stored record of {@code tx}, in order, ended or not, owned by any node, while the
    * history keeps it: for explaining a transaction after the fact.
    *
-   * @throws dev.settle.core.CorruptLogException if a record cannot be decoded
+   * @throws dev.settle.core.CorruptLogException if a record cannot be decoded, or the records do not
+   *     add up to what the transaction's row counts
    */
   public List<LogRecord> records(TransactionId tx) {
     requireNonNull(tx, "tx");

@@ -1,6 +1,7 @@
 package dev.settle.jdbc.internal;
 
 import dev.settle.core.CorruptLogException;
+import dev.settle.core.TransactionId;
 import dev.settle.core.log.internal.LogCodec;
 import dev.settle.core.log.spi.LogRecord;
 import java.nio.ByteBuffer;
@@ -58,6 +59,29 @@ public final class RecordBlob {
       into.add(LogCodec.decode(body));
       index++;
     }
+  }
+
+  /**
+   * A transaction's whole history: {@code older} (its records from before schema version 2, in
+   * order), then those in its row's {@code blob}; checked as one story, so that a value cut at a
+   * record boundary (which decodes cleanly) or a record of another transaction is refused.
+   *
+   * @param lastSeq the row's {@code last_seq}: the history holds {@code lastSeq + 1} records
+   * @throws CorruptLogException if anything does not add up, saying what
+   */
+  public static List<LogRecord> history(
+      TransactionId tx, List<LogRecord> older, byte @Nullable [] blob, int lastSeq) {
+    List<LogRecord> all = new ArrayList<>(older);
+    split(blob, all);
+    if (all.size() != lastSeq + 1) {
+      throw new CorruptLogException("the row counts " + (lastSeq + 1) + " records and holds " + all.size(), -1);
+    }
+    for (LogRecord record : all) {
+      if (!record.transactionId().equals(tx)) {
+        throw new CorruptLogException("it holds a record of transaction " + record.transactionId(), -1);
+      }
+    }
+    return all;
   }
 
   /** The records in {@code blob}. */

@@ -232,11 +232,9 @@ public final class Schema {
       }
       row.setString(1, tx.value());
       try (ResultSet rs = row.executeQuery()) {
-        if (rs.next()) {
-          RecordBlob.split(rs.getBytes(1), records);
-        }
+        // No row, no history: an unknown or purged transaction.
+        return rs.next() ? RecordBlob.history(tx, records, rs.getBytes(1), rs.getInt(2)) : List.of();
       }
-      return records;
     } catch (SQLException e) {
       throw new TransactionLogException("cannot read the shared log: " + e.getMessage(), e);
     }

@@ -78,7 +78,7 @@ public final class Sql {
   /** A transaction's records from before the upgrade to schema version 2, if it has any. */
   final String olderRecords = "SELECT body FROM settle_record WHERE tx_id = ? ORDER BY seq";
   /** A transaction's records in its own row. */
-  final String rowRecords = "SELECT records FROM settle_tx WHERE tx_id = ?";
+  final String rowRecords = "SELECT records, last_seq FROM settle_tx WHERE tx_id = ?";
   final String unfinished =
       "SELECT tx_id FROM settle_tx WHERE ended = FALSE ORDER BY began_at, tx_id FETCH FIRST ? ROWS ONLY";
   final String expired;

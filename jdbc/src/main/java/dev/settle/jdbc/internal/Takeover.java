@@ -172,9 +172,8 @@ public final class Takeover {
 
   /**
    * Hands on one transaction's records: those from before schema version 2, then its row's; none
-   * of them if any is damaged, so that it is never driven on half its history. Damaged also means
-   * a count that differs from the row's ({@code last_seq} + 1: a value cut at a record boundary
-   * decodes cleanly) and a record of another transaction.
+   * of them if any is damaged ({@link RecordBlob#history}), so that it is never driven on half its
+   * history.
    */
   private void finish(
       TransactionId tx,
@@ -186,18 +185,9 @@ public final class Takeover {
     if (damaged) {
       return;
     }
-    List<LogRecord> all = new ArrayList<>(older);
+    List<LogRecord> all;
     try {
-      RecordBlob.split(rowRecords, all);
-      if (all.size() != lastSeq + 1) {
-        throw new CorruptLogException(
-            "the row counts " + (lastSeq + 1) + " records and holds " + all.size(), -1);
-      }
-      for (LogRecord record : all) {
-        if (!record.transactionId().equals(tx)) {
-          throw new CorruptLogException("it holds a record of transaction " + record.transactionId(), -1);
-        }
-      }
+      all = RecordBlob.history(tx, older, rowRecords, lastSeq);
     } catch (CorruptLogException e) {
       reportDamage(tx, "its row's records", e);
       return;

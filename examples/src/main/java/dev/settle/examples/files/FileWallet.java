@@ -7,6 +7,7 @@ import dev.settle.core.log.FileTransactionLog;
 import dev.settle.core.log.LogReplay;
 import dev.settle.examples.wallet.Change;
 import dev.settle.examples.wallet.Protocol;
+import dev.settle.examples.wallet.RandomTransfer;
 import dev.settle.examples.wallet.WalletReport;
 import dev.settle.saga.SagaCoordinator;
 import dev.settle.saga.SagaDefinition;
@@ -304,10 +305,7 @@ public final class FileWallet implements AutoCloseable {
     long committed = 0;
     long next = started + 2_000_000_000L;
     for (int i = 0; i < transfers; i++) {
-      int from = random.nextInt(accounts);
-      int to = (from + 1 + random.nextInt(accounts - 1)) % accounts;
-      long cents = 1 + random.nextInt(500);
-      if (transfer("a" + from, "a" + to, cents) instanceof Outcome.Committed) {
+      if (transfer(RandomTransfer.next(random, accounts)) instanceof Outcome.Committed) {
         committed++;
       }
       if (System.nanoTime() > next) {
@@ -400,11 +398,11 @@ public final class FileWallet implements AutoCloseable {
    * long, Consumer)} makes with several threads), on the caller's thread; thread-safe.
    */
   public Outcome transfer(long seed, long index) throws SQLException {
-    Random random = new Random(seed * 1_000_003L + index);
-    int from = random.nextInt(accounts);
-    int to = (from + 1 + random.nextInt(accounts - 1)) % accounts;
-    long cents = 1 + random.nextInt(500);
-    return transfer("a" + from, "a" + to, cents);
+    return transfer(RandomTransfer.numbered(seed, index, accounts));
+  }
+
+  private Outcome transfer(RandomTransfer t) throws SQLException {
+    return transfer(t.from(), t.to(), t.cents());
   }
 
   private Outcome transfer(String from, String to, long cents) throws SQLException {

@@ -4,6 +4,7 @@ import dev.settle.core.Coordinator;
 import dev.settle.core.Outcome;
 import dev.settle.examples.wallet.Change;
 import dev.settle.examples.wallet.Protocol;
+import dev.settle.examples.wallet.RandomTransfer;
 import dev.settle.examples.wallet.WalletReport;
 import dev.settle.jdbc.BackgroundRecovery;
 import dev.settle.jdbc.JdbcTransactionLog;
@@ -33,7 +34,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -195,12 +195,9 @@ public final class PgWallet implements AutoCloseable {
       for (int t = 0; t < threads; t++) {
         Thread worker = new Thread(() -> {
           for (int i = next.getAndIncrement(); i < transfers; i = next.getAndIncrement()) {
-            Random random = new Random(seed * 1_000_003L + i); // each transfer the same whatever the thread
-            int from = random.nextInt(accounts);
-            int to = (from + 1 + random.nextInt(accounts - 1)) % accounts;
-            long cents = 1 + random.nextInt(500);
+            RandomTransfer drawn = RandomTransfer.numbered(seed, i, accounts); // the same whatever the thread
             try {
-              if (transfer("a" + from, "a" + to, cents) instanceof Outcome.Committed) {
+              if (transfer(drawn.from(), drawn.to(), drawn.cents()) instanceof Outcome.Committed) {
                 committed.incrementAndGet();
               }
             } catch (RuntimeException e) {

@@ -11,6 +11,7 @@ import dev.settle.examples.files.DataDirectoryException;
 import dev.settle.examples.files.FileWallet;
 import dev.settle.examples.wallet.Change;
 import dev.settle.examples.wallet.Protocol;
+import dev.settle.examples.wallet.RandomTransfer;
 import dev.settle.examples.wallet.WalletReport;
 import dev.settle.http.RemoteSagaStep;
 import dev.settle.http.RemoteTccParticipant;
@@ -336,19 +337,15 @@ public final class RemoteWallet implements AutoCloseable {
       for (int w = 0; w < threads; w++) {
         workers.add(pool.submit(() -> {
           while (true) {
-            int from;
-            int to;
-            int cents;
+            RandomTransfer t;
             synchronized (random) {
               if (drawn[0] == transfers) {
                 return null;
               }
               drawn[0]++;
-              from = random.nextInt(accounts);
-              to = (from + 1 + random.nextInt(accounts - 1)) % accounts;
-              cents = 1 + random.nextInt(500);
+              t = RandomTransfer.next(random, accounts);
             }
-            Outcome o = transfer("a" + from, "a" + to, cents);
+            Outcome o = transfer(t.from(), t.to(), t.cents());
             reported.put(o.transactionId(), o);
             done.incrementAndGet();
           }

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.logging.Logger;
@@ -11,7 +12,9 @@ import javax.sql.DataSource;
 
 /**
  * A data source around a real one whose connections let a test act just before each commit is
- * sent (the transaction still open, its rows locked) and just after it returned or failed.
+ * sent (the transaction still open, its rows locked) and just after it returned or failed. A
+ * statement run in autocommit mode commits as it runs, so for the test it is a commit too: the
+ * hooks run around it, before it is sent.
  */
 abstract class CommitInterceptingDataSource implements DataSource {
   private final DataSource real;
@@ -36,7 +39,30 @@ abstract class CommitInterceptingDataSource implements DataSource {
             beforeCommit();
           }
           try {
-            return method.invoke(c, args);
+            Object result = method.invoke(c, args);
+            return method.getName().equals("prepareStatement")
+                ? committingWhenAutocommit(c, (PreparedStatement) result)
+                : result;
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          } finally {
+            if (commit) {
+              afterCommit();
+            }
+          }
+        });
+  }
+
+  /** {@code ps}, whose executions on {@code c} in autocommit mode run between the hooks. */
+  private PreparedStatement committingWhenAutocommit(Connection c, PreparedStatement ps) {
+    return (PreparedStatement) Proxy.newProxyInstance(
+        PreparedStatement.class.getClassLoader(), new Class<?>[] {PreparedStatement.class}, (proxy, method, args) -> {
+          boolean commit = method.getName().startsWith("execute") && c.getAutoCommit();
+          if (commit) {
+            beforeCommit();
+          }
+          try {
+            return method.invoke(ps, args);
           } catch (InvocationTargetException e) {
             throw e.getCause();
           } finally {

@@ -11,6 +11,7 @@ import dev.settle.core.Decision;
 import dev.settle.core.Outcome;
 import dev.settle.core.RetryPolicy;
 import dev.settle.core.TransactionId;
+import dev.settle.core.TransactionLogException;
 import dev.settle.core.log.spi.LogRecord;
 import dev.settle.testsupport.ThrowawayPostgres;
 import dev.settle.testsupport.UrlDataSource;
@@ -22,8 +23,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import javax.sql.XAConnection;
 import org.jspecify.annotations.Nullable;
@@ -40,59 +44,134 @@ class PostgresSharedLogTest extends SharedLogContract {
 
   /**
    * A node frozen between its last statement and its commit keeps its transaction open, and the
-   * row it updated locked; the claim skips locked rows, so without a bound a frozen node would
+   * rows it updated locked; the claim skips locked rows, so without a bound a frozen node would
    * keep its transactions from every peer for as long as it stays frozen. PostgreSQL ends such a
-   * session once it has sat in its open transaction for a lease, the lock goes with it, and a
-   * peer takes the transaction over. The frozen node, woken, learns it lost the transaction.
+   * session once it has sat in its open transaction for a lease, the locks go with it, and a peer
+   * takes the transactions over. The frozen node, woken, learns it lost them. (An append that spans
+   * two transactions is written as statements and then a commit; a single transaction's append
+   * is one statement, below.)
    */
   @Test
   void aNodeFrozenInTheMiddleOfAWriteDoesNotKeepItsTransactionsFromPeers() throws Exception {
+    frozenWriteIsTakenOverAndRefused(
+        new TransactionId("frozen-mid-write-1"), new TransactionId("frozen-mid-write-2"));
+  }
+
+  /**
+   * A node frozen just before it sends a group as one statement holds no lock; a peer takes the
+   * transaction over once the lease runs out, and the statement, sent when the node wakes, is
+   * refused by the fence it carries: the late write never lands and the node reports the loss.
+   */
+  @Test
+  void aLateGroupStatementFromANodeFrozenPastItsLeaseIsRefused() throws Exception {
+    frozenWriteIsTakenOverAndRefused(new TransactionId("frozen-before-send"));
+  }
+
+  private void frozenWriteIsTakenOverAndRefused(TransactionId... txs) throws Exception {
     FreezingDataSource freezing = new FreezingDataSource(fx.dataSource);
     JdbcTransactionLog a = fx.dying("node-a", Duration.ofSeconds(1), freezing);
-    TransactionId tx = new TransactionId("frozen-mid-write");
-    a.append(begin(tx.value(), "tcc"), true);
+    List<LogRecord> decisions = new ArrayList<>();
+    for (TransactionId tx : txs) {
+      a.append(begin(tx.value(), "tcc"), true);
+      decisions.add(new LogRecord.Decided(tx, Decision.COMMIT));
+    }
     freezing.freezeNextCommit();
-    CompletableFuture<Void> late =
-        CompletableFuture.runAsync(() -> a.append(new LogRecord.Decided(tx, Decision.COMMIT), true));
+    CompletableFuture<Void> late = CompletableFuture.runAsync(() -> a.append(decisions, true));
     assertThat(freezing.awaitFrozen(10)).as("node-a's write reached its commit").isTrue();
 
     JdbcTransactionLog b = fx.live("node-b");
     b.claim("tcc", "test");
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (replay(b).isEmpty()) {
+      while (replay(b).size() < txs.length) {
         assertThat(System.nanoTime())
-            .as("node-b never took over the transaction node-a froze in the middle of writing")
+            .as("node-b never took over the transactions node-a froze in the middle of writing")
             .isLessThan(deadline);
         sleep(Duration.ofMillis(100));
       }
-      assertThat(fx.owner(tx.value())).isEqualTo("node-b@" + b.epoch());
+      for (TransactionId tx : txs) {
+        assertThat(fx.owner(tx.value())).isEqualTo("node-b@" + b.epoch());
+      }
     } finally {
       freezing.thaw();
     }
     assertThatThrownBy(() -> late.get(10, TimeUnit.SECONDS))
         .hasCauseInstanceOf(OwnershipLostException.class);
-    assertThat(b.decision(tx)).as("the frozen write never landed").isEmpty();
+    for (TransactionId tx : txs) {
+      assertThat(b.decision(tx)).as("the frozen write never landed").isEmpty();
+    }
   }
 
   /**
    * A write frozen past the lease whose session the server ended stored nothing, for certain: the
    * server rolled it back before the commit arrived. So the write is made again on a new session
    * rather than reported as "may or may not be stored": a node that wakes from a pause goes on
-   * with the transactions it still owns (here one it had just begun) without a false alarm.
+   * with the transactions it still owns (here two it had just begun, in one append, which is
+   * written as statements and then a commit) without a false alarm.
    */
   @Test
   void aWriteWhoseSessionTheServerEndedIsWrittenAgainOnANewSession() throws Exception {
     FreezingDataSource freezing = new FreezingDataSource(fx.dataSource);
     JdbcTransactionLog a = fx.dying("node-a", Duration.ofSeconds(1), freezing);
     freezing.freezeNextCommit();
-    TransactionId tx = new TransactionId("begun-while-frozen");
-    CompletableFuture<Void> begin = CompletableFuture.runAsync(() -> a.append(begin(tx.value(), "tcc"), true));
+    CompletableFuture<Void> begin =
+        CompletableFuture.runAsync(
+            () -> a.append(List.of(begin("begun-while-frozen-1", "tcc"), begin("begun-while-frozen-2", "tcc")), true));
     assertThat(freezing.awaitFrozen(10)).isTrue();
     sleep(Duration.ofMillis(2500)); // past the lease: the server ends the idle session
     freezing.thaw();
     begin.get(10, TimeUnit.SECONDS);
-    assertThat(fx.owner(tx.value())).isEqualTo("node-a@" + a.epoch());
+    assertThat(fx.owner("begun-while-frozen-1")).isEqualTo("node-a@" + a.epoch());
+    assertThat(fx.owner("begun-while-frozen-2")).isEqualTo("node-a@" + a.epoch());
+  }
+
+  /**
+   * A group sent as one statement commits as it runs, so when the connection breaks under it no
+   * one can tell whether it committed: each of its appends fails as "may or may not be stored",
+   * never as refused or as stored. The log goes on, on a new connection.
+   */
+  @Test
+  void aGroupStatementWhoseConnectionBreaksUnderItIsReportedAsMayOrMayNotBeStored() throws Exception {
+    AtomicBoolean killNext = new AtomicBoolean();
+    DataSource killing =
+        new CommitInterceptingDataSource(fx.dataSource) {
+          @Override
+          void beforeCommit() {
+            if (killNext.getAndSet(false)) {
+              terminateOtherSessions();
+            }
+          }
+        };
+    JdbcTransactionLog a = fx.keep(JdbcTransactionLog.builder(killing, "node-a").writerConnections(1).open());
+    a.append(begin("before", "tcc"), true);
+    killNext.set(true);
+    assertThatThrownBy(() -> a.append(begin("broken", "tcc"), true))
+        .isInstanceOf(TransactionLogException.class)
+        .hasMessageContaining("may or may not be stored");
+    a.append(begin("after", "tcc"), true);
+    assertThat(fx.owner("after")).isEqualTo("node-a@" + a.epoch());
+  }
+
+  /**
+   * A writer connection the server closed while it sat unused is found before the next group is
+   * sent on it, so that group is written on a new connection instead of failing as "may or may
+   * not be stored".
+   */
+  @Test
+  void aWriterConnectionClosedWhileUnusedIsReplacedBeforeTheNextGroup() throws Exception {
+    JdbcTransactionLog a = fx.keep(JdbcTransactionLog.builder(fx.dataSource, "node-a").writerConnections(1).open());
+    a.append(begin("before", "tcc"), true);
+    terminateOtherSessions();
+    sleep(Duration.ofMillis(1200)); // unused for longer than a writer connection is trusted
+    a.append(begin("after", "tcc"), true);
+    assertThat(fx.owner("after")).isEqualTo("node-a@" + a.epoch());
+  }
+
+  /** Ends every other client session on the test database, as a server restart or a proxy would. */
+  private void terminateOtherSessions() {
+    fx.sql(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
+            + " AND pid <> pg_backend_pid() AND backend_type = 'client backend'");
   }
 
   /**

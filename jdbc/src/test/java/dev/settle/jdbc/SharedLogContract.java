@@ -16,6 +16,7 @@ import dev.settle.core.LogClaimedException;
 import dev.settle.core.Outcome;
 import dev.settle.core.RetryPolicy;
 import dev.settle.core.TransactionId;
+import dev.settle.core.TransactionLogException;
 import dev.settle.core.event.EventType;
 import dev.settle.core.event.TransactionEvent;
 import dev.settle.core.log.spi.LogRecord;
@@ -713,6 +714,140 @@ abstract class SharedLogContract {
     }
     stuck.get(10, TimeUnit.SECONDS);
     assertThat(fx.owner("stuck")).isEqualTo("node-a@" + a.epoch());
+  }
+
+  /**
+   * One group of appends of which some are refused, each for its own reason: each refused append
+   * fails alone with that reason and stores nothing, and every other append of the group is stored
+   * once. On PostgreSQL such a group is one statement that commits on its own, so the refusals are
+   * told after the commit; a duplicate id rolls that statement back, and the group is then written
+   * the transactional way. The appends are held in the queue behind a frozen group so that they
+   * all go in the next one.
+   */
+  @Test
+  void inOneGroupEachRefusedAppendFailsAloneWithItsReasonAndTheOthersAreStoredOnce()
+      throws Exception {
+    FreezingDataSource freezing = new FreezingDataSource(fx.dataSource);
+    JdbcTransactionLog a =
+        fx.keep(JdbcTransactionLog.builder(freezing, "node-a").writerConnections(1).open());
+    JdbcTransactionLog b = fx.live("node-b");
+    TransactionId going = new TransactionId("going");
+    TransactionId ended = new TransactionId("ended");
+    TransactionId decided = new TransactionId("decided");
+    TransactionId theirs = new TransactionId("theirs");
+    a.append(begin(going.value(), "tcc"), true);
+    a.append(List.of(begin(ended.value(), "tcc"), new LogRecord.End(ended)), true);
+    a.append(List.of(begin(decided.value(), "tcc"), new LogRecord.Decided(decided, Decision.COMMIT)), true);
+    b.append(begin(theirs.value(), "tcc"), true);
+
+    List<CompletableFuture<Void>> first =
+        inOneGroup(
+            a,
+            freezing,
+            List.of(begin("fresh", "tcc")),
+            List.of(new LogRecord.Decided(going, Decision.COMMIT)),
+            List.of(new LogRecord.BranchRegistered(ended, new BranchId("late"), "p", new byte[0])),
+            List.of(new LogRecord.Decided(decided, Decision.ROLLBACK)),
+            List.of(new LogRecord.Decided(theirs, Decision.ROLLBACK)));
+    first.get(0).get(10, TimeUnit.SECONDS);
+    first.get(1).get(10, TimeUnit.SECONDS);
+    assertThatThrownBy(() -> first.get(2).get(10, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOf(TransactionLogException.class)
+        .hasMessageContaining("ended");
+    assertThatThrownBy(() -> first.get(3).get(10, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOfSatisfying(
+            ConflictingDecisionException.class, e -> assertThat(e.stored()).isEqualTo(Decision.COMMIT));
+    assertThatThrownBy(() -> first.get(4).get(10, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOf(OwnershipLostException.class)
+        .hasMessageContaining("node-b");
+    assertThat(a.records(new TransactionId("fresh"))).hasSize(1);
+    assertThat(a.records(going)).extracting(r -> r.getClass().getSimpleName()).containsExactly("Begin", "Decided");
+    assertThat(fx.lastSeq(going.value())).isEqualTo(1L);
+    assertThat(a.records(ended)).hasSize(2);
+    assertThat(a.decision(decided)).contains(Decision.COMMIT);
+    assertThat(b.decision(theirs)).isEmpty();
+    assertThat(fx.owner(theirs.value())).isEqualTo("node-b@" + b.epoch());
+
+    List<CompletableFuture<Void>> second =
+        inOneGroup(
+            a,
+            freezing,
+            List.of(begin("fresh-2", "tcc")),
+            List.of(begin(going.value(), "tcc")),
+            List.of(new LogRecord.End(going)));
+    second.get(0).get(10, TimeUnit.SECONDS);
+    assertThatThrownBy(() -> second.get(1).get(10, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOfSatisfying(DuplicateTransactionIdException.class, e -> assertThat(e.transactionId()).isEqualTo(going));
+    second.get(2).get(10, TimeUnit.SECONDS);
+    assertThat(a.records(new TransactionId("fresh-2"))).hasSize(1);
+    assertThat(a.records(going)).extracting(r -> r.getClass().getSimpleName()).containsExactly("Begin", "Decided", "End");
+  }
+
+  /**
+   * Starts each of {@code appends} on a thread of its own while a group is frozen in its commit on
+   * {@code a}'s one writer connection, waits until every one is queued, and thaws: they are then
+   * written as one group (asserted by the commit count).
+   */
+  @SafeVarargs
+  private static List<CompletableFuture<Void>> inOneGroup(
+      JdbcTransactionLog a, FreezingDataSource freezing, List<LogRecord>... appends) throws Exception {
+    TransactionId blocker = new TransactionId("blocker-" + System.nanoTime());
+    CompletableFuture<Void> frozen = new CompletableFuture<>();
+    Thread blocking =
+        new Thread(
+            () -> {
+              a.append(begin(blocker.value(), "tcc"), true);
+              frozen.complete(null);
+            });
+    freezing.freezeNextCommitBy(blocking); // it leads the group of its own append
+    blocking.start();
+    assertThat(freezing.awaitFrozen(10)).isTrue();
+    long commitsBefore = a.commits();
+    List<CompletableFuture<Void>> results = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    for (List<LogRecord> append : appends) {
+      CompletableFuture<Void> result = new CompletableFuture<>();
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  a.append(append, true);
+                  result.complete(null);
+                } catch (RuntimeException e) {
+                  result.completeExceptionally(e);
+                }
+              });
+      t.start();
+      threads.add(t);
+      results.add(result);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    // Waiting for the lock that guards the queue looks the same as waiting in it, but lasts
+    // microseconds: all waiting twice, some time apart, means all queued.
+    for (int settled = 0; settled < 2; settled++) {
+      for (Thread t : threads) {
+        while (t.getState() != Thread.State.WAITING) {
+          assertThat(System.nanoTime()).as("an append never queued: %s", results).isLessThan(deadline);
+          sleep(Duration.ofMillis(5));
+        }
+      }
+      sleep(Duration.ofMillis(50));
+    }
+    freezing.thaw();
+    frozen.get(10, TimeUnit.SECONDS);
+    for (CompletableFuture<Void> r : results) {
+      try {
+        r.get(10, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException expected) {
+        // judged by the caller
+      }
+    }
+    assertThat(a.commits() - commitsBefore).as("the frozen group's commit and one more").isEqualTo(2);
+    return results;
   }
 
   /**

@@ -15,18 +15,20 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes one group of appends in one database transaction, on one of the writer's sessions (with
- * the statements it keeps prepared). The fast path sends the Begins' inserts as one JDBC batch,
- * the other appends' statements (the conditional update fenced by ownership, which also adds the
- * append's records to the transaction's row) as another, and commits. If any append is refused (zero rows, a
- * duplicate id), the transaction is rolled back and the group is written again one append at a
- * time, each under a savepoint, so that the refused append fails alone with the exact reason and
- * the others are stored.
+ * the statements it keeps prepared). Where the database can, a group goes as one statement that
+ * commits on its own ({@link GroupStatement}: one round trip). Otherwise the fast path sends the
+ * Begins' inserts as one JDBC batch, the other appends' statements (the conditional update fenced
+ * by ownership, which also adds the append's records to the transaction's row) as another, and
+ * commits. If any append is refused (zero rows, a duplicate id) there, the transaction is rolled
+ * back and the group is written again one append at a time, each under a savepoint, so that the
+ * refused append fails alone with the exact reason and the others are stored.
  */
 final class GroupWrite {
   private static final Logger LOG = LoggerFactory.getLogger(GroupWrite.class);
@@ -41,11 +43,14 @@ final class GroupWrite {
   private final LogConfig config;
   private final Sql sql;
   private final Node node;
+  private final @Nullable GroupStatement oneStatement;
 
   GroupWrite(LogConfig config, Sql sql, Node node) {
     this.config = config;
     this.sql = sql;
     this.node = node;
+    String statement = sql.groupStatement;
+    this.oneStatement = statement == null ? null : new GroupStatement(statement);
   }
 
   /**
@@ -75,6 +80,28 @@ final class GroupWrite {
 
   private boolean writeAndCommit(WriteSession session, List<Writer.Pending> group, boolean renew)
       throws SQLException {
+    GroupStatement one = oneStatement;
+    // A renewal must share its group's transaction, so groups that renew take the longer way.
+    if (one != null && !renew && GroupStatement.fits(group)) {
+      session.dropIfStale(); // a lost connection found now costs nothing; found by the statement, an unknown
+
+      GroupStatement.Outcome outcome = one.write(session, group, node.name(), node.epoch());
+      switch (outcome.ended()) {
+        case COMMITTED -> {
+          // Stored as one statement; an append it refused was not written at all.
+          refusedByTheStatement(session, group, outcome.stored());
+          reportLosses(group);
+          return true;
+        }
+        case UNKNOWN -> {
+          commitUnknown(group, outcome.failure());
+          return false;
+        }
+        case ROLLED_BACK -> {
+          // Nothing was stored: the transactional path below tells the refused append apart.
+        }
+      }
+    }
     Connection c = session.connection();
     if (!fast(session, group, renew)) {
       c.rollback();
@@ -89,19 +116,63 @@ final class GroupWrite {
         // written again, and each append then learns whether this node still owns its transaction.
         throw e;
       }
-      // The commit may or may not have reached the database: no one may act on these records.
+      commitUnknown(group, e);
+      return false;
+    }
+    reportLosses(group);
+    return true;
+  }
+
+  /** The commit may or may not have reached the database: no one may act on these records. */
+  private static void commitUnknown(List<Writer.Pending> group, @Nullable SQLException e) {
+    for (Writer.Pending p : group) {
+      if (p.failure == null) {
+        p.commitUnknown = true;
+        p.failure =
+            new TransactionLogException(
+                "the shared log's commit failed; these records may or may not be stored: "
+                    + (e == null ? "" : e.getMessage()),
+                e);
+      }
+    }
+  }
+
+  /**
+   * Gives each append the single statement did not store the reason its fence refused it, read
+   * after the fact: nothing of that append was written, and the others are stored.
+   */
+  private void refusedByTheStatement(WriteSession session, List<Writer.Pending> group, Set<String> stored) {
+    if (stored.size() == group.size()) {
+      return;
+    }
+    try {
+      Connection c = session.connection();
+      try {
+        for (Writer.Pending p : group) {
+          Step s = p.steps.get(0);
+          if (!stored.contains(s.tx().value())) {
+            p.failure = diagnose(c, s);
+          }
+        }
+      } finally {
+        c.rollback(); // ends the reads' transaction: the session must not sit in one
+      }
+    } catch (SQLException e) {
+      // The group has committed, so this must not fail it: the unexplained refusals say so.
       for (Writer.Pending p : group) {
-        if (p.failure == null) {
-          p.commitUnknown = true;
+        if (p.failure == null && !stored.contains(p.steps.get(0).tx().value())) {
           p.failure =
               new TransactionLogException(
-                  "the shared log's commit failed; these records may or may not be stored: "
-                      + e.getMessage(),
+                  "[" + p.steps.get(0).tx() + "] the shared log refused the append (nothing of it"
+                      + " was stored) and cannot tell why: " + e.getMessage(),
                   e);
         }
       }
-      return false;
     }
+  }
+
+  /** Warns of, and reports, every append of {@code group} refused because ownership was lost. */
+  private void reportLosses(List<Writer.Pending> group) {
     for (Writer.Pending p : group) {
       if (p.failure instanceof OwnershipLostException lost) {
         LOG.warn("{}", lost.getMessage());
@@ -110,7 +181,6 @@ final class GroupWrite {
         }
       }
     }
-    return true;
   }
 
   /**

@@ -85,6 +85,14 @@ public final class Sql {
   final String deleteRecords = "DELETE FROM settle_record WHERE tx_id = ?";
   final String deleteTx = "DELETE FROM settle_tx WHERE tx_id = ? AND ended = TRUE";
 
+  /**
+   * A whole group in one statement, where the database can run it (PostgreSQL), else null: the
+   * Begins' inserts (as {@link #begin}, from parameter arrays 1 to 6, this node and epoch in 7 and
+   * 8) and the other appends' updates (as {@link #touch}, from arrays 9 to 13, this node and epoch
+   * in 14 and 15), returning the id of every transaction stored. See {@link GroupStatement}.
+   */
+  final @Nullable String groupStatement;
+
   private final @Nullable String limitIdleInTransaction;
   private final @Nullable String clearIdleInTransactionLimit;
 
@@ -108,6 +116,23 @@ public final class Sql {
             + " ended_at = CASE WHEN CAST(? AS BOOLEAN) THEN " + now + " ELSE ended_at END"
             + " WHERE tx_id = ? AND owner_node = ? AND owner_epoch = ? AND ended = FALSE"
             + " AND (decision IS NULL OR decision = COALESCE(CAST(? AS CHAR(1)), decision))";
+    this.groupStatement =
+        dialect != Dialect.POSTGRESQL
+            ? null
+            : "WITH b AS (INSERT INTO settle_tx (tx_id, protocol, owner_node, owner_epoch, decision, ended,"
+                + " last_seq, began_at, ended_at, records) SELECT u.tx_id, u.protocol, n.node, n.epoch,"
+                + " u.decision, u.ended, u.last_seq, " + now + ", CASE WHEN u.ended THEN " + now + " END, u.records"
+                + " FROM unnest(CAST(? AS VARCHAR[]), CAST(? AS VARCHAR[]), CAST(? AS CHAR(1)[]), CAST(? AS BOOLEAN[]),"
+                + " CAST(? AS INTEGER[]), CAST(? AS BYTEA[])) AS u(tx_id, protocol, decision, ended, last_seq, records)"
+                + " JOIN settle_node n ON n.node = ? AND n.epoch = ? RETURNING settle_tx.tx_id),"
+                + " t AS (UPDATE settle_tx s SET decision = COALESCE(u.decision, s.decision), ended = u.ended,"
+                + " last_seq = s.last_seq + u.n, records = s.records || u.records,"
+                + " ended_at = CASE WHEN u.ended THEN " + now + " ELSE s.ended_at END"
+                + " FROM unnest(CAST(? AS VARCHAR[]), CAST(? AS CHAR(1)[]), CAST(? AS BOOLEAN[]), CAST(? AS INTEGER[]),"
+                + " CAST(? AS BYTEA[])) AS u(tx_id, decision, ended, n, records)"
+                + " WHERE s.tx_id = u.tx_id AND s.owner_node = ? AND s.owner_epoch = ? AND s.ended = FALSE"
+                + " AND (s.decision IS NULL OR s.decision = COALESCE(u.decision, s.decision)) RETURNING s.tx_id)"
+                + " SELECT tx_id FROM b UNION ALL SELECT tx_id FROM t";
     this.bumpEpoch =
         "UPDATE settle_node SET epoch = epoch + 1, lease_until = " + leaseEnd + " WHERE node = ?";
     this.insertNode =

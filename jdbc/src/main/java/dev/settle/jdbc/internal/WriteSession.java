@@ -3,6 +3,7 @@ package dev.settle.jdbc.internal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -14,10 +15,17 @@ import org.jspecify.annotations.Nullable;
  * bounded in how long it may sit in an open transaction) and dropped whole when it fails.
  */
 final class WriteSession {
+  /** Unused this long, a session's connection is checked before its next write. */
+  static final Duration STALE_AFTER = Duration.ofSeconds(1);
+
+  private static final int VALIDATION_SECONDS = 5;
+
   private final LogConfig config;
   private final Sql sql;
   private @Nullable Connection connection;
   private final Map<String, PreparedStatement> prepared = new HashMap<>();
+  /** When the connection was last handed out, by {@link System#nanoTime}. */
+  private long lastUsed;
 
   WriteSession(LogConfig config, Sql sql) {
     this.config = config;
@@ -31,7 +39,30 @@ final class WriteSession {
       c = sql.openForLockingWrites(config.dataSource(), config.lease());
       connection = c;
     }
+    lastUsed = System.nanoTime();
     return c;
+  }
+
+  /**
+   * Drops the connection if it sat unused for {@link #STALE_AFTER} and no longer answers, so that
+   * a connection the server or the network closed meanwhile is found before a write is sent on
+   * it, not after, when the write's fate could not be told. Busy sessions are never checked: that
+   * would cost every group a round trip.
+   */
+  void dropIfStale() {
+    Connection c = connection;
+    if (c == null || System.nanoTime() - lastUsed < STALE_AFTER.toNanos()) {
+      return;
+    }
+    boolean valid;
+    try {
+      valid = c.isValid(VALIDATION_SECONDS);
+    } catch (SQLException e) {
+      valid = false;
+    }
+    if (!valid) {
+      close();
+    }
   }
 
   /** {@code statement} prepared on this session's connection, its parameters and batch cleared. */

@@ -167,6 +167,28 @@ class PostgresSharedLogTest extends SharedLogContract {
     assertThat(fx.owner("after")).isEqualTo("node-a@" + a.epoch());
   }
 
+  /**
+   * The transaction table leaves room on each page, so that the updates every append makes stay
+   * on the row's page without new index entries; the log still works the same.
+   */
+  @Test
+  void theTransactionTableLeavesRoomOnItsPagesForItsRowsUpdates() throws Exception {
+    JdbcTransactionLog a = fx.live("node-a");
+    TransactionId tx = new TransactionId("roomy");
+    a.append(begin(tx.value(), "tcc"), true);
+    a.append(new LogRecord.Decided(tx, Decision.COMMIT), true);
+    try (Connection c = fx.dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT array_to_string(reloptions, ',') FROM pg_class WHERE oid = to_regclass('settle_tx')")) {
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).contains("fillfactor=70");
+      }
+    }
+    assertThat(a.decision(tx)).contains(Decision.COMMIT);
+  }
+
   /** Ends every other client session on the test database, as a server restart or a proxy would. */
   private void terminateOtherSessions() {
     fx.sql(

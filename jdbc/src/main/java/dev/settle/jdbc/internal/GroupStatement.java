@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -49,6 +50,8 @@ final class GroupStatement {
   /** Ids in the {@code stored} set of a statement that did not commit. */
   private static final Set<String> NONE = Set.of();
 
+  private static final Comparator<Step> BY_TX = Comparator.comparing(s -> s.tx().value());
+
   private final String statement;
 
   GroupStatement(String statement) {
@@ -81,6 +84,12 @@ final class GroupStatement {
       Step s = p.steps.get(0);
       (s.protocol() != null ? begins : touches).add(s);
     }
+    // In transaction-id order, as the transactional path locks rows: with the plan PostgreSQL
+    // picks for small arrays (each element looked up by key) two groups then never wait on each
+    // other in a circle. Should another plan lock them otherwise, the database breaks the
+    // deadlock by failing one statement, which stored nothing and goes the transactional way.
+    begins.sort(BY_TX);
+    touches.sort(BY_TX);
     Connection c = session.connection();
     PreparedStatement ps = session.prepared(statement);
     List<Array> arrays = new ArrayList<>();

@@ -7,14 +7,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.Locale;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
  * A data source around a real one whose connections let a test act just before each commit is
  * sent (the transaction still open, its rows locked) and just after it returned or failed. A
- * statement run in autocommit mode commits as it runs, so for the test it is a commit too: the
- * hooks run around it, before it is sent.
+ * writing statement (insert, update, delete, or one that starts with {@code WITH}) run in
+ * autocommit mode commits as it runs, so for the test it is a commit too: the hooks run around it,
+ * before it is sent. Reads and session settings are not.
  */
 abstract class CommitInterceptingDataSource implements DataSource {
   private final DataSource real;
@@ -40,7 +42,7 @@ abstract class CommitInterceptingDataSource implements DataSource {
           }
           try {
             Object result = method.invoke(c, args);
-            return method.getName().equals("prepareStatement")
+            return method.getName().equals("prepareStatement") && writes((String) args[0])
                 ? committingWhenAutocommit(c, (PreparedStatement) result)
                 : result;
           } catch (InvocationTargetException e) {
@@ -51,6 +53,12 @@ abstract class CommitInterceptingDataSource implements DataSource {
             }
           }
         });
+  }
+
+  private static boolean writes(String sql) {
+    String verb = sql.stripLeading().toUpperCase(Locale.ROOT);
+    return verb.startsWith("INSERT") || verb.startsWith("UPDATE") || verb.startsWith("DELETE")
+        || verb.startsWith("WITH");
   }
 
   /** {@code ps}, whose executions on {@code c} in autocommit mode run between the hooks. */

@@ -113,6 +113,7 @@ class PostgresSharedLogTest extends SharedLogContract {
   void aWriteWhoseSessionTheServerEndedIsWrittenAgainOnANewSession() throws Exception {
     FreezingDataSource freezing = new FreezingDataSource(fx.dataSource);
     JdbcTransactionLog a = fx.dying("node-a", Duration.ofSeconds(1), freezing);
+    a.append(begin("opens-the-session", "tcc"), true); // so the commit frozen below is the group's
     freezing.freezeNextCommit();
     CompletableFuture<Void> begin =
         CompletableFuture.runAsync(

@@ -50,6 +50,9 @@ final class GroupStatement {
   /** Ids in the {@code stored} set of a statement that did not commit. */
   private static final Set<String> NONE = Set.of();
 
+  /** SQLSTATE of a statement cancelled by {@code statement_timeout} or a cancel request. */
+  private static final String QUERY_CANCELED = "57014";
+
   private static final Comparator<Step> BY_TX = Comparator.comparing(s -> s.tx().value());
 
   private final String statement;
@@ -113,29 +116,39 @@ final class GroupStatement {
       return new Outcome(Ended.COMMITTED, stored, null);
     } catch (SQLException e) {
       return new Outcome(rolledBack(e) ? Ended.ROLLED_BACK : Ended.UNKNOWN, NONE, e);
+    } catch (RuntimeException e) {
+      // Sent, and then the driver failed: whether it committed is not known.
+      return new Outcome(Ended.UNKNOWN, NONE, new SQLException("the driver failed: " + e, e));
     } finally {
       free(arrays);
       try {
         c.setAutoCommit(false);
       } catch (SQLException e) {
-        // A broken connection: the writer drops the session after an unknown outcome anyway.
+        // A session that cannot leave autocommit must not write the transactional way: drop it.
+        session.close();
       }
     }
   }
 
   /**
-   * Whether the database's error {@code e} means the statement was rolled back. Only errors raised
-   * while the statement ran qualify (a constraint, a deadlock, bad data, a limit): a lost
-   * connection, a server shutdown or a cancelled wait may come after the commit (a terminated
-   * session waiting for synchronous replication has committed locally).
+   * Whether the database's error {@code e} means the statement was rolled back. Only errors the
+   * server raised while the statement ran qualify (a constraint, a deadlock or serialization
+   * failure, bad data, a limit, a lock timeout, a cancelled statement): a lost connection or a
+   * server shutdown may come after the commit (a session terminated while waiting for synchronous
+   * replication has committed locally). An exception with a cause was raised in the client, after
+   * the statement may have committed (pgjdbc reports running out of memory while reading the
+   * answer as 53200, "out of memory", a class the server also uses): never a rollback.
    */
   static boolean rolledBack(SQLException e) {
     String state = e.getSQLState();
-    if (state == null || state.length() < 2) {
+    if (e.getCause() != null || state == null || state.length() < 2) {
       return false;
     }
+    if (state.equals(QUERY_CANCELED)) {
+      return true; // statement_timeout or a cancel: an error only before the commit
+    }
     return switch (state.substring(0, 2)) {
-      case "22", "23", "25", "40", "42", "53", "54", "55" -> true;
+      case "22", "23", "25", "40", "42", "54", "55" -> true;
       default -> false;
     };
   }

@@ -85,7 +85,13 @@ final class GroupWrite {
     if (one != null && !renew && GroupStatement.fits(group)) {
       session.dropIfStale(); // a lost connection found now costs nothing; found by the statement, an unknown
 
-      GroupStatement.Outcome outcome = one.write(session, group, node.name(), node.epoch());
+      GroupStatement.Outcome outcome;
+      try {
+        outcome = one.write(session, group, node.name(), node.epoch());
+      } catch (Error e) {
+        commitUnknown(group, e); // it may have been sent: no one may act on these records
+        throw e;
+      }
       switch (outcome.ended()) {
         case COMMITTED -> {
           // Stored as one statement; an append it refused was not written at all.
@@ -124,14 +130,14 @@ final class GroupWrite {
   }
 
   /** The commit may or may not have reached the database: no one may act on these records. */
-  private static void commitUnknown(List<Writer.Pending> group, @Nullable SQLException e) {
+  private static void commitUnknown(List<Writer.Pending> group, @Nullable Throwable e) {
     for (Writer.Pending p : group) {
       if (p.failure == null) {
         p.commitUnknown = true;
         p.failure =
             new TransactionLogException(
                 "the shared log's commit failed; these records may or may not be stored: "
-                    + (e == null ? "" : e.getMessage()),
+                    + (e == null ? "" : e.getMessage() == null ? e.toString() : e.getMessage()),
                 e);
       }
     }

@@ -5,12 +5,13 @@ import dev.settle.core.TransactionId;
 import dev.settle.core.log.spi.LogRecord;
 import dev.settle.core.log.spi.TransactionLog;
 import java.util.Collections;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The transaction ids a log holds, so that a reused id is refused before anything runs. One
@@ -30,9 +31,14 @@ final class KnownIds {
   private static final Map<TransactionLog, KnownIds> BY_LOG =
       Collections.synchronizedMap(new WeakHashMap<>());
 
-  private final Set<TransactionId> open = new HashSet<>();
-  private final Set<TransactionId> ended = new LinkedHashSet<>();
-  private boolean loaded;
+  // Concurrent sets, not a lock: every transaction passes here three times, from every thread,
+  // and a lock shared by all of them made two threads slower than one.
+  private final Set<TransactionId> open = ConcurrentHashMap.newKeySet();
+  private final Set<TransactionId> ended = ConcurrentHashMap.newKeySet();
+  /** The ended ids, oldest first, to forget the oldest beyond {@link #ENDED_KEPT}. */
+  private final Queue<TransactionId> endedOrder = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger endedCount = new AtomicInteger();
+  private volatile boolean loaded;
 
   private KnownIds() {}
 
@@ -46,53 +52,65 @@ final class KnownIds {
    *
    * @throws DuplicateTransactionIdException if the log holds it already, or another caller took it
    */
-  synchronized void reserve(TransactionLog log, TransactionId tx) {
+  void reserve(TransactionLog log, TransactionId tx) {
     load(log);
-    if (open.contains(tx)) {
-      throw new DuplicateTransactionIdException(tx, false);
-    }
     if (ended.contains(tx)) {
       throw new DuplicateTransactionIdException(tx, true);
     }
     // Kept even if the Begin never reaches the log (a crash): refusing an id that might be in the
-    // log is safe, running it twice is not.
-    open.add(tx);
+    // log is safe, running it twice is not. Adding is the check, so two callers never both win.
+    if (!open.add(tx)) {
+      throw new DuplicateTransactionIdException(tx, false);
+    }
+    if (ended.contains(tx)) { // it ended between the check above and the add
+      open.remove(tx);
+      throw new DuplicateTransactionIdException(tx, true);
+    }
   }
 
   /** A Begin for {@code tx} was appended (reserved or not). */
-  synchronized void begun(TransactionId tx) {
+  void begun(TransactionId tx) {
     if (!ended.contains(tx)) {
       open.add(tx);
     }
   }
 
   /** An End for {@code tx} was appended. */
-  synchronized void ended(TransactionId tx) {
-    open.remove(tx);
-    ended.remove(tx); // re-added below, as the most recent
-    ended.add(tx);
-    if (ended.size() > ENDED_KEPT) {
-      Iterator<TransactionId> eldest = ended.iterator();
-      eldest.next();
-      eldest.remove();
+  void ended(TransactionId tx) {
+    // Into the ended set before out of the open one: a concurrent reserve sees it in one of them.
+    if (ended.add(tx)) {
+      endedOrder.add(tx);
+      if (endedCount.incrementAndGet() > ENDED_KEPT) {
+        TransactionId eldest = endedOrder.poll();
+        if (eldest != null) {
+          ended.remove(eldest);
+          endedCount.decrementAndGet();
+        }
+      }
     }
+    open.remove(tx);
   }
 
   private void load(TransactionLog log) {
     if (loaded) {
       return;
     }
-    // Every id the log mentions counts, even one whose records are damaged: a quarantined
-    // transaction's id must not be handed out again either.
-    log.replay(
-        record -> {
-          TransactionId tx = record.transactionId();
-          if (record instanceof LogRecord.End) {
-            ended(tx);
-          } else {
-            begun(tx);
-          }
-        });
-    loaded = true;
+    synchronized (this) {
+      if (loaded) {
+        return;
+      }
+      // Every id the log mentions counts, even one whose records are damaged: a quarantined
+      // transaction's id must not be handed out again either.
+      log.replay(
+          record -> {
+            TransactionId tx = record.transactionId();
+            if (record instanceof LogRecord.End) {
+              ended(tx);
+            } else {
+              begun(tx);
+            }
+          });
+      loaded = true;
+    }
   }
 }

@@ -6,9 +6,16 @@ import dev.settle.core.log.spi.LogRecord;
 import dev.settle.core.TransactionId;
 import dev.settle.core.TransactionLogException;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -19,17 +26,23 @@ import java.util.function.Consumer;
  * <p>Ended transactions are dropped once enough of them pile up, so memory stays bounded in long
  * runs; {@link #keepingHistory()} keeps everything, for tests that inspect the whole log.
  *
- * <p>Thread-safe: appends and compaction are serialized on the log, and a replay walks a
- * snapshot, so a slow sink holds up no append.
+ * <p>Thread-safe, with no lock shared by all appends: each transaction's records are kept apart,
+ * guarded by that transaction alone, and numbered from one counter so that a replay can put every
+ * record back in append order. Threads running different transactions then never wait for each
+ * other here; a replay walks a snapshot, so a slow sink holds up no append.
  */
 public final class InMemoryTransactionLog implements TransactionLog {
   private static final int COMPACT_AFTER_ENDED = 64;
 
   private final boolean keepHistory;
-  private final List<LogRecord> records = new ArrayList<>();
-  private final Set<TransactionId> ended = new HashSet<>();
-  private int begun;
-  private boolean closed;
+  private final ConcurrentHashMap<TransactionId, Held> held = new ConcurrentHashMap<>();
+  private final AtomicLong appended = new AtomicLong();
+  /** Ended transactions not yet dropped, oldest first, and how many. */
+  private final Queue<TransactionId> ended = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger endedCount = new AtomicInteger();
+  /** One compaction at a time; others skip theirs rather than wait. */
+  private final AtomicBoolean compacting = new AtomicBoolean();
+  private volatile boolean closed;
 
   private InMemoryTransactionLog(boolean keepHistory) {
     this.keepHistory = keepHistory;
@@ -46,31 +59,51 @@ public final class InMemoryTransactionLog implements TransactionLog {
   }
 
   @Override
-  public synchronized void append(List<LogRecord> batch, boolean force) {
+  public void append(List<LogRecord> batch, boolean force) {
     if (closed) {
       throw new TransactionLogException("in-memory log is closed", null);
     }
     for (LogRecord record : batch) {
-      records.add(record);
-      if (record instanceof LogRecord.Begin) {
-        begun++;
-      } else if (record instanceof LogRecord.End) {
-        ended.add(record.transactionId());
+      TransactionId tx = record.transactionId();
+      Held h = held.computeIfAbsent(tx, t -> new Held());
+      synchronized (h) {
+        h.add(appended.incrementAndGet(), record);
+      }
+      if (record instanceof LogRecord.End) {
+        ended.add(tx);
+        endedCount.incrementAndGet();
       }
     }
     // Compact once ended transactions are at least half of those held: each compaction then
-    // removes at least half of the records, so appends stay amortised O(1) and a recovery scan
-    // reads mostly unfinished transactions.
-    if (!keepHistory && ended.size() >= COMPACT_AFTER_ENDED && ended.size() * 2 >= begun) {
-      compact();
+    // removes at least half of them, so appends stay amortised O(1) and a recovery scan reads
+    // mostly unfinished transactions.
+    int endedNow = endedCount.get();
+    if (!keepHistory && endedNow >= COMPACT_AFTER_ENDED && endedNow * 2 >= held.size()) {
+      compactIfNoneRunning();
     }
   }
 
   /** Drops the records of every ended transaction. */
-  public synchronized void compact() {
-    records.removeIf(r -> ended.contains(r.transactionId()));
-    begun -= ended.size();
-    ended.clear();
+  public void compact() {
+    while (!compactIfNoneRunning()) {
+      Thread.onSpinWait(); // another compaction is running; this one must still happen
+    }
+  }
+
+  private boolean compactIfNoneRunning() {
+    if (!compacting.compareAndSet(false, true)) {
+      return false;
+    }
+    try {
+      TransactionId tx;
+      while ((tx = ended.poll()) != null) {
+        endedCount.decrementAndGet();
+        held.remove(tx);
+      }
+      return true;
+    } finally {
+      compacting.set(false);
+    }
   }
 
   @Override
@@ -79,17 +112,52 @@ public final class InMemoryTransactionLog implements TransactionLog {
   }
 
   /** A snapshot of the records held, in append order. */
-  public synchronized List<LogRecord> records() {
-    return List.copyOf(records);
+  public List<LogRecord> records() {
+    List<long[]> order = new ArrayList<>();
+    List<LogRecord> all = new ArrayList<>();
+    for (Held h : held.values()) {
+      synchronized (h) {
+        for (int i = 0; i < h.records.size(); i++) {
+          order.add(new long[] {h.numbers[i], all.size()});
+          all.add(h.records.get(i));
+        }
+      }
+    }
+    order.sort(Comparator.comparingLong(o -> o[0]));
+    List<LogRecord> inOrder = new ArrayList<>(all.size());
+    for (long[] o : order) {
+      inOrder.add(all.get((int) o[1]));
+    }
+    return Collections.unmodifiableList(inOrder);
   }
 
   /** How many records are held. */
-  public synchronized int size() {
-    return records.size();
+  public int size() {
+    int n = 0;
+    for (Held h : held.values()) {
+      synchronized (h) {
+        n += h.records.size();
+      }
+    }
+    return n;
   }
 
   @Override
-  public synchronized void close() {
+  public void close() {
     closed = true;
+  }
+
+  /** One transaction's records and their numbers in the log's append order. */
+  private static final class Held {
+    final List<LogRecord> records = new ArrayList<>(6);
+    long[] numbers = new long[6];
+
+    void add(long number, LogRecord record) {
+      if (records.size() == numbers.length) {
+        numbers = Arrays.copyOf(numbers, numbers.length * 2);
+      }
+      numbers[records.size()] = number;
+      records.add(record);
+    }
   }
 }

@@ -51,4 +51,49 @@ class KnownIdsTest {
     // The oldest ended id fell out of the bounded set, and the log compacted it away too.
     journal.reserve(a);
   }
+
+  /**
+   * The id set has no lock: adding an id is the check. Threads racing for the same ids never both
+   * get one, and every id goes to exactly one of them.
+   */
+  @Test
+  void threadsRacingForTheSameIdsNeverBothGetOne() throws Exception {
+    InMemoryTransactionLog log = new InMemoryTransactionLog();
+    Journal journal = new Journal(log, "tcc", new EventDispatcher(java.time.Clock.systemUTC(), java.util.List.of()));
+    int ids = 2_000;
+    int threads = 4;
+    java.util.concurrent.ConcurrentHashMap<TransactionId, Integer> winners = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicInteger wins = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+    List<Thread> racers = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int me = t;
+      Thread racer =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+                for (int i = 0; i < ids; i++) {
+                  TransactionId tx = TransactionId.of("race-" + i);
+                  try {
+                    journal.reserve(tx);
+                    wins.incrementAndGet();
+                    winners.put(tx, me);
+                  } catch (DuplicateTransactionIdException lost) {
+                    // another thread has it
+                  }
+                }
+              });
+      racer.start();
+      racers.add(racer);
+    }
+    for (Thread racer : racers) {
+      racer.join(30_000);
+    }
+    assertThat(wins.get()).as("reservations granted").isEqualTo(ids);
+    assertThat(winners).hasSize(ids);
+  }
 }

@@ -55,4 +55,75 @@ class InMemoryTransactionLogTest {
         .isInstanceOf(TransactionLogException.class)
         .hasMessageContaining("closed");
   }
+
+  /**
+   * Appends hold no lock shared by all transactions; replay still gives every record once, each
+   * transaction's records in order, and each thread's appends in the order it made them.
+   */
+  @Test
+  void concurrentAppendsReplayWholeAndInEachThreadsOrder() throws Exception {
+    InMemoryTransactionLog log = InMemoryTransactionLog.keepingHistory();
+    int threads = 4;
+    int each = 500;
+    List<Thread> writers = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int me = t;
+      Thread writer =
+          new Thread(
+              () -> {
+                for (int i = 0; i < each; i++) {
+                  log.append(history(TransactionId.of("w" + me + "-" + i), i % 2 == 0), true);
+                }
+              });
+      writer.start();
+      writers.add(writer);
+    }
+    for (Thread writer : writers) {
+      writer.join(30_000);
+    }
+    List<LogRecord> records = log.records();
+    assertThat(records).hasSize(threads * each / 2 * 5);
+    for (int t = 0; t < threads; t++) {
+      String prefix = "w" + t + "-";
+      List<String> mine =
+          records.stream().map(r -> r.transactionId().value()).filter(v -> v.startsWith(prefix)).distinct().toList();
+      List<String> expected = new java.util.ArrayList<>();
+      for (int i = 0; i < each; i++) {
+        expected.add(prefix + i);
+      }
+      assertThat(mine).as("writer %s's transactions in the order it began them", t).isEqualTo(expected);
+    }
+    java.util.Map<TransactionId, List<String>> kinds = new java.util.HashMap<>();
+    for (LogRecord r : records) {
+      kinds.computeIfAbsent(r.transactionId(), k -> new java.util.ArrayList<>()).add(r.getClass().getSimpleName());
+    }
+    assertThat(kinds.get(TransactionId.of("w1-2"))).containsExactly("Begin", "Decided", "End");
+    assertThat(kinds.get(TransactionId.of("w3-7"))).containsExactly("Begin", "Decided");
+  }
+
+  @Test
+  void compactionWhileOthersAppendKeepsEveryUnfinishedTransaction() throws Exception {
+    InMemoryTransactionLog log = new InMemoryTransactionLog();
+    int threads = 4;
+    int each = 2_000;
+    List<Thread> writers = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int me = t;
+      Thread writer =
+          new Thread(
+              () -> {
+                for (int i = 0; i < each; i++) {
+                  log.append(history(TransactionId.of("c" + me + "-" + i), i % 10 != 0), true);
+                }
+              });
+      writer.start();
+      writers.add(writer);
+    }
+    for (Thread writer : writers) {
+      writer.join(30_000);
+    }
+    log.compact();
+    assertThat(LogReplay.unfinished(log, "2pc")).hasSize(threads * each / 10);
+    assertThat(log.size()).isEqualTo(threads * each / 10 * 2);
+  }
 }

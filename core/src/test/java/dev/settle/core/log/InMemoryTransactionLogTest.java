@@ -65,22 +65,11 @@ class InMemoryTransactionLogTest {
     InMemoryTransactionLog log = InMemoryTransactionLog.keepingHistory();
     int threads = 4;
     int each = 500;
-    List<Thread> writers = new java.util.ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      int me = t;
-      Thread writer =
-          new Thread(
-              () -> {
-                for (int i = 0; i < each; i++) {
-                  log.append(history(TransactionId.of("w" + me + "-" + i), i % 2 == 0), true);
-                }
-              });
-      writer.start();
-      writers.add(writer);
-    }
-    for (Thread writer : writers) {
-      writer.join(30_000);
-    }
+    onThreads(threads, me -> {
+      for (int i = 0; i < each; i++) {
+        log.append(history(TransactionId.of("w" + me + "-" + i), i % 2 == 0), true);
+      }
+    });
     List<LogRecord> records = log.records();
     assertThat(records).hasSize(threads * each / 2 * 5);
     for (int t = 0; t < threads; t++) {
@@ -106,24 +95,27 @@ class InMemoryTransactionLogTest {
     InMemoryTransactionLog log = new InMemoryTransactionLog();
     int threads = 4;
     int each = 2_000;
-    List<Thread> writers = new java.util.ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      int me = t;
-      Thread writer =
-          new Thread(
-              () -> {
-                for (int i = 0; i < each; i++) {
-                  log.append(history(TransactionId.of("c" + me + "-" + i), i % 10 != 0), true);
-                }
-              });
-      writer.start();
-      writers.add(writer);
-    }
-    for (Thread writer : writers) {
-      writer.join(30_000);
-    }
+    onThreads(threads, me -> {
+      for (int i = 0; i < each; i++) {
+        log.append(history(TransactionId.of("c" + me + "-" + i), i % 10 != 0), true);
+      }
+    });
     log.compact();
     assertThat(LogReplay.unfinished(log, "2pc")).hasSize(threads * each / 10);
     assertThat(log.size()).isEqualTo(threads * each / 10 * 2);
+  }
+
+  /** Runs {@code body} on {@code threads} threads at once, each given its number, and waits. */
+  private static void onThreads(int threads, java.util.function.IntConsumer body) throws InterruptedException {
+    List<Thread> running = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int me = t;
+      Thread thread = new Thread(() -> body.accept(me));
+      thread.start();
+      running.add(thread);
+    }
+    for (Thread thread : running) {
+      thread.join(30_000);
+    }
   }
 }

@@ -70,6 +70,18 @@ final class KnownIds {
 
   /** A Begin for {@code tx} was appended (reserved or not). */
   void begun(TransactionId tx) {
+    if (!loaded) {
+      // While the log is loaded, wait for it: the load's own check-then-add for this id must not
+      // interleave with an End appended meanwhile, which would leave an ended id open for good.
+      synchronized (this) {
+        addIfNotEnded(tx);
+      }
+      return;
+    }
+    addIfNotEnded(tx);
+  }
+
+  private void addIfNotEnded(TransactionId tx) {
     if (!ended.contains(tx)) {
       open.add(tx);
     }
@@ -77,6 +89,16 @@ final class KnownIds {
 
   /** An End for {@code tx} was appended. */
   void ended(TransactionId tx) {
+    if (!loaded) {
+      synchronized (this) { // see begun
+        end(tx);
+      }
+      return;
+    }
+    end(tx);
+  }
+
+  private void end(TransactionId tx) {
     // Into the ended set before out of the open one: a concurrent reserve sees it in one of them.
     if (ended.add(tx)) {
       endedOrder.add(tx);
@@ -105,9 +127,9 @@ final class KnownIds {
           record -> {
             TransactionId tx = record.transactionId();
             if (record instanceof LogRecord.End) {
-              ended(tx);
+              end(tx);
             } else {
-              begun(tx);
+              addIfNotEnded(tx);
             }
           });
       loaded = true;

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.StampedLock;
 import java.util.function.Consumer;
 
 /**
@@ -26,10 +27,12 @@ import java.util.function.Consumer;
  * <p>Ended transactions are dropped once enough of them pile up, so memory stays bounded in long
  * runs; {@link #keepingHistory()} keeps everything, for tests that inspect the whole log.
  *
- * <p>Thread-safe, with no lock shared by all appends: each transaction's records are kept apart,
- * guarded by that transaction alone, and numbered from one counter so that a replay can put every
- * record back in append order. Threads running different transactions then never wait for each
- * other here; a replay walks a snapshot, so a slow sink holds up no append.
+ * <p>Thread-safe, with no lock that appends wait for each other on: each transaction's records are
+ * kept apart, guarded by that transaction alone, and numbered from one counter so that a replay
+ * can put every record back in append order. Appends share a read lock that only a snapshot takes
+ * exclusively, so a snapshot holds every append that returned before it and no part of one still
+ * under way: never record N+1 without record N, never half a batch. A replay walks a snapshot, so
+ * a slow sink holds up no append.
  */
 public final class InMemoryTransactionLog implements TransactionLog {
   private static final int COMPACT_AFTER_ENDED = 64;
@@ -42,6 +45,8 @@ public final class InMemoryTransactionLog implements TransactionLog {
   private final AtomicInteger endedCount = new AtomicInteger();
   /** One compaction at a time; others skip theirs rather than wait. */
   private final AtomicBoolean compacting = new AtomicBoolean();
+  /** Shared by appends, taken alone by snapshots and {@link #close}. */
+  private final StampedLock snapshot = new StampedLock();
   private volatile boolean closed;
 
   private InMemoryTransactionLog(boolean keepHistory) {
@@ -60,26 +65,31 @@ public final class InMemoryTransactionLog implements TransactionLog {
 
   @Override
   public void append(List<LogRecord> batch, boolean force) {
-    if (closed) {
-      throw new TransactionLogException("in-memory log is closed", null);
-    }
-    for (LogRecord record : batch) {
-      TransactionId tx = record.transactionId();
-      Held h = held.computeIfAbsent(tx, t -> new Held());
-      synchronized (h) {
-        h.add(appended.incrementAndGet(), record);
+    long stamp = snapshot.readLock();
+    try {
+      if (closed) {
+        throw new TransactionLogException("in-memory log is closed", null);
       }
-      if (record instanceof LogRecord.End) {
-        ended.add(tx);
-        endedCount.incrementAndGet();
+      for (LogRecord record : batch) {
+        TransactionId tx = record.transactionId();
+        Held h = held.computeIfAbsent(tx, t -> new Held());
+        synchronized (h) {
+          h.add(appended.incrementAndGet(), record);
+        }
+        if (record instanceof LogRecord.End) {
+          ended.add(tx);
+          endedCount.incrementAndGet();
+        }
       }
-    }
-    // Compact once ended transactions are at least half of those held: each compaction then
-    // removes at least half of them, so appends stay amortised O(1) and a recovery scan reads
-    // mostly unfinished transactions.
-    int endedNow = endedCount.get();
-    if (!keepHistory && endedNow >= COMPACT_AFTER_ENDED && endedNow * 2 >= held.size()) {
-      compactIfNoneRunning();
+      // Compact once ended transactions are at least half of those held: each compaction then
+      // removes at least half of them, so appends stay amortised O(1) and a recovery scan reads
+      // mostly unfinished transactions.
+      int endedNow = endedCount.get();
+      if (!keepHistory && endedNow >= COMPACT_AFTER_ENDED && endedNow * 2 >= held.size()) {
+        compactIfNoneRunning();
+      }
+    } finally {
+      snapshot.unlockRead(stamp);
     }
   }
 
@@ -113,6 +123,15 @@ public final class InMemoryTransactionLog implements TransactionLog {
 
   /** A snapshot of the records held, in append order. */
   public List<LogRecord> records() {
+    long stamp = snapshot.writeLock();
+    try {
+      return snapshotInOrder();
+    } finally {
+      snapshot.unlockWrite(stamp);
+    }
+  }
+
+  private List<LogRecord> snapshotInOrder() {
     List<long[]> order = new ArrayList<>();
     List<LogRecord> all = new ArrayList<>();
     for (Held h : held.values()) {
@@ -133,18 +152,29 @@ public final class InMemoryTransactionLog implements TransactionLog {
 
   /** How many records are held. */
   public int size() {
-    int n = 0;
-    for (Held h : held.values()) {
-      synchronized (h) {
-        n += h.records.size();
+    long stamp = snapshot.writeLock();
+    try {
+      int n = 0;
+      for (Held h : held.values()) {
+        synchronized (h) {
+          n += h.records.size();
+        }
       }
+      return n;
+    } finally {
+      snapshot.unlockWrite(stamp);
     }
-    return n;
   }
 
+  /** Refuses further appends, once the appends under way have stored their records. */
   @Override
   public void close() {
-    closed = true;
+    long stamp = snapshot.writeLock();
+    try {
+      closed = true;
+    } finally {
+      snapshot.unlockWrite(stamp);
+    }
   }
 
   /** One transaction's records and their numbers in the log's append order. */

@@ -105,6 +105,38 @@ class InMemoryTransactionLogTest {
     assertThat(log.size()).isEqualTo(threads * each / 10 * 2);
   }
 
+  /**
+   * A snapshot taken while appends go on holds every append that returned before it and no part
+   * of one under way: one writer's transactions, each appended as one batch, show in every
+   * snapshot as a gap-free prefix of whole batches.
+   */
+  @Test
+  void aSnapshotTakenDuringAppendsHoldsAGapFreePrefixOfWholeBatches() throws Exception {
+    InMemoryTransactionLog log = InMemoryTransactionLog.keepingHistory();
+    int transactions = 20_000;
+    Thread writer =
+        new Thread(
+            () -> {
+              for (int i = 0; i < transactions; i++) {
+                log.append(history(TransactionId.of("s" + i), true), true);
+              }
+            });
+    writer.start();
+    int snapshots = 0;
+    while (writer.isAlive() || snapshots == 0) {
+      List<LogRecord> records = log.records();
+      snapshots++;
+      assertThat(records.size() % 3).as("whole batches only").isZero();
+      for (int i = 0; i < records.size(); i++) {
+        assertThat(records.get(i).transactionId().value())
+            .as("record %s of a snapshot of %s", i, records.size())
+            .isEqualTo("s" + (i / 3));
+      }
+    }
+    writer.join(30_000);
+    assertThat(log.records()).hasSize(transactions * 3);
+  }
+
   /** Runs {@code body} on {@code threads} threads at once, each given its number, and waits. */
   private static void onThreads(int threads, java.util.function.IntConsumer body) throws InterruptedException {
     List<Thread> running = new java.util.ArrayList<>();

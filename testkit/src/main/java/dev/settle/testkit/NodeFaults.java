@@ -16,35 +16,51 @@ package dev.settle.testkit;
  *     claiming at once
  * @param clockJump per transaction: the database clock jumps forward by one to twenty leases, so
  *     every lease runs out at once, live nodes' included
+ * @param lostCommitAnswer per transaction: the answer to one of the node's commits while it runs
+ *     the transaction is lost (the connection breaks as the commit goes out), the commit having
+ *     been made or not, at random; the node cannot tell which and lives on
  */
-public record NodeFaults(double crash, double pause, double concurrentClaim, double clockJump) {
-  /** Checks that every rate is a probability and that crash and pause add up to at most 1. */
+public record NodeFaults(
+    double crash, double pause, double concurrentClaim, double clockJump, double lostCommitAnswer) {
+  /**
+   * Checks that every rate is a probability and that crash, pause and lost commit answer (one
+   * draw per transaction decides among them) add up to at most 1.
+   */
   public NodeFaults {
     check(crash, "crash");
     check(pause, "pause");
     check(concurrentClaim, "concurrentClaim");
     check(clockJump, "clockJump");
-    if (crash + pause > 1.0 + 1e-9) {
-      throw new IllegalArgumentException("crash and pause rates must add up to at most 1, were " + (crash + pause));
+    check(lostCommitAnswer, "lostCommitAnswer");
+    if (crash + pause + lostCommitAnswer > 1.0 + 1e-9) {
+      throw new IllegalArgumentException(
+          "crash, pause and lostCommitAnswer rates must add up to at most 1, were "
+              + (crash + pause + lostCommitAnswer));
     }
+  }
+
+  /** The faults before lost commit answers were one of them: none of those. */
+  public NodeFaults(double crash, double pause, double concurrentClaim, double clockJump) {
+    this(crash, pause, concurrentClaim, clockJump, 0);
   }
 
   /** No node faults: the nodes only share the log. */
   public static NodeFaults none() {
-    return new NodeFaults(0, 0, 0, 0);
+    return new NodeFaults(0, 0, 0, 0, 0);
   }
 
   /**
    * Every node fault, often enough that each run meets them all: 3% crashes, 4% pauses, 50%
-   * concurrent claims, 2% clock jumps.
+   * concurrent claims, 2% clock jumps, 3% lost commit answers.
    */
   public static NodeFaults defaults() {
-    return new NodeFaults(0.03, 0.04, 0.5, 0.02);
+    return new NodeFaults(0.03, 0.04, 0.5, 0.02, 0.03);
   }
 
   /** The Java expression that makes these faults, for replay lines. */
   String toJava() {
-    return "new NodeFaults(" + crash + ", " + pause + ", " + concurrentClaim + ", " + clockJump + ")";
+    return "new NodeFaults(" + crash + ", " + pause + ", " + concurrentClaim + ", " + clockJump + ", "
+        + lostCommitAnswer + ")";
   }
 
   private static void check(double rate, String name) {

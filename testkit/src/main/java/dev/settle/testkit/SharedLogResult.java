@@ -10,6 +10,9 @@ package dev.settle.testkit;
  * @param crashes nodes that died
  * @param pauses nodes that froze for longer than their lease
  * @param clockJumps forward jumps of the database clock
+ * @param lostCommitAnswers commits whose answer was lost (made or not), the node living on; the
+ *     {@code execute} that met one fails with a {@link dev.settle.core.TransactionLogException}
+ *     ("may or may not be stored"), not counted among {@code otherLogErrors}
  * @param concurrentClaims recoveries run while another node's claim held its rows
  * @param takeovers transactions that moved from one owner to another (claims and restarts)
  * @param refusedWrites appends refused because their node had lost the transaction ({@link
@@ -28,6 +31,7 @@ public record SharedLogResult(
     long crashes,
     long pauses,
     long clockJumps,
+    long lostCommitAnswers,
     long concurrentClaims,
     long takeovers,
     long refusedWrites,

@@ -257,6 +257,7 @@ public final class SharedLogSimulation {
     long crashes;
     long pauses;
     long jumps;
+    long lostCommitAnswers;
     long concurrent;
     long takeovers;
     long refused;
@@ -313,6 +314,13 @@ public final class SharedLogSimulation {
       if (roll < nodeFaults.crash()) {
         node.hooked().crashAt(1 + random.nextInt(3), random.nextBoolean());
         runOn(node, transaction);
+      } else if (roll < nodeFaults.crash() + nodeFaults.pause() + nodeFaults.lostCommitAnswer()
+          && roll >= nodeFaults.crash() + nodeFaults.pause()) {
+        // One of this transaction's commits loses its answer; made or not, the node goes on.
+        node.loseCommitAnswer =
+            random.nextBoolean() ? SimulatedDatabase.LostAnswer.AFTER_COMMIT : SimulatedDatabase.LostAnswer.BEFORE_COMMIT;
+        node.commitsUntilLoss = random.nextInt(3);
+        runOn(node, transaction);
       } else if (roll < nodeFaults.crash() + nodeFaults.pause()) {
         Frozen frozen = new Frozen();
         if (random.nextBoolean()) {
@@ -337,6 +345,7 @@ public final class SharedLogSimulation {
     private void runOn(Slot node, T transaction) {
       String by = node.id();
       long since = takeovers;
+      long lostBefore = lostCommitAnswers;
       try {
         report(by, node.coordinator().execute(transaction), "execute", since);
       } catch (SimulatedCrash crash) {
@@ -344,10 +353,15 @@ public final class SharedLogSimulation {
       } catch (OwnershipLostException e) {
         refused++; // a late write refused: the new owner finishes the transaction
       } catch (TransactionLogException e) {
-        otherLogErrors++; // refused for another reason (a conflicting decision, an ended transaction)
+        if (lostCommitAnswers == lostBefore) {
+          otherLogErrors++; // refused for another reason (a conflicting decision, an ended transaction)
+        }
+        // else: a write whose commit answer was lost, "may or may not be stored"; the transaction
+        // is the node's recovery's to finish, and it must report no outcome for it now
       } finally {
         world.faults().disarm();
         node.hooked().disarm();
+        node.loseCommitAnswer = null;
       }
     }
 
@@ -718,7 +732,8 @@ public final class SharedLogSimulation {
       long committed =
           rows.values().stream().filter(r -> r.decision == Decision.COMMIT || onePhaseCommitted(r)).count();
       return new SharedLogResult(
-          seed, transactions, committed, rows.size() - committed, crashes, pauses, jumps, concurrent,
+          seed, transactions, committed, rows.size() - committed, crashes, pauses, jumps, lostCommitAnswers,
+          concurrent,
           takeovers, refused, otherLogErrors, recoveries, elapsed);
     }
 
@@ -843,6 +858,9 @@ public final class SharedLogSimulation {
       @Nullable HookedLog hooked;
       @Nullable Coordinator<T> coordinator;
       @Nullable Runnable claimAction;
+      /** Armed for one transaction: one of its commits, after {@link #commitsUntilLoss} more, loses its answer. */
+      SimulatedDatabase.@Nullable LostAnswer loseCommitAnswer;
+      int commitsUntilLoss;
 
       Slot(int index) {
         this.index = index;
@@ -852,6 +870,15 @@ public final class SharedLogSimulation {
                   Runnable action = claimAction;
                   claimAction = null;
                   return action;
+                },
+                () -> {
+                  SimulatedDatabase.LostAnswer lost = loseCommitAnswer;
+                  if (lost == null || commitsUntilLoss-- > 0) {
+                    return null;
+                  }
+                  loseCommitAnswer = null;
+                  lostCommitAnswers++;
+                  return lost;
                 });
       }
 

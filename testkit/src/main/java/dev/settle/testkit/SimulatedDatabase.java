@@ -58,9 +58,12 @@ final class SimulatedDatabase implements AutoCloseable {
     return plain;
   }
 
-  /** A view for one node: {@code claimHook} is asked, once its claim query has run, what to do then. */
-  DataSource view(ClaimHook claimHook) {
-    return new View(claimHook);
+  /**
+   * A view for one node: {@code claimHook} is asked, once its claim query has run, what to do then;
+   * {@code commitHook} is asked at each commit whether its answer is lost.
+   */
+  DataSource view(ClaimHook claimHook, CommitHook commitHook) {
+    return new View(claimHook, commitHook);
   }
 
   /** Drops the database and its clock. */
@@ -80,6 +83,20 @@ final class SimulatedDatabase implements AutoCloseable {
   interface ClaimHook {
     /** The action to run now, or null; it is run at most once per arming. */
     @Nullable Runnable take();
+  }
+
+  /** What becomes of a commit whose answer the network loses. */
+  enum LostAnswer {
+    /** The commit is made, then the connection breaks before its answer arrives. */
+    AFTER_COMMIT,
+    /** The connection breaks as the commit goes out: the database rolls back. */
+    BEFORE_COMMIT
+  }
+
+  /** Asked at every commit of a node's view. */
+  interface CommitHook {
+    /** Whether this commit's answer is lost, and how; null for a commit that goes through. */
+    @Nullable LostAnswer take();
   }
 
   private Connection connect() throws SQLException {
@@ -137,9 +154,11 @@ final class SimulatedDatabase implements AutoCloseable {
   /** Connections whose takeover claim query calls the node's hook once it has run. */
   private final class View extends Base {
     private final ClaimHook hook;
+    private final CommitHook commits;
 
-    View(ClaimHook hook) {
+    View(ClaimHook hook, CommitHook commits) {
       this.hook = hook;
+      this.commits = commits;
     }
 
     @Override
@@ -150,6 +169,18 @@ final class SimulatedDatabase implements AutoCloseable {
               Connection.class.getClassLoader(),
               new Class<?>[] {Connection.class},
               (proxy, method, args) -> {
+                if (method.getName().equals("commit")) {
+                  LostAnswer lost = commits.take();
+                  if (lost != null) {
+                    if (lost == LostAnswer.AFTER_COMMIT) {
+                      c.commit();
+                    } else {
+                      c.rollback();
+                    }
+                    c.close(); // a broken connection is gone for good
+                    throw new SQLException("simulated: the connection broke as the commit went out", "08006");
+                  }
+                }
                 Object result = invoke(c, method, args);
                 if (result instanceof PreparedStatement ps
                     && method.getName().equals("prepareStatement")

@@ -25,6 +25,7 @@ class SharedLogSimulationTest {
     long concurrent = 0;
     long takeovers = 0;
     long refused = 0;
+    long lostAnswers = 0;
     for (long seed = 1; seed <= SEEDS; seed++) {
       SharedLogResult result = SharedLogSimulation.withSeed(seed).transactions(200).run(TccScenario::fenced);
       assertThat(result.committed()).as("seed %d committed something", seed).isPositive();
@@ -34,15 +35,16 @@ class SharedLogSimulationTest {
       concurrent += result.concurrentClaims();
       takeovers += result.takeovers();
       refused += result.refusedWrites();
+      lostAnswers += result.lostCommitAnswers();
       // Late writes are refused as lost ownership, never for some other reason.
       assertThat(result.otherLogErrors()).as("seed %d: other log errors", seed).isZero();
     }
     System.err.printf(
-        "shared log, %d seeds: %d crashes, %d pauses, %d clock jumps, %d concurrent claims, %d takeovers,"
-            + " %d late writes refused%n",
-        SEEDS, crashes, pauses, jumps, concurrent, takeovers, refused);
+        "shared log, %d seeds: %d crashes, %d pauses, %d clock jumps, %d lost commit answers, %d concurrent"
+            + " claims, %d takeovers, %d late writes refused%n",
+        SEEDS, crashes, pauses, jumps, lostAnswers, concurrent, takeovers, refused);
     // Every fault struck, and the paused nodes' late writes met the fence.
-    assertThat(new long[] {crashes, pauses, jumps, concurrent, takeovers, refused}).doesNotContain(0L);
+    assertThat(new long[] {crashes, pauses, jumps, lostAnswers, concurrent, takeovers, refused}).doesNotContain(0L);
   }
 
   @ParameterizedTest
@@ -76,10 +78,12 @@ class SharedLogSimulationTest {
     assertThatThrownBy(() -> SharedLogSimulation.withSeed(1).faults(FaultPlan.none().withHeuristic(0.1)))
         .hasMessageContaining("call faults");
     assertThatThrownBy(() -> new NodeFaults(0.6, 0.6, 0, 0)).hasMessageContaining("at most 1");
+    assertThatThrownBy(() -> new NodeFaults(0.5, 0.3, 0, 0, 0.3)).hasMessageContaining("lostCommitAnswer");
+    assertThatThrownBy(() -> new NodeFaults(0, 0, 0, 0, -0.1)).hasMessageContaining("lostCommitAnswer rate");
     assertThat(SharedLogSimulation.withSeed(5).nodes(4).nodeFaults(new NodeFaults(0.1, 0.2, 0.3, 0.4)))
         .hasToString(
             "SharedLogSimulation.withSeed(5L).nodes(4).faults(new FaultPlan(0.02, 0.02, 0.02, 0.02,"
-                + " 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)).nodeFaults(new NodeFaults(0.1, 0.2, 0.3, 0.4))"
+                + " 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)).nodeFaults(new NodeFaults(0.1, 0.2, 0.3, 0.4, 0.0))"
                 + ".lease(Duration.ofMillis(2000)).transactions(200).run(...)");
   }
 }

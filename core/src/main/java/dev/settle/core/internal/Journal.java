@@ -5,6 +5,7 @@ import dev.settle.core.CorruptLogException;
 import dev.settle.core.Decision;
 import dev.settle.core.OwnershipLostException;
 import dev.settle.core.TransactionId;
+import dev.settle.core.TransactionLogException;
 import dev.settle.core.event.EventType;
 import dev.settle.core.log.spi.LogClaim;
 import dev.settle.core.log.spi.LogRecord;
@@ -127,6 +128,15 @@ public final class Journal {
     } catch (OwnershipLostException lost) {
       forget(records, lost);
       throw lost;
+    } catch (TransactionLogException failed) {
+      // These records may or may not be stored (a commit whose answer was lost), or the log
+      // holds something else than this instance thought (a different decision): the history kept
+      // here may now be behind the log, so recovery must read these transactions from the log
+      // again instead of trusting it. Driven from a stale image, it would log a second decision.
+      for (LogRecord record : records) {
+        live.remove(record.transactionId());
+      }
+      throw failed;
     }
     for (LogRecord record : records) {
       TransactionId tx = record.transactionId();

@@ -41,15 +41,20 @@ class JournalTest {
     assertThat(forces).containsExactly(false, true, false);
   }
 
+  /**
+   * A record whose append failed is never taken as logged: the journal drops what it kept of the
+   * transaction, and recovery reads the log, which holds no decision here.
+   */
   @Test
-  void aFailedAppendLeavesTheLiveStateUntouched() {
+  void aFailedAppendIsNeverTakenAsLogged() {
     InMemoryTransactionLog log = new InMemoryTransactionLog();
     Journal journal = new Journal(log, "2pc", new EventDispatcher(java.time.Clock.systemUTC(), java.util.List.of()));
     journal.append(new LogRecord.Begin(tx, "2pc", 0, 1), false);
     log.close();
     assertThatThrownBy(() -> journal.decide(tx, Decision.COMMIT))
         .isInstanceOf(TransactionLogException.class);
-    assertThat(journal.live(tx).decision()).isNull();
+    assertThat(journal.live(tx)).isNull();
+    assertThat(journal.recoverUnfinished().get(tx).decision()).isNull();
   }
 
   @Test
@@ -108,5 +113,36 @@ class JournalTest {
         .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> journal.append(new LogRecord.Begin(tx, "2pc", 0, 1), false))
         .isInstanceOf(IllegalStateException.class);
+  }
+
+  /**
+   * An append that failed may have been stored all the same (a commit whose answer was lost): the
+   * journal then stops trusting the history it keeps for that transaction, and recovery reads it
+   * from the log, where the decision is. (The shared-log simulation found a recovery driving the
+   * stale history and trying to log the opposite decision.)
+   */
+  @Test
+  void afterAnAppendWhoseFateIsUnknownRecoveryReadsTheTransactionFromTheLog() {
+    dev.settle.core.log.InMemoryTransactionLog stored = dev.settle.core.log.InMemoryTransactionLog.keepingHistory();
+    boolean[] loseNextAnswer = {false};
+    TransactionLog log =
+        new dev.settle.core.log.spi.ForwardingTransactionLog(stored) {
+          @Override
+          public void append(List<LogRecord> records, boolean force) {
+            super.append(records, force);
+            if (loseNextAnswer[0]) {
+              loseNextAnswer[0] = false;
+              throw new dev.settle.core.TransactionLogException("may or may not be stored", null);
+            }
+          }
+        };
+    Journal journal = new Journal(log, "tcc", new EventDispatcher(java.time.Clock.systemUTC(), java.util.List.of()));
+    journal.append(new LogRecord.Begin(tx, "tcc", 0, Long.MAX_VALUE), true);
+    loseNextAnswer[0] = true;
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> journal.decide(tx, Decision.COMMIT))
+        .isInstanceOf(dev.settle.core.TransactionLogException.class);
+    assertThat(journal.running(tx)).as("no longer trusted here").isFalse();
+    assertThat(journal.recoverUnfinished().get(tx).decision()).isEqualTo(Decision.COMMIT);
+    assertThat(journal.live(tx).decision()).isEqualTo(Decision.COMMIT);
   }
 }

@@ -314,13 +314,6 @@ public final class SharedLogSimulation {
       if (roll < nodeFaults.crash()) {
         node.hooked().crashAt(1 + random.nextInt(3), random.nextBoolean());
         runOn(node, transaction);
-      } else if (roll < nodeFaults.crash() + nodeFaults.pause() + nodeFaults.lostCommitAnswer()
-          && roll >= nodeFaults.crash() + nodeFaults.pause()) {
-        // One of this transaction's commits loses its answer; made or not, the node goes on.
-        node.loseCommitAnswer =
-            random.nextBoolean() ? SimulatedDatabase.LostAnswer.AFTER_COMMIT : SimulatedDatabase.LostAnswer.BEFORE_COMMIT;
-        node.commitsUntilLoss = random.nextInt(3);
-        runOn(node, transaction);
       } else if (roll < nodeFaults.crash() + nodeFaults.pause()) {
         Frozen frozen = new Frozen();
         if (random.nextBoolean()) {
@@ -337,6 +330,12 @@ public final class SharedLogSimulation {
           frozen.resume(); // a no-op unless the pause failed half-way
         }
         frozen.rethrow();
+      } else if (roll < nodeFaults.crash() + nodeFaults.pause() + nodeFaults.lostCommitAnswer()) {
+        // One of this transaction's commits loses its answer; made or not, the node goes on.
+        node.loseCommitAnswer =
+            random.nextBoolean() ? SimulatedDatabase.LostAnswer.AFTER_COMMIT : SimulatedDatabase.LostAnswer.BEFORE_COMMIT;
+        node.commitsUntilLoss = random.nextInt(3);
+        runOn(node, transaction);
       } else {
         runOn(node, transaction);
       }

@@ -6,7 +6,6 @@ import dev.settle.core.log.spi.LogRecord;
 import dev.settle.core.TransactionId;
 import dev.settle.core.TransactionLogException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
@@ -38,7 +37,8 @@ public final class InMemoryTransactionLog implements TransactionLog {
   private static final int COMPACT_AFTER_ENDED = 64;
 
   private final boolean keepHistory;
-  private final ConcurrentHashMap<TransactionId, Held> held = new ConcurrentHashMap<>();
+  /** Each transaction's records, guarded by their list. */
+  private final ConcurrentHashMap<TransactionId, List<Numbered>> held = new ConcurrentHashMap<>();
   private final AtomicLong appended = new AtomicLong();
   /** Ended transactions not yet dropped, oldest first, and how many. */
   private final Queue<TransactionId> ended = new ConcurrentLinkedQueue<>();
@@ -72,9 +72,9 @@ public final class InMemoryTransactionLog implements TransactionLog {
       }
       for (LogRecord record : batch) {
         TransactionId tx = record.transactionId();
-        Held h = held.computeIfAbsent(tx, t -> new Held());
-        synchronized (h) {
-          h.add(appended.incrementAndGet(), record);
+        List<Numbered> records = held.computeIfAbsent(tx, t -> new ArrayList<>());
+        synchronized (records) {
+          records.add(new Numbered(appended.incrementAndGet(), record));
         }
         if (record instanceof LogRecord.End) {
           ended.add(tx);
@@ -132,20 +132,16 @@ public final class InMemoryTransactionLog implements TransactionLog {
   }
 
   private List<LogRecord> snapshotInOrder() {
-    List<long[]> order = new ArrayList<>();
-    List<LogRecord> all = new ArrayList<>();
-    for (Held h : held.values()) {
-      synchronized (h) {
-        for (int i = 0; i < h.records.size(); i++) {
-          order.add(new long[] {h.numbers[i], all.size()});
-          all.add(h.records.get(i));
-        }
+    List<Numbered> all = new ArrayList<>();
+    for (List<Numbered> records : held.values()) {
+      synchronized (records) {
+        all.addAll(records);
       }
     }
-    order.sort(Comparator.comparingLong(o -> o[0]));
+    all.sort(Comparator.comparingLong(Numbered::number));
     List<LogRecord> inOrder = new ArrayList<>(all.size());
-    for (long[] o : order) {
-      inOrder.add(all.get((int) o[1]));
+    for (Numbered n : all) {
+      inOrder.add(n.record());
     }
     return Collections.unmodifiableList(inOrder);
   }
@@ -155,9 +151,9 @@ public final class InMemoryTransactionLog implements TransactionLog {
     long stamp = snapshot.writeLock();
     try {
       int n = 0;
-      for (Held h : held.values()) {
-        synchronized (h) {
-          n += h.records.size();
+      for (List<Numbered> records : held.values()) {
+        synchronized (records) {
+          n += records.size();
         }
       }
       return n;
@@ -177,17 +173,6 @@ public final class InMemoryTransactionLog implements TransactionLog {
     }
   }
 
-  /** One transaction's records and their numbers in the log's append order. */
-  private static final class Held {
-    final List<LogRecord> records = new ArrayList<>(6);
-    long[] numbers = new long[6];
-
-    void add(long number, LogRecord record) {
-      if (records.size() == numbers.length) {
-        numbers = Arrays.copyOf(numbers, numbers.length * 2);
-      }
-      numbers[records.size()] = number;
-      records.add(record);
-    }
-  }
+  /** A record and its number in the log's append order. */
+  private record Numbered(long number, LogRecord record) {}
 }

@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -53,8 +52,6 @@ final class GroupStatement {
   /** SQLSTATE of a statement cancelled by {@code statement_timeout} or a cancel request. */
   private static final String QUERY_CANCELED = "57014";
 
-  private static final Comparator<Step> BY_TX = Comparator.comparing(s -> s.tx().value());
-
   private final String statement;
 
   GroupStatement(String statement) {
@@ -81,26 +78,19 @@ final class GroupStatement {
    */
   Outcome write(WriteSession session, List<Writer.Pending> group, String ownerNode, long ownerEpoch)
       throws SQLException {
-    List<Step> begins = new ArrayList<>();
-    List<Step> touches = new ArrayList<>();
-    for (Writer.Pending p : group) {
-      Step s = p.steps.get(0);
-      (s.protocol() != null ? begins : touches).add(s);
-    }
-    // In transaction-id order, as the transactional path locks rows: with the plan PostgreSQL
-    // picks for small arrays (each element looked up by key) two groups then never wait on each
-    // other in a circle. Should another plan lock them otherwise, the database breaks the
-    // deadlock by failing one statement, which stored nothing and goes the transactional way.
-    begins.sort(BY_TX);
-    touches.sort(BY_TX);
+    // In transaction-id order, as the transactional path locks rows; that holds with the plan
+    // PostgreSQL picks for small arrays (each element looked up by key). Should another plan lock
+    // them otherwise, the database breaks the deadlock by failing one statement, which stored
+    // nothing and goes the transactional way.
+    GroupWrite.KeyOrder steps = GroupWrite.KeyOrder.of(group);
     Connection c = session.connection();
     PreparedStatement ps = session.prepared(statement);
     List<Array> arrays = new ArrayList<>();
     try {
-      bindBegins(c, ps, arrays, begins);
+      bindBegins(c, ps, arrays, steps.begins());
       ps.setString(7, ownerNode);
       ps.setLong(8, ownerEpoch);
-      bindTouches(c, ps, arrays, touches);
+      bindTouches(c, ps, arrays, steps.touches());
       ps.setString(14, ownerNode);
       ps.setLong(15, ownerEpoch);
       c.setAutoCommit(true);

@@ -32,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 final class GroupWrite {
   private static final Logger LOG = LoggerFactory.getLogger(GroupWrite.class);
-  private static final Comparator<Step> BY_TX = Comparator.comparing(s -> s.tx().value());
 
   /** How a group ended. */
   enum Result {
@@ -84,7 +83,6 @@ final class GroupWrite {
     // A renewal must share its group's transaction, so groups that renew take the longer way.
     if (one != null && !renew && GroupStatement.fits(group)) {
       session.dropIfStale(); // a lost connection found now costs nothing; found by the statement, an unknown
-
       GroupStatement.Outcome outcome;
       try {
         outcome = one.write(session, group, node.name(), node.epoch());
@@ -245,15 +243,9 @@ final class GroupWrite {
   private boolean fast(WriteSession session, List<Writer.Pending> group, boolean renew)
       throws SQLException {
     renewIfBeginning(session, renew);
-    List<Step> begins = new ArrayList<>();
-    List<Step> touches = new ArrayList<>();
-    for (Writer.Pending p : group) {
-      for (Step s : p.steps) {
-        (s.protocol() != null ? begins : touches).add(s);
-      }
-    }
-    begins.sort(BY_TX);
-    touches.sort(BY_TX); // stable: one transaction's steps keep their order
+    KeyOrder steps = KeyOrder.of(group);
+    List<Step> begins = steps.begins();
+    List<Step> touches = steps.touches();
     try {
       // Begins first: a transaction's later appends only ever follow its Begin's return.
       if (!begins.isEmpty()) {
@@ -448,6 +440,29 @@ final class GroupWrite {
     Refused(RuntimeException failure) {
       super(null, null, false, false);
       this.failure = failure;
+    }
+  }
+
+  /**
+   * A group's steps split into Begins (inserts) and the others (updates), each in order of
+   * transaction id: the order both ways of writing a group lock rows in, so that two groups in
+   * flight at once never wait on each other in a circle. The sort is stable: one transaction's
+   * steps keep their order.
+   */
+  record KeyOrder(List<Step> begins, List<Step> touches) {
+    private static final Comparator<Step> BY_TX = Comparator.comparing(s -> s.tx().value());
+
+    static KeyOrder of(List<Writer.Pending> group) {
+      List<Step> begins = new ArrayList<>();
+      List<Step> touches = new ArrayList<>();
+      for (Writer.Pending p : group) {
+        for (Step s : p.steps) {
+          (s.protocol() != null ? begins : touches).add(s);
+        }
+      }
+      begins.sort(BY_TX);
+      touches.sort(BY_TX);
+      return new KeyOrder(begins, touches);
     }
   }
 }

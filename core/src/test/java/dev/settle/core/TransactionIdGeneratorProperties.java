@@ -67,4 +67,46 @@ class TransactionIdGeneratorProperties {
               assertThat(ids.next()).isGreaterThan(early);
             });
   }
+
+  @Test
+  void threadsTakingIdsAtOnceNeverGetTheSameOneAndEachSeesThemRise() throws Exception {
+    // No lock: a compare-and-set on the last id. Four threads on one millisecond (the clock does
+    // not move) race on every id; a lost update would hand two threads the same one.
+    ManualClock clock = new ManualClock(1_700_000_000_000L);
+    TransactionIdGenerator ids = TransactionIdGenerator.timeOrdered(clock, new Random(7));
+    int threads = 4;
+    int each = 20_000;
+    List<List<TransactionId>> taken = new ArrayList<>();
+    List<Thread> running = new ArrayList<>();
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    for (int t = 0; t < threads; t++) {
+      List<TransactionId> mine = new ArrayList<>(each);
+      taken.add(mine);
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  return;
+                }
+                for (int i = 0; i < each; i++) {
+                  mine.add(ids.next());
+                }
+              });
+      thread.start();
+      running.add(thread);
+    }
+    start.countDown();
+    for (Thread thread : running) {
+      thread.join();
+    }
+    HashSet<TransactionId> all = new HashSet<>();
+    for (List<TransactionId> mine : taken) {
+      assertThat(mine).hasSize(each).isSorted();
+      all.addAll(mine);
+    }
+    assertThat(all).hasSize(threads * each);
+  }
 }

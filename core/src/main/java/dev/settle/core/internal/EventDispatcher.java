@@ -68,6 +68,15 @@ public final class EventDispatcher {
     return log;
   }
 
+  /**
+   * Whether an event would reach anyone (a listener, or the debug log). Callers on the
+   * transaction path test this before building a detail string, which would otherwise be made
+   * and dropped several times per transaction when nobody listens.
+   */
+  public boolean listened() {
+    return !listeners.isEmpty() || log.isDebugEnabled();
+  }
+
   /** Publishes a transaction-level event. */
   public void publish(TransactionId tx, EventType type, String detail) {
     publish(tx, null, type, detail, null);

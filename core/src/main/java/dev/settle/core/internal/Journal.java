@@ -184,33 +184,79 @@ public final class Journal {
    * whole truth about its transactions, so this check is complete.
    */
   private void check(List<LogRecord> records) {
-    // Small on purpose: this runs on every append, and most appends are one or two records.
-    Set<TransactionId> begun = new HashSet<>(2);
-    Map<TransactionId, Decision> decided = new HashMap<>(2);
+    TransactionId only = records.get(0).transactionId();
+    for (int i = 1; i < records.size(); i++) {
+      if (!only.equals(records.get(i).transactionId())) {
+        checkSeveral(records);
+        return;
+      }
+    }
+    // One transaction, as every coordinator appends: the same rules with no collections, since
+    // this runs on every append of every transaction.
+    List<LogRecord> history = live.get(only);
+    boolean begun = false;
+    @Nullable Decision decided = null;
+    for (LogRecord record : records) {
+      if (record instanceof LogRecord.Begin) {
+        if (history != null || begun) {
+          throw alreadyRunning(record, only);
+        }
+        begun = true;
+        continue;
+      }
+      if (history == null && !begun) {
+        throw notRunning(record, only);
+      }
+      if (record instanceof LogRecord.Decided d) {
+        Decision known = decided != null ? decided : loggedDecision(history);
+        if (known != null && known != d.decision()) {
+          throw decisionChanges(record, only, known);
+        }
+        decided = d.decision();
+      }
+    }
+  }
+
+  /** {@link #check} for a batch that spans several transactions. */
+  private void checkSeveral(List<LogRecord> records) {
+    Set<TransactionId> begun = new HashSet<>();
+    Map<TransactionId, Decision> decided = new HashMap<>();
     for (LogRecord record : records) {
       TransactionId tx = record.transactionId();
       List<LogRecord> history = live.get(tx);
       if (record instanceof LogRecord.Begin) {
         if (history != null || !begun.add(tx)) {
-          throw new IllegalStateException("refusing to log " + record + ": transaction " + tx + " is already running");
+          throw alreadyRunning(record, tx);
         }
         continue;
       }
       if (history == null && !begun.contains(tx)) {
-        throw new IllegalStateException(
-            "refusing to log " + record + ": transaction " + tx + " is not running in this "
-                + protocol + " coordinator (unknown, ended or quarantined)");
+        throw notRunning(record, tx);
       }
       if (record instanceof LogRecord.Decided d) {
         Decision known = decided.containsKey(tx) ? decided.get(tx) : loggedDecision(history);
         if (known != null && known != d.decision()) {
-          throw new IllegalStateException(
-              "refusing to log " + record + ": transaction " + tx + " is already decided " + known
-                  + ", and a decision never changes");
+          throw decisionChanges(record, tx, known);
         }
         decided.put(tx, d.decision());
       }
     }
+  }
+
+  private static IllegalStateException alreadyRunning(LogRecord record, TransactionId tx) {
+    return new IllegalStateException("refusing to log " + record + ": transaction " + tx + " is already running");
+  }
+
+  private IllegalStateException notRunning(LogRecord record, TransactionId tx) {
+    return new IllegalStateException(
+        "refusing to log " + record + ": transaction " + tx + " is not running in this "
+            + protocol + " coordinator (unknown, ended or quarantined)");
+  }
+
+  private static IllegalStateException decisionChanges(LogRecord record, TransactionId tx, Decision known) {
+    return new IllegalStateException(
+        "refusing to log " + record + ": transaction " + tx + " is already decided " + known
+            + ", and a decision never changes");
   }
 
   private static @Nullable Decision loggedDecision(@Nullable List<LogRecord> history) {
@@ -229,22 +275,29 @@ public final class Journal {
 
   private List<LogRecord> stamped(List<LogRecord> records) {
     long now = -1;
-    List<LogRecord> out = new ArrayList<>(records.size());
-    for (LogRecord record : records) {
+    List<LogRecord> out = null; // made only when a record needs its time: a Begin batch does not
+    for (int i = 0; i < records.size(); i++) {
+      LogRecord record = records.get(i);
+      LogRecord stamped = record;
       if (record instanceof LogRecord.BranchUpdated u && u.atMillis() < 0) {
         now = now < 0 ? Math.max(0, events.clock().millis()) : now;
-        out.add(u.at(now));
+        stamped = u.at(now);
       } else if (record instanceof LogRecord.Decided d && d.atMillis() < 0) {
         now = now < 0 ? Math.max(0, events.clock().millis()) : now;
-        out.add(d.at(now));
+        stamped = d.at(now);
       } else if (record instanceof LogRecord.End e && e.atMillis() < 0) {
         now = now < 0 ? Math.max(0, events.clock().millis()) : now;
-        out.add(new LogRecord.End(e.transactionId(), node, now));
-      } else {
-        out.add(record);
+        stamped = new LogRecord.End(e.transactionId(), node, now);
+      }
+      if (stamped != record && out == null) {
+        out = new ArrayList<>(records.size());
+        out.addAll(records.subList(0, i));
+      }
+      if (out != null) {
+        out.add(stamped);
       }
     }
-    return out;
+    return out == null ? records : out;
   }
 
   /** Appends one record; see {@link #append(List, boolean)}. */

@@ -6,12 +6,12 @@ import dev.settle.core.log.spi.LogRecord;
 import dev.settle.core.log.spi.TransactionLog;
 import java.util.Collections;
 import java.util.Map;
-import java.util.Queue;
-import java.util.Set;
+import java.util.Objects;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The transaction ids a log holds, so that a reused id is refused before anything runs. One
@@ -26,18 +26,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class KnownIds {
   static final int ENDED_KEPT = 100_000;
+  private static final int RING_CHUNK = 1_000;
 
   /** Weak keys: a log that is dropped takes its ids with it. Values never refer to their key. */
   private static final Map<TransactionLog, KnownIds> BY_LOG =
       Collections.synchronizedMap(new WeakHashMap<>());
 
-  // Concurrent sets, not a lock: every transaction passes here three times, from every thread,
-  // and a lock shared by all of them made two threads slower than one.
-  private final Set<TransactionId> open = ConcurrentHashMap.newKeySet();
-  private final Set<TransactionId> ended = ConcurrentHashMap.newKeySet();
-  /** The ended ids, oldest first, to forget the oldest beyond {@link #ENDED_KEPT}. */
-  private final Queue<TransactionId> endedOrder = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger endedCount = new AtomicInteger();
+  // One concurrent map, not a lock: every transaction passes here three times, from every
+  // thread, and a lock shared by all of them made two threads slower than one. One map rather
+  // than an open set and an ended set: taking an id is then a single putIfAbsent, which is the
+  // check and the claim at once, with no window between two sets to reason about.
+  /** Every id known here: {@code false} while open (reserved or begun), {@code true} once ended. */
+  private final ConcurrentHashMap<TransactionId, Boolean> known = new ConcurrentHashMap<>();
+  /**
+   * The last {@link #ENDED_KEPT} ended ids in a ring: the id an End overwrites is the one to forget.
+   * A ring rather than a queue, so that ending a transaction allocates nothing; in chunks made on
+   * first use, so that a log that ends few transactions (a test's) does not pay for the whole ring.
+   */
+  private final AtomicReferenceArray<@Nullable AtomicReferenceArray<@Nullable TransactionId>> endedRing =
+      new AtomicReferenceArray<>(ENDED_KEPT / RING_CHUNK);
+  private final AtomicLong endedTotal = new AtomicLong();
   private volatile boolean loaded;
 
   private KnownIds() {}
@@ -54,17 +62,11 @@ final class KnownIds {
    */
   void reserve(TransactionLog log, TransactionId tx) {
     load(log);
-    if (ended.contains(tx)) {
-      throw new DuplicateTransactionIdException(tx, true);
-    }
     // Kept even if the Begin never reaches the log (a crash): refusing an id that might be in the
     // log is safe, running it twice is not. Adding is the check, so two callers never both win.
-    if (!open.add(tx)) {
-      throw new DuplicateTransactionIdException(tx, false);
-    }
-    if (ended.contains(tx)) { // it ended between the check above and the add
-      open.remove(tx);
-      throw new DuplicateTransactionIdException(tx, true);
+    Boolean before = known.putIfAbsent(tx, Boolean.FALSE);
+    if (before != null) {
+      throw new DuplicateTransactionIdException(tx, before);
     }
   }
 
@@ -74,17 +76,11 @@ final class KnownIds {
       // While the log is loaded, wait for it: the load's own check-then-add for this id must not
       // interleave with an End appended meanwhile, which would leave an ended id open for good.
       synchronized (this) {
-        addIfNotEnded(tx);
+        known.putIfAbsent(tx, Boolean.FALSE);
       }
       return;
     }
-    addIfNotEnded(tx);
-  }
-
-  private void addIfNotEnded(TransactionId tx) {
-    if (!ended.contains(tx)) {
-      open.add(tx);
-    }
+    known.putIfAbsent(tx, Boolean.FALSE); // an ended id stays ended
   }
 
   /** An End for {@code tx} was appended. */
@@ -99,18 +95,22 @@ final class KnownIds {
   }
 
   private void end(TransactionId tx) {
-    // Into the ended set before out of the open one: a concurrent reserve sees it in one of them.
-    if (ended.add(tx)) {
-      endedOrder.add(tx);
-      if (endedCount.incrementAndGet() > ENDED_KEPT) {
-        TransactionId eldest = endedOrder.poll();
-        if (eldest != null) {
-          ended.remove(eldest);
-          endedCount.decrementAndGet();
-        }
+    if (!Boolean.TRUE.equals(known.put(tx, Boolean.TRUE))) {
+      int slot = (int) (endedTotal.getAndIncrement() % ENDED_KEPT);
+      TransactionId eldest = ringChunk(slot / RING_CHUNK).getAndSet(slot % RING_CHUNK, tx);
+      if (eldest != null) {
+        known.remove(eldest, Boolean.TRUE);
       }
     }
-    open.remove(tx);
+  }
+
+  private AtomicReferenceArray<@Nullable TransactionId> ringChunk(int index) {
+    AtomicReferenceArray<@Nullable TransactionId> chunk = endedRing.get(index);
+    if (chunk == null) {
+      endedRing.compareAndSet(index, null, new AtomicReferenceArray<>(RING_CHUNK));
+      chunk = Objects.requireNonNull(endedRing.get(index)); // ours or a racer's, never cleared
+    }
+    return chunk;
   }
 
   private void load(TransactionLog log) {
@@ -129,7 +129,7 @@ final class KnownIds {
             if (record instanceof LogRecord.End) {
               end(tx);
             } else {
-              addIfNotEnded(tx);
+              known.putIfAbsent(tx, Boolean.FALSE);
             }
           });
       loaded = true;

@@ -94,8 +94,10 @@ public final class ParallelRound {
       Answer<V> answer = await(tx, id, running.get(i), limit, timeout, phase);
       answers.add(answer);
       if (answer.succeeded()) {
-        events.publish(
-            tx, id, EventType.BRANCH_PREPARED, phase + (answer.value() == null ? " ok" : " " + answer.value()));
+        if (events.listened()) {
+          events.publish(
+              tx, id, EventType.BRANCH_PREPARED, phase + (answer.value() == null ? " ok" : " " + answer.value()));
+        }
       } else {
         events.publish(tx, id, EventType.BRANCH_FAILED, answer.failure());
       }

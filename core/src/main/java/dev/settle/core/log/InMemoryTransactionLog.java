@@ -70,11 +70,21 @@ public final class InMemoryTransactionLog implements TransactionLog {
       if (closed) {
         throw new TransactionLogException("in-memory log is closed", null);
       }
+      // One block of numbers for the whole batch, and one lookup per run of records of the same
+      // transaction (a coordinator's batch is all one transaction).
+      if (batch.isEmpty()) {
+        return;
+      }
+      long number = appended.getAndAdd(batch.size());
+      TransactionId tx = batch.get(0).transactionId();
+      List<Numbered> records = held.computeIfAbsent(tx, t -> new ArrayList<>(4));
       for (LogRecord record : batch) {
-        TransactionId tx = record.transactionId();
-        List<Numbered> records = held.computeIfAbsent(tx, t -> new ArrayList<>());
+        if (!record.transactionId().equals(tx)) {
+          tx = record.transactionId();
+          records = held.computeIfAbsent(tx, t -> new ArrayList<>(4));
+        }
         synchronized (records) {
-          records.add(new Numbered(appended.incrementAndGet(), record));
+          records.add(new Numbered(++number, record));
         }
         if (record instanceof LogRecord.End) {
           ended.add(tx);

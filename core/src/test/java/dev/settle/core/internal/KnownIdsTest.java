@@ -48,8 +48,11 @@ class KnownIdsTest {
       TransactionId tx = TransactionId.of("t" + i);
       journal.append(List.of(new LogRecord.Begin(tx, "2pc", 0, 1), new LogRecord.End(tx)), false);
     }
-    // The oldest ended id fell out of the bounded set, and the log compacted it away too.
+    // The oldest ended id fell out of the bounded set, and the log compacted it away too; the
+    // next oldest is still kept (the bound is exact, not a rough one).
     journal.reserve(a);
+    assertThatThrownBy(() -> journal.reserve(TransactionId.of("t0")))
+        .isInstanceOf(DuplicateTransactionIdException.class);
   }
 
   /**

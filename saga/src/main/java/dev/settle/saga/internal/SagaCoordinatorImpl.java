@@ -81,7 +81,7 @@ public final class SagaCoordinatorImpl implements SagaCoordinator {
       // The first step's start goes out with the opening records, in one forced append.
       opening.add(new LogRecord.BranchUpdated(tx, steps.get(0).name(), BranchState.STARTED));
       journal.append(opening, true);
-      events.publish(tx, EventType.TRANSACTION_BEGUN, "saga " + definition.name());
+      events.publish(tx, EventType.TRANSACTION_BEGUN, events.listened() ? "saga " + definition.name() : "");
       SagaRun run =
           new SagaRun(tx, definition, new LinkedHashMap<>(request.input()), journal, events, settings);
       return finishForward(run, run.forward(0, true, false));

@@ -80,7 +80,8 @@ final class SagaRun {
       if (i != from || !firstStartLogged) {
         journal.append(new LogRecord.BranchUpdated(tx, step.name(), BranchState.STARTED), true);
       }
-      events.publish(tx, step.name(), EventType.BRANCH_PREPARING, "step " + (i + 1) + " of " + steps.size());
+      events.publish(
+          tx, step.name(), EventType.BRANCH_PREPARING, events.listened() ? "step " + (i + 1) + " of " + steps.size() : "");
       Map<String, byte[]>[] produced = new Map[1];
       int[] attempt = {0};
       // Once one attempt's outcome is unknown, a later clean failure proves nothing: the earlier

@@ -74,25 +74,29 @@ public final class TccCoordinatorImpl implements TccCoordinator {
       Instant deadline = Instant.ofEpochMilli(start + transactionTimeout.toMillis());
       // Branches are durable before any Try, so a crash mid-Try still leaves recovery a list of
       // branches to cancel: no reservation is left hanging.
-      List<LogRecord> opening = new ArrayList<>();
+      List<TccBranch> branches = transaction.branches();
+      // Each branch's payload, copied once here instead of at each of its calls.
+      List<byte[]> payloads = new ArrayList<>(branches.size());
+      List<LogRecord> opening = new ArrayList<>(branches.size() + 1);
       opening.add(new LogRecord.Begin(tx, PROTOCOL, start, deadline.toEpochMilli(), settings.nodeName()));
-      for (TccBranch branch : transaction.branches()) {
+      for (TccBranch branch : branches) {
         // One rule for every protocol: a participant used by execute is known to this
         // coordinator's recovery from then on, as with 2PC and sagas.
         participants.putIfAbsent(branch.participant().name(), branch.participant());
-        opening.add(
-            new LogRecord.BranchRegistered(
-                tx, branch.id(), branch.participant().name(), branch.payload()));
+        byte[] payload = branch.payload();
+        payloads.add(payload);
+        opening.add(new LogRecord.BranchRegistered(tx, branch.id(), branch.participant().name(), payload));
       }
       journal.append(opening, true);
-      events.publish(tx, EventType.TRANSACTION_BEGUN, transaction.branches().size() + " branches");
-      for (TccBranch branch : transaction.branches()) {
+      events.publish(tx, EventType.TRANSACTION_BEGUN, events.listened() ? branches.size() + " branches" : "");
+      for (TccBranch branch : branches) {
         events.publish(tx, branch.id(), EventType.BRANCH_REGISTERED, branch.participant().name());
       }
 
-      List<ParallelRound.Call<Void>> tries = new ArrayList<>();
-      for (TccBranch branch : transaction.branches()) {
-        TccContext context = new TccContext(tx, branch.id(), branch.payload(), 1, deadline);
+      List<ParallelRound.Call<Void>> tries = new ArrayList<>(branches.size());
+      for (int i = 0; i < branches.size(); i++) {
+        TccBranch branch = branches.get(i);
+        TccContext context = new TccContext(tx, branch.id(), payloads.get(i), 1, deadline);
         tries.add(
             new ParallelRound.Call<>(
                 branch.id(),
@@ -115,9 +119,10 @@ public final class TccCoordinatorImpl implements TccCoordinator {
           decision == Decision.COMMIT ? EventType.DECIDED_COMMIT : EventType.DECIDED_ROLLBACK,
           reason.text());
 
-      List<PhaseTwo.Branch> calls = new ArrayList<>();
-      for (TccBranch branch : transaction.branches()) {
-        calls.add(phaseTwoCall(tx, branch.id(), branch.participant(), branch.payload(), deadline, decision));
+      List<PhaseTwo.Branch> calls = new ArrayList<>(branches.size());
+      for (int i = 0; i < branches.size(); i++) {
+        TccBranch branch = branches.get(i);
+        calls.add(phaseTwoCall(tx, branch.id(), branch.participant(), payloads.get(i), deadline, decision));
       }
       return phaseTwo.drive(tx, decision, calls, Map.of(), reason);
     } finally {

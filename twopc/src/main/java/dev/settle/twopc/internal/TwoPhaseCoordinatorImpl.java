@@ -90,7 +90,7 @@ public final class TwoPhaseCoordinatorImpl implements TwoPhaseCoordinator {
           });
       // Presumed abort: losing these in a crash is safe, so they are not forced.
       journal.append(opening, false);
-      events.publish(tx, EventType.TRANSACTION_BEGUN, branches.size() + " participants");
+      events.publish(tx, EventType.TRANSACTION_BEGUN, events.listened() ? branches.size() + " participants" : "");
       branches.forEach((id, p) -> events.publish(tx, id, EventType.BRANCH_REGISTERED, p.name()));
 
       Reason workFailure = runWork(tx, transaction);

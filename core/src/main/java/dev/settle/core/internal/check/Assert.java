@@ -8,7 +8,19 @@ import org.jspecify.annotations.Nullable;
  * passes a bad value learns which one without reading our source.
  */
 public final class Assert {
+  private static final byte[] NO_BYTES = {};
+
   private Assert() {}
+
+  /**
+   * A copy of {@code bytes}, or throws {@link NullPointerException} naming {@code name}. The empty
+   * array is shared rather than copied: nobody can change it, and records with no payload are made
+   * several times per transaction.
+   */
+  public static byte[] copyOf(@Nullable byte[] bytes, String name) {
+    byte[] checked = notNull(bytes, name);
+    return checked.length == 0 ? NO_BYTES : checked.clone();
+  }
 
   /** Returns {@code value}, or throws {@link NullPointerException} naming {@code name}. */
   public static <T> T notNull(@Nullable T value, String name) {
@@ -31,6 +43,16 @@ public final class Assert {
   public static void isTrue(boolean condition, String message) {
     if (!condition) {
       throw new IllegalArgumentException(message);
+    }
+  }
+
+  /**
+   * Throws {@link IllegalArgumentException} with {@code message} followed by {@code value} unless
+   * {@code condition}. For checks on hot paths: the message is built only when it is thrown.
+   */
+  public static void isTrue(boolean condition, String message, long value) {
+    if (!condition) {
+      throw new IllegalArgumentException(message + value);
     }
   }
 

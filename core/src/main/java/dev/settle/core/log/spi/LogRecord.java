@@ -74,7 +74,7 @@ public sealed interface LogRecord
       Assert.notNull(transactionId, "transactionId");
       Assert.notNull(branchId, "branchId");
       Assert.notBlank(participant, "participant");
-      payload = Assert.notNull(payload, "payload").clone();
+      payload = Assert.copyOf(payload, "payload");
     }
 
     /** A copy of the payload. */
@@ -123,8 +123,8 @@ public sealed interface LogRecord
       Assert.notNull(transactionId, "transactionId");
       Assert.notNull(branchId, "branchId");
       Assert.notNull(state, "state");
-      data = Assert.notNull(data, "data").clone();
-      Assert.isTrue(atMillis >= -1, "atMillis must be -1 (not recorded) or a time, was " + atMillis);
+      data = Assert.copyOf(data, "data");
+      Assert.isTrue(atMillis >= -1, "atMillis must be -1 (not recorded) or a time, was ", atMillis);
     }
 
     /** A state change with its data, at a time not recorded. */
@@ -199,7 +199,7 @@ public sealed interface LogRecord
       if (reason.length() > MAX_REASON_LENGTH) {
         reason = reason.substring(0, MAX_REASON_LENGTH - 1) + "\u2026";
       }
-      Assert.isTrue(atMillis >= -1, "atMillis must be -1 (not recorded) or a time, was " + atMillis);
+      Assert.isTrue(atMillis >= -1, "atMillis must be -1 (not recorded) or a time, was ", atMillis);
     }
 
     /** A decision with its reason, at a time not recorded. */
@@ -232,9 +232,9 @@ public sealed interface LogRecord
     public End {
       Assert.notNull(transactionId, "transactionId");
       Assert.notNull(node, "node");
-      Assert.isTrue(atMillis >= -1, "atMillis must be -1 (not recorded) or a time, was " + atMillis);
+      Assert.isTrue(atMillis >= -1, "atMillis must be -1 (not recorded) or a time, was ", atMillis);
       // The log writes who and when together (an untimed End has the older, empty form).
-      Assert.isTrue(atMillis >= 0 || node.isEmpty(), "an End naming its node must say when, was " + atMillis);
+      Assert.isTrue(atMillis >= 0 || node.isEmpty(), "an End naming its node must say when, was ", atMillis);
     }
 
     /** An End that says neither who nor when. */

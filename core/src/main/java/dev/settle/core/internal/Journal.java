@@ -146,8 +146,8 @@ public final class Journal {
         live.put(tx, history);
         ids.begun(tx);
       } else if (record instanceof LogRecord.End) {
+        ids.ended(tx); // first: a recovery read that adopts it after this sees it ended
         live.remove(tx);
-        ids.ended(tx);
       } else {
         List<LogRecord> history = live.get(tx);
         if (history != null) {
@@ -170,8 +170,8 @@ public final class Journal {
       txs.add(record.transactionId());
     }
     for (TransactionId tx : txs) {
+      ids.left(tx); // still refused as a new id; it no longer counts as running here
       live.remove(tx);
-      ids.ended(tx); // still refused as a new id; it no longer counts as running here
       events.publish(tx, EventType.OWNERSHIP_LOST, String.valueOf(lost.getMessage()));
     }
   }
@@ -367,18 +367,37 @@ public final class Journal {
    */
   public LogScan recoverFromLog() {
     checkOpen();
+    long endedBefore = ids.endedSoFar();
     LogScan scan = LogReplay.scan(log);
     Map<TransactionId, TransactionImage> unfinished = scan.unfinished(protocol);
     // Adopt the logged history of each unfinished transaction this instance does not track yet;
     // one it tracks (still running here, or adopted before) keeps its own, which is never behind.
-    Map<TransactionId, List<LogRecord>> adopted = new HashMap<>();
+    // What was read is a snapshot, and may be stale by the time it is adopted: a transaction this
+    // instance was running can commit and end while the log is read (microseconds, against a read
+    // of the whole log). Its history as read has no decision; adopted, it would be recovered by
+    // presumed abort and get a second, contradicting decision. So each history is read whole and
+    // adopted only if, once it is in, its transaction has not ended here (ends are recorded before
+    // a transaction leaves the live set, so one of the two always sees the other).
+    Map<TransactionId, List<LogRecord>> read = new HashMap<>();
     log.replay(
         record -> {
-          if (unfinished.containsKey(record.transactionId()) && !live.containsKey(record.transactionId())) {
-            adopted.computeIfAbsent(record.transactionId(), id -> new ArrayList<>()).add(record);
+          if (unfinished.containsKey(record.transactionId())) {
+            read.computeIfAbsent(record.transactionId(), id -> new ArrayList<>()).add(record);
           }
         });
-    adopted.forEach(live::putIfAbsent);
+    if (ids.endedSoFar() - endedBefore >= KnownIds.ENDED_KEPT) {
+      // So many ended during the read that the ended-id set may have forgotten some of them: adopt
+      // nothing now rather than a history that may be stale; the next pass reads the log again.
+      events.log().debug("{} transactions ended while the log was read; adoption left to the next pass",
+          ids.endedSoFar() - endedBefore);
+      return scan;
+    }
+    read.forEach(
+        (tx, history) -> {
+          if (live.putIfAbsent(tx, history) == null && ids.isEnded(tx)) {
+            live.computeIfPresent(tx, (id, held) -> held == history ? null : held); // only ours
+          }
+        });
     return scan;
   }
 

@@ -36,8 +36,21 @@ final class KnownIds {
   // thread, and a lock shared by all of them made two threads slower than one. One map rather
   // than an open set and an ended set: taking an id is then a single putIfAbsent, which is the
   // check and the claim at once, with no window between two sets to reason about.
-  /** Every id known here: {@code false} while open (reserved or begun), {@code true} once ended. */
-  private final ConcurrentHashMap<TransactionId, Boolean> known = new ConcurrentHashMap<>();
+  /** Where an id known here stands. */
+  private enum State {
+    /** Reserved or begun, not ended. */
+    OPEN,
+    /** Its End was appended (or read from the log). */
+    ENDED,
+    /**
+     * Given up here, not ended: another node took it over. Refused as a new id and forgotten in
+     * turn like an ended one, but not ended: this instance may adopt it again if it gets it back.
+     */
+    LEFT
+  }
+
+  /** Every id known here, with where it stands. */
+  private final ConcurrentHashMap<TransactionId, State> known = new ConcurrentHashMap<>();
   /**
    * The last {@link #ENDED_KEPT} ended ids in a ring: the id an End overwrites is the one to forget.
    * A ring rather than a queue, so that ending a transaction allocates nothing; in chunks made on
@@ -64,9 +77,9 @@ final class KnownIds {
     load(log);
     // Kept even if the Begin never reaches the log (a crash): refusing an id that might be in the
     // log is safe, running it twice is not. Adding is the check, so two callers never both win.
-    Boolean before = known.putIfAbsent(tx, Boolean.FALSE);
+    State before = known.putIfAbsent(tx, State.OPEN);
     if (before != null) {
-      throw new DuplicateTransactionIdException(tx, before);
+      throw new DuplicateTransactionIdException(tx, before != State.OPEN);
     }
   }
 
@@ -76,30 +89,53 @@ final class KnownIds {
       // While the log is loaded, wait for it: the load's own check-then-add for this id must not
       // interleave with an End appended meanwhile, which would leave an ended id open for good.
       synchronized (this) {
-        known.putIfAbsent(tx, Boolean.FALSE);
+        known.putIfAbsent(tx, State.OPEN);
       }
       return;
     }
-    known.putIfAbsent(tx, Boolean.FALSE); // an ended id stays ended
+    known.putIfAbsent(tx, State.OPEN); // an ended id stays ended
   }
 
   /** An End for {@code tx} was appended. */
   void ended(TransactionId tx) {
+    close(tx, State.ENDED);
+  }
+
+  /** This instance gave {@code tx} up unfinished (another node owns it now). */
+  void left(TransactionId tx) {
+    close(tx, State.LEFT);
+  }
+
+  private void close(TransactionId tx, State state) {
     if (!loaded) {
       synchronized (this) { // see begun
-        end(tx);
+        end(tx, state);
       }
       return;
     }
-    end(tx);
+    end(tx, state);
   }
 
-  private void end(TransactionId tx) {
-    if (!Boolean.TRUE.equals(known.put(tx, Boolean.TRUE))) {
+  /** Whether {@code tx} ended, as far as this set remembers (the last {@value #ENDED_KEPT} ends). */
+  boolean isEnded(TransactionId tx) {
+    return known.get(tx) == State.ENDED;
+  }
+
+  /**
+   * How many transactions ended so far; a reader that sees this move by {@value #ENDED_KEPT} or
+   * more while it worked cannot trust {@link #isEnded} for the ones that ended at its start.
+   */
+  long endedSoFar() {
+    return endedTotal.get();
+  }
+
+  private void end(TransactionId tx, State state) {
+    State before = known.put(tx, state);
+    if (before == null || before == State.OPEN) { // in the ring once, however it closed
       int slot = (int) (endedTotal.getAndIncrement() % ENDED_KEPT);
       TransactionId eldest = ringChunk(slot / RING_CHUNK).getAndSet(slot % RING_CHUNK, tx);
       if (eldest != null) {
-        known.remove(eldest, Boolean.TRUE);
+        known.computeIfPresent(eldest, (id, held) -> held == State.OPEN ? held : null);
       }
     }
   }
@@ -127,9 +163,9 @@ final class KnownIds {
           record -> {
             TransactionId tx = record.transactionId();
             if (record instanceof LogRecord.End) {
-              end(tx);
+              end(tx, State.ENDED);
             } else {
-              known.putIfAbsent(tx, Boolean.FALSE);
+              known.putIfAbsent(tx, State.OPEN);
             }
           });
       loaded = true;

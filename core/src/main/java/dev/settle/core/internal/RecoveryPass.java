@@ -101,11 +101,13 @@ public final class RecoveryPass {
         continue; // this instance is still running it, or another pass is recovering it
       }
       try (MdcScope mdc = MdcScope.open(tx)) {
-        if (journal.running(tx)) { // else another pass finished it since this one scanned
-          // The scan may predate records this instance logged since, such as the decision of an
-          // execute that ended in doubt while this pass was reading: the live image never is.
-          TransactionImage current = journal.live(tx);
-          outcomes.add(recoverOne.apply(current != null ? current : image));
+        // The scan may predate records this instance logged since, such as the decision of an
+        // execute that ended in doubt while this pass was reading: the live image never does, so
+        // it is the one driven, and a transaction no longer live (another pass or an execute
+        // finished it since this one scanned) is not driven from the scan's stale image.
+        TransactionImage current = journal.live(tx);
+        if (current != null) {
+          outcomes.add(recoverOne.apply(current));
         }
       } catch (OwnershipLostException lost) {
         if (lost.lostTransaction() == null) {

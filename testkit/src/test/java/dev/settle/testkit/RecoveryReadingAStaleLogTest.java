@@ -1,0 +1,97 @@
+package dev.settle.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.settle.core.Decision;
+import dev.settle.core.Outcome;
+import dev.settle.core.TransactionId;
+import dev.settle.core.log.InMemoryTransactionLog;
+import dev.settle.core.log.spi.LogRecord;
+import dev.settle.tcc.TccCoordinator;
+import dev.settle.tcc.TccTransaction;
+import dev.settle.tcc.spi.TccContext;
+import dev.settle.tcc.spi.TccParticipant;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A recovery pass that reads the log while a transaction finishes on another thread. The pass
+ * sees the transaction unfinished and undecided in its snapshot; by the time it gets to it, the
+ * transaction has committed and ended. The pass must leave it alone: adopting the stale history
+ * would make it presume an abort and log a second, contradicting decision.
+ */
+class RecoveryReadingAStaleLogTest {
+  @Test
+  void aTransactionThatEndsWhileRecoveryReadsTheLogIsNotDrivenAgain() throws Exception {
+    StaleReplayLog log = new StaleReplayLog(InMemoryTransactionLog.keepingHistory());
+    CountDownLatch inTry = new CountDownLatch(1);
+    CountDownLatch mayAnswer = new CountDownLatch(1);
+    Set<TransactionId> cancelled = ConcurrentHashMap.newKeySet();
+    TccParticipant participant =
+        new TccParticipant() {
+          @Override
+          public String name() {
+            return "p";
+          }
+
+          @Override
+          public void tryReserve(TccContext context) {
+            inTry.countDown();
+            try {
+              mayAnswer.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+
+          @Override
+          public void confirm(TccContext context) {}
+
+          @Override
+          public void cancel(TccContext context) {
+            cancelled.add(context.transactionId());
+          }
+        };
+    TccCoordinator coordinator =
+        TccCoordinator.builder()
+            .log(log)
+            .executor(Runnable::run)
+            .scheduler(d -> {})
+            .random(new Random(1))
+            .participant(participant)
+            .build();
+    TccTransaction transfer = TccTransaction.builder().branch("b", participant, new byte[0]).build();
+
+    CompletableFuture<Outcome> running = CompletableFuture.supplyAsync(() -> coordinator.execute(transfer));
+    assertThat(inTry.await(10, TimeUnit.SECONDS)).isTrue();
+    // The pass scans the log first (unfinished, undecided), then reads it again to adopt what it
+    // found: that second read's snapshot is taken, the transaction finishes, then it is walked.
+    log.arm(
+        1,
+        () -> {
+          mayAnswer.countDown();
+          running.join();
+        });
+    List<Outcome> recovered = coordinator.recover();
+
+    Outcome outcome = running.get(10, TimeUnit.SECONDS);
+    assertThat(outcome).isInstanceOf(Outcome.Committed.class);
+    TransactionId tx = outcome.transactionId();
+    InMemoryTransactionLog underneath = (InMemoryTransactionLog) log.delegate();
+    Set<Decision> decisions =
+        underneath.records().stream()
+            .filter(r -> r instanceof LogRecord.Decided && r.transactionId().equals(tx))
+            .map(r -> ((LogRecord.Decided) r).decision())
+            .collect(Collectors.toSet());
+    assertThat(decisions).as("decisions logged for %s", tx).containsExactly(Decision.COMMIT);
+    assertThat(cancelled).as("a committed transaction's branch was cancelled").isEmpty();
+    assertThat(recovered).extracting(Outcome::transactionId).doesNotContain(tx);
+  }
+}

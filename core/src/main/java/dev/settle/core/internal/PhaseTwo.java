@@ -58,8 +58,11 @@ public final class PhaseTwo {
     }
   }
 
-  /** How one branch ended. */
-  private record Driven(BranchState state, @Nullable RuntimeException failure, boolean heuristic) {}
+  /**
+   * How one branch ended. Kept in a list, not a map keyed by branch: a branch's hash is its call's
+   * identity hash, computed anew for every transaction (a measurable share of the in-memory path).
+   */
+  private record Driven(Branch branch, BranchState state, @Nullable RuntimeException failure, boolean heuristic) {}
 
   private final Journal journal;
   private final EventDispatcher events;
@@ -121,7 +124,7 @@ public final class PhaseTwo {
       Map<BranchId, BranchState> settled,
       Reason reason,
       boolean holdBackAfterInDoubt) {
-    Map<Branch, Driven> driven = new LinkedHashMap<>();
+    List<Driven> driven = new ArrayList<>(branches.size());
     Map<BranchId, BranchState> states = new LinkedHashMap<>(settled);
     boolean blocked = false;
     for (Branch branch : branches) {
@@ -131,7 +134,7 @@ public final class PhaseTwo {
         continue;
       }
       Driven d = driveOne(tx, decision, branch);
-      driven.put(branch, d);
+      driven.add(d);
       blocked = holdBackAfterInDoubt && d.state() == BranchState.IN_DOUBT;
     }
     return finish(tx, decision, states, driven, reason);
@@ -152,9 +155,9 @@ public final class PhaseTwo {
     for (Branch branch : branches) {
       running.add(CompletableFuture.supplyAsync(() -> driveOne(tx, decision, branch), executor));
     }
-    Map<Branch, Driven> driven = new LinkedHashMap<>();
+    List<Driven> driven = new ArrayList<>(branches.size());
     for (int i = 0; i < branches.size(); i++) {
-      driven.put(branches.get(i), join(running.get(i)));
+      driven.add(join(running.get(i)));
     }
     return finish(tx, decision, settled, driven, reason);
   }
@@ -202,7 +205,7 @@ public final class PhaseTwo {
       events.log().warn(
           "transaction {} branch {}: heuristic outcome {} (decision {}): {}",
           tx, branch.id(), answer.applied(), decision, answer.getMessage());
-      return new Driven(answer.applied(), answer, true);
+      return new Driven(branch, answer.applied(), answer, true);
     }
     if (result.succeeded()) {
       events.publish(
@@ -210,7 +213,7 @@ public final class PhaseTwo {
           branch.id(),
           decision == Decision.COMMIT ? EventType.BRANCH_COMMITTED : EventType.BRANCH_ROLLED_BACK,
           "");
-      return new Driven(done, null, false);
+      return new Driven(branch, done, null, false);
     }
     events.publish(
         tx,
@@ -220,7 +223,7 @@ public final class PhaseTwo {
     events.log().warn(
         "transaction {} branch {}: {} not acknowledged after {} attempts; in doubt, recovery will retry: {}",
         tx, branch.id(), what, result.attempts(), String.valueOf(result.lastFailure()));
-    return new Driven(BranchState.IN_DOUBT, result.lastFailure(), false);
+    return new Driven(branch, BranchState.IN_DOUBT, result.lastFailure(), false);
   }
 
   /**
@@ -233,15 +236,14 @@ public final class PhaseTwo {
       TransactionId tx,
       Decision decision,
       Map<BranchId, BranchState> settled,
-      Map<Branch, Driven> driven,
+      List<Driven> driven,
       Reason reason) {
     Map<BranchId, BranchState> states = new LinkedHashMap<>(settled);
     List<LogRecord> records = new ArrayList<>(driven.size() + 1);
     RuntimeException lastFailure = null;
     boolean heuristic = false;
-    for (Map.Entry<Branch, Driven> e : driven.entrySet()) {
-      BranchId id = e.getKey().id();
-      Driven d = e.getValue();
+    for (Driven d : driven) {
+      BranchId id = d.branch().id();
       states.put(id, d.state());
       records.add(new LogRecord.BranchUpdated(tx, id, d.state()));
       if (d.failure() != null && !d.heuristic()) {
@@ -253,11 +255,11 @@ public final class PhaseTwo {
     if (heuristic) {
       journal.append(records, true); // durable before any resource forgets its heuristic
       records.clear();
-      driven.forEach((branch, d) -> {
+      for (Driven d : driven) {
         if (d.heuristic()) {
-          forget(tx, branch);
+          forget(tx, d.branch());
         }
-      });
+      }
     }
     if (inDoubt) {
       if (!records.isEmpty()) {

@@ -22,6 +22,7 @@ class ScriptedXaResource implements XAResource {
   private final Deque<Integer> rollbackAnswers = new ArrayDeque<>();
   private final Deque<Integer> prepareAnswers = new ArrayDeque<>();
   boolean scanFails;
+  boolean readOnly;
 
   ScriptedXaResource commitAnswers(int... codes) {
     for (int code : codes) {
@@ -73,6 +74,9 @@ class ScriptedXaResource implements XAResource {
   public synchronized int prepare(Xid xid) throws XAException {
     calls.add("prepare " + xid);
     answer(prepareAnswers);
+    if (readOnly) {
+      return XA_RDONLY; // nothing changed: nothing to commit, nothing kept prepared
+    }
     prepared.add(xid);
     return XA_OK;
   }
@@ -98,7 +102,7 @@ class ScriptedXaResource implements XAResource {
 
   @Override
   public synchronized void end(Xid xid, int flags) {
-    calls.add("end " + xid);
+    calls.add("end" + (flags == TMFAIL ? " fail " : " ") + xid);
   }
 
   @Override

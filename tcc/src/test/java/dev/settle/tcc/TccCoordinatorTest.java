@@ -74,9 +74,11 @@ class TccCoordinatorTest {
     assertThat(LogReplay.all(log).get(outcome.transactionId()).ended()).isTrue();
     assertThat(events)
         .extracting(TransactionEvent::type)
-        .startsWith(EventType.TRANSACTION_BEGUN)
+        .startsWith(EventType.TRANSACTION_BEGUN, EventType.BRANCH_REGISTERED, EventType.BRANCH_REGISTERED)
         .contains(EventType.BRANCH_PREPARED, EventType.DECIDED_COMMIT)
         .endsWith(EventType.TRANSACTION_COMMITTED);
+    assertThat(events.get(0).detail()).isEqualTo("2 branches");
+    assertThat(events.subList(1, 3)).extracting(e -> e.branchId().value()).containsExactly("debit", "credit");
   }
 
   @Test
@@ -279,6 +281,13 @@ class TccCoordinatorTest {
     assertThatThrownBy(
             () -> TccCoordinator.builder().tryTimeout(Duration.ofSeconds(60)).transactionTimeout(Duration.ofSeconds(1)).build())
         .hasMessageContaining("must not exceed transactionTimeout");
+    // A Try may take the whole transaction's time: equal timeouts are allowed.
+    TccCoordinator.builder()
+        .log(new InMemoryTransactionLog())
+        .tryTimeout(Duration.ofSeconds(5))
+        .transactionTimeout(Duration.ofSeconds(5))
+        .build()
+        .close();
     assertThatThrownBy(() -> TccCoordinator.builder().tryTimeout(Duration.ZERO))
         .hasMessageContaining("tryTimeout must be positive");
     assertThatThrownBy(() -> TccCoordinator.builder().participant(node1).participant(new Ledger("node1")))

@@ -220,4 +220,78 @@ abstract class JdbcTccFenceContract {
           .hasMessageContaining("turn auto-commit off");
     }
   }
+
+  /** Runs one fence call on its own local transaction, as a participant built on the fence does. */
+  private boolean onOwnTransaction(FenceCall call) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      boolean ran = call.run(c);
+      c.commit();
+      return ran;
+    }
+  }
+
+  @FunctionalInterface
+  private interface FenceCall {
+    boolean run(Connection c) throws SQLException;
+  }
+
+  /**
+   * Callers that use the fence directly (their own connection and commit) learn from each call
+   * whether the business method ran, so they can tell a first delivery from a duplicate.
+   */
+  @Test
+  void eachCallSaysWhetherTheBusinessMethodRan() throws SQLException {
+    TccContext ctx = ctx("r1", 10);
+    assertThat(onOwnTransaction(c -> fence.tryReserve(c, ctx, accounts))).as("first try").isTrue();
+    assertThat(onOwnTransaction(c -> fence.tryReserve(c, ctx, accounts))).as("repeated try").isFalse();
+    assertThat(onOwnTransaction(c -> fence.confirm(c, ctx, accounts))).as("first confirm").isTrue();
+    assertThat(onOwnTransaction(c -> fence.confirm(c, ctx, accounts))).as("repeated confirm").isFalse();
+    assertThat(account()).containsExactly(990, 0);
+
+    TccContext cancelled = ctx("r2", 10);
+    assertThat(onOwnTransaction(c -> fence.cancel(c, cancelled, accounts))).as("cancel before try").isFalse();
+    TccContext tried = ctx("r3", 10);
+    onOwnTransaction(c -> fence.tryReserve(c, tried, accounts));
+    assertThat(onOwnTransaction(c -> fence.cancel(c, tried, accounts))).as("cancel after try").isTrue();
+    assertThat(onOwnTransaction(c -> fence.cancel(c, tried, accounts))).as("repeated cancel").isFalse();
+    assertThat(account()).containsExactly(990, 0);
+  }
+
+  @Test
+  void confirmAndCancelRefuseAnAutoCommitConnectionToo() throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(true);
+      assertThatThrownBy(() -> fence.confirm(c, ctx("t8", 1), accounts))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("turn auto-commit off");
+      assertThatThrownBy(() -> fence.cancel(c, ctx("t8", 1), accounts))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("turn auto-commit off");
+    }
+    assertThat(state("t8")).isNull();
+  }
+
+  @Test
+  void cleanupCommitsWhatItDeletesAndGivesTheConnectionBackAsItWas() throws SQLException {
+    fenced.cancel(ctx("gone", 1));
+    JdbcTccFence later =
+        JdbcTccFence.builder()
+            .clock(Clock.fixed(now.plus(Duration.ofMinutes(5)), ZoneOffset.UTC))
+            .horizon(Duration.ofMinutes(1))
+            .build();
+    try (Connection manual = dataSource.getConnection()) {
+      manual.setAutoCommit(false); // a caller in the middle of its own work
+      assertThat(later.cleanUp(manual, 10)).isEqualTo(1);
+      assertThat(manual.getAutoCommit()).isFalse();
+      assertThat(state("gone")).as("seen from another connection: committed").isNull();
+    }
+    fenced.cancel(ctx("gone-too", 1));
+    try (Connection auto = dataSource.getConnection()) {
+      assertThat(auto.getAutoCommit()).isTrue();
+      assertThat(later.cleanUp(auto, 10)).isEqualTo(1);
+      assertThat(auto.getAutoCommit()).isTrue();
+    }
+    assertThat(state("gone-too")).isNull();
+  }
 }

@@ -94,4 +94,97 @@ class RecoveryReadingAStaleLogTest {
     assertThat(cancelled).as("a committed transaction's branch was cancelled").isEmpty();
     assertThat(recovered).extracting(Outcome::transactionId).doesNotContain(tx);
   }
+
+  /** Stores an armed append, then fails it: the answer of a write that did land is lost. */
+  private static final class LosesAnAnswer extends dev.settle.core.log.spi.ForwardingTransactionLog {
+    volatile boolean armed;
+
+    LosesAnAnswer(dev.settle.core.log.spi.TransactionLog log) {
+      super(log);
+    }
+
+    @Override
+    public void append(List<LogRecord> records, boolean force) {
+      super.append(records, force);
+      if (armed && records.stream().anyMatch(LogRecord.End.class::isInstance)) {
+        armed = false;
+        throw new dev.settle.core.TransactionLogException("simulated: the answer was lost; may or may not be stored", null);
+      }
+    }
+  }
+
+  /**
+   * Found by a review of the fix above: the same stale read, but the transaction does not end
+   * cleanly; the append that ends it fails after storing (its answer lost). The journal drops the
+   * transaction so that recovery reads it from the log, and a pass whose read began before that
+   * must not be the one to adopt it.
+   */
+  @Test
+  void aTransactionWhoseLastAppendFailedWhileRecoveryReadIsNotAdoptedFromTheOlderRead() throws Exception {
+    InMemoryTransactionLog underneath = InMemoryTransactionLog.keepingHistory();
+    LosesAnAnswer losing = new LosesAnAnswer(underneath);
+    StaleReplayLog log = new StaleReplayLog(losing);
+    CountDownLatch inTry = new CountDownLatch(1);
+    CountDownLatch mayAnswer = new CountDownLatch(1);
+    Set<TransactionId> cancelled = ConcurrentHashMap.newKeySet();
+    TccParticipant participant =
+        new TccParticipant() {
+          @Override
+          public String name() {
+            return "p";
+          }
+
+          @Override
+          public void tryReserve(TccContext context) {
+            inTry.countDown();
+            try {
+              mayAnswer.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+
+          @Override
+          public void confirm(TccContext context) {}
+
+          @Override
+          public void cancel(TccContext context) {
+            cancelled.add(context.transactionId());
+          }
+        };
+    TccCoordinator coordinator =
+        TccCoordinator.builder()
+            .log(log)
+            .executor(Runnable::run)
+            .scheduler(d -> {})
+            .random(new Random(1))
+            .participant(participant)
+            .build();
+    TccTransaction transfer = TccTransaction.builder().branch("b", participant, new byte[0]).build();
+
+    CompletableFuture<Outcome> running = CompletableFuture.supplyAsync(() -> coordinator.execute(transfer));
+    assertThat(inTry.await(10, TimeUnit.SECONDS)).isTrue();
+    log.arm(
+        1,
+        () -> {
+          losing.armed = true;
+          mayAnswer.countDown();
+          try {
+            running.join();
+          } catch (java.util.concurrent.CompletionException expected) {
+            // the End's answer was lost: execute reports the failure, recovery finishes it
+          }
+        });
+    coordinator.recover(); // its read predates the failed append
+    coordinator.recover(); // reads the log again
+
+    TransactionId tx = underneath.records().get(0).transactionId();
+    Set<Decision> decisions =
+        underneath.records().stream()
+            .filter(r -> r instanceof LogRecord.Decided && r.transactionId().equals(tx))
+            .map(r -> ((LogRecord.Decided) r).decision())
+            .collect(Collectors.toSet());
+    assertThat(decisions).as("decisions logged for %s", tx).containsExactly(Decision.COMMIT);
+    assertThat(cancelled).as("a committed transaction's branch was cancelled").isEmpty();
+  }
 }

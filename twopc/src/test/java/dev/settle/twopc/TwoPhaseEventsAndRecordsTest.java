@@ -97,6 +97,7 @@ class TwoPhaseEventsAndRecordsTest {
             TRANSACTION_BEGUN, BRANCH_REGISTERED, BRANCH_REGISTERED,
             BRANCH_PREPARING, BRANCH_PREPARING, BRANCH_PREPARED, BRANCH_PREPARED,
             DECIDED_COMMIT, BRANCH_COMMITTED, BRANCH_COMMITTED, TRANSACTION_COMMITTED);
+    assertThat(events.get(0).detail()).isEqualTo("2 participants");
     assertThat(records())
         .containsExactly(
             "Begin", "BranchRegistered", "BranchRegistered", "Decided COMMIT", "a:COMMITTED", "b:COMMITTED", "End");

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,6 +46,14 @@ public final class Journal {
    * 64-branch transaction cost quadratically more than a 2-branch one.
    */
   private final Map<TransactionId, List<LogRecord>> live = new ConcurrentHashMap<>();
+  /**
+   * Transactions dropped from the live set because an append for them failed (the log may hold
+   * more of them than was kept here), each with the drop's number: a recovery read that started
+   * before the drop may be older than what the failed append stored, so it must not adopt them;
+   * a read that starts after does.
+   */
+  private final Map<TransactionId, Long> droppedAt = new ConcurrentHashMap<>();
+  private final AtomicLong drops = new AtomicLong();
   /** Every id in the log, shared with the other journals on the same log object. */
   private final KnownIds ids;
   private final Set<TransactionId> quarantineReported = ConcurrentHashMap.newKeySet();
@@ -133,7 +142,9 @@ public final class Journal {
       // holds something else than this instance thought (a different decision): the history kept
       // here may now be behind the log, so recovery must read these transactions from the log
       // again instead of trusting it. Driven from a stale image, it would log a second decision.
+      long drop = drops.incrementAndGet();
       for (LogRecord record : records) {
+        droppedAt.put(record.transactionId(), drop); // first: an adopter that misses it sees this
         live.remove(record.transactionId());
       }
       throw failed;
@@ -148,6 +159,7 @@ public final class Journal {
       } else if (record instanceof LogRecord.End) {
         ids.ended(tx); // first: a recovery read that adopts it after this sees it ended
         live.remove(tx);
+        droppedAt.remove(tx);
       } else {
         List<LogRecord> history = live.get(tx);
         if (history != null) {
@@ -184,6 +196,9 @@ public final class Journal {
    * whole truth about its transactions, so this check is complete.
    */
   private void check(List<LogRecord> records) {
+    if (records.isEmpty()) {
+      return;
+    }
     TransactionId only = records.get(0).transactionId();
     for (int i = 1; i < records.size(); i++) {
       if (!only.equals(records.get(i).transactionId())) {
@@ -368,16 +383,18 @@ public final class Journal {
   public LogScan recoverFromLog() {
     checkOpen();
     long endedBefore = ids.endedSoFar();
+    long dropsBefore = drops.get();
     LogScan scan = LogReplay.scan(log);
     Map<TransactionId, TransactionImage> unfinished = scan.unfinished(protocol);
     // Adopt the logged history of each unfinished transaction this instance does not track yet;
     // one it tracks (still running here, or adopted before) keeps its own, which is never behind.
     // What was read is a snapshot, and may be stale by the time it is adopted: a transaction this
     // instance was running can commit and end while the log is read (microseconds, against a read
-    // of the whole log). Its history as read has no decision; adopted, it would be recovered by
-    // presumed abort and get a second, contradicting decision. So each history is read whole and
-    // adopted only if, once it is in, its transaction has not ended here (ends are recorded before
-    // a transaction leaves the live set, so one of the two always sees the other).
+    // of the whole log), or fail an append that stored its decision after all. Its history as read
+    // has no decision; adopted, it would be recovered by presumed abort and get a second,
+    // contradicting decision. So each history is read whole, and adopted (atomically with the
+    // live set) only when nothing since the read began can have made it stale; otherwise the next
+    // pass, whose read starts later, adopts it.
     Map<TransactionId, List<LogRecord>> read = new HashMap<>();
     log.replay(
         record -> {
@@ -385,20 +402,53 @@ public final class Journal {
             read.computeIfAbsent(record.transactionId(), id -> new ArrayList<>()).add(record);
           }
         });
-    if (ids.endedSoFar() - endedBefore >= KnownIds.ENDED_KEPT) {
-      // So many ended during the read that the ended-id set may have forgotten some of them: adopt
-      // nothing now rather than a history that may be stale; the next pass reads the log again.
-      events.log().debug("{} transactions ended while the log was read; adoption left to the next pass",
-          ids.endedSoFar() - endedBefore);
-      return scan;
+    int deferred = 0;
+    for (Map.Entry<TransactionId, List<LogRecord>> e : read.entrySet()) {
+      TransactionId tx = e.getKey();
+      List<LogRecord> history = e.getValue();
+      boolean[] adopted = {false};
+      live.computeIfAbsent(
+          tx,
+          id -> {
+            if (!adoptable(id, endedBefore, dropsBefore)) {
+              return null;
+            }
+            adopted[0] = true;
+            return history;
+          });
+      if (adopted[0]) {
+        ids.adopted(tx);
+        Long mark = droppedAt.get(tx);
+        if (mark != null && mark <= dropsBefore) {
+          droppedAt.remove(tx, mark); // read after that drop: the history adopted is whole
+        }
+      } else if (!live.containsKey(tx)) {
+        deferred++;
+      }
     }
-    read.forEach(
-        (tx, history) -> {
-          if (live.putIfAbsent(tx, history) == null && ids.isEnded(tx)) {
-            live.computeIfPresent(tx, (id, held) -> held == history ? null : held); // only ours
-          }
-        });
+    if (deferred > 0) {
+      events.log().debug("{} unfinished transactions changed while the log was read; left to the next pass", deferred);
+    }
     return scan;
+  }
+
+  /**
+   * Whether a history of {@code tx} read from the log, by a read that began when {@code
+   * endedBefore} transactions had ended and {@code dropsBefore} appends had failed, is still the
+   * whole truth: it did not end here since (an End is recorded before the transaction leaves the
+   * live set, so this sees it), no append of it failed since the read began, and, for an id this
+   * instance does not know as unended, too few transactions ended meanwhile for the ended-id set to
+   * have forgotten its end.
+   */
+  private boolean adoptable(TransactionId tx, long endedBefore, long dropsBefore) {
+    if (ids.isEnded(tx)) {
+      return false;
+    }
+    Long dropped = droppedAt.get(tx);
+    if (dropped != null && dropped > dropsBefore) {
+      return false;
+    }
+    return ids.isKnownUnended(tx) || ids.endedSoFar() - endedBefore < KnownIds.ENDED_KEPT;
   }
 
   /**

@@ -79,7 +79,8 @@ final class KnownIds {
     // log is safe, running it twice is not. Adding is the check, so two callers never both win.
     State before = known.putIfAbsent(tx, State.OPEN);
     if (before != null) {
-      throw new DuplicateTransactionIdException(tx, before != State.OPEN);
+      // LEFT: another node runs it now, unfinished; only an End makes it "ended".
+      throw new DuplicateTransactionIdException(tx, before == State.ENDED);
     }
   }
 
@@ -122,6 +123,27 @@ final class KnownIds {
   }
 
   /**
+   * Whether {@code tx} is known here and not ended (reserved, begun, or given up to another node):
+   * such an id is never forgotten while in that state, so the answer holds however many
+   * transactions ended since.
+   */
+  boolean isKnownUnended(TransactionId tx) {
+    State state = known.get(tx);
+    return state == State.OPEN || state == State.LEFT;
+  }
+
+  /**
+   * Recovery took {@code tx} on here: open again, so that its End takes a fresh place among the
+   * remembered ends instead of the one it got when it was given up (which would forget it early).
+   */
+  void adopted(TransactionId tx) {
+    State before = known.putIfAbsent(tx, State.OPEN);
+    if (before == State.LEFT) {
+      known.replace(tx, State.LEFT, State.OPEN);
+    }
+  }
+
+  /**
    * How many transactions ended so far; a reader that sees this move by {@value #ENDED_KEPT} or
    * more while it worked cannot trust {@link #isEnded} for the ones that ended at its start.
    */
@@ -130,8 +152,12 @@ final class KnownIds {
   }
 
   private void end(TransactionId tx, State state) {
-    State before = known.put(tx, state);
-    if (before == null || before == State.OPEN) { // in the ring once, however it closed
+    State before = known.get(tx);
+    if (before == State.ENDED) {
+      return; // ended stays ended: a late "left" must not make it adoptable again
+    }
+    before = known.put(tx, state);
+    if (before == null || before == State.OPEN) { // in the ring once per closing
       int slot = (int) (endedTotal.getAndIncrement() % ENDED_KEPT);
       TransactionId eldest = ringChunk(slot / RING_CHUNK).getAndSet(slot % RING_CHUNK, tx);
       if (eldest != null) {

@@ -11,7 +11,9 @@ import javax.sql.DataSource;
 final class JdbcFencedParticipant implements TccParticipant {
   @FunctionalInterface
   private interface FencedCall {
-    boolean run(Connection c) throws SQLException;
+    // Whether the business method ran (the fence's answer) does not matter here: a repeat is
+    // acknowledged like a first delivery.
+    void run(Connection c) throws SQLException;
   }
 
   private final JdbcTccFence fence;

@@ -38,6 +38,11 @@ class ValueTypesTest {
     assertThat(response).isNotEqualTo(new EndpointResponse(200, same.headers(), new byte[] {1}));
     assertThat(response).isNotEqualTo("200");
     assertThat(response.toString()).isEqualTo("EndpointResponse[200 {\"a\":1}]");
+    // Hashes tell apart what equality tells apart (status and headers), so maps of them spread.
+    assertThat(response.hashCode())
+        .isNotEqualTo(new EndpointResponse(201, same.headers(), same.body()).hashCode())
+        .isNotEqualTo(new EndpointResponse(200, Map.of(), same.body()).hashCode())
+        .isNotZero();
   }
 
   @Test
@@ -58,6 +63,10 @@ class ValueTypesTest {
     assertThat(call).isNotEqualTo(
         new StepCall(TransactionId.of("tx-1"), BranchId.of("debit"), same.payload(), 2, DEADLINE.plusMillis(1)));
     assertThat(call.toString()).isEqualTo("StepCall[tx-1/debit, attempt 2]").doesNotContain("secret");
+    assertThat(call.hashCode())
+        .isNotEqualTo(new StepCall(TransactionId.of("tx-2"), BranchId.of("debit"), same.payload(), 2, DEADLINE).hashCode())
+        .isNotEqualTo(new StepCall(TransactionId.of("tx-1"), BranchId.of("credit"), same.payload(), 2, DEADLINE).hashCode())
+        .isNotZero();
   }
 
   @Test

@@ -28,49 +28,66 @@ import org.junit.jupiter.api.Test;
  * would make it presume an abort and log a second, contradicting decision.
  */
 class RecoveryReadingAStaleLogTest {
+  private final CountDownLatch inTry = new CountDownLatch(1);
+  private final CountDownLatch mayAnswer = new CountDownLatch(1);
+  private final Set<TransactionId> cancelled = ConcurrentHashMap.newKeySet();
+  /** Holds its Try until told to answer, so a recovery pass can read the log meanwhile. */
+  private final TccParticipant participant =
+      new TccParticipant() {
+        @Override
+        public String name() {
+          return "p";
+        }
+
+        @Override
+        public void tryReserve(TccContext context) {
+          inTry.countDown();
+          try {
+            mayAnswer.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+
+        @Override
+        public void confirm(TccContext context) {}
+
+        @Override
+        public void cancel(TccContext context) {
+          cancelled.add(context.transactionId());
+        }
+      };
+
+  private TccCoordinator coordinator(dev.settle.core.log.spi.TransactionLog log) {
+    return TccCoordinator.builder()
+        .log(log)
+        .executor(Runnable::run)
+        .scheduler(d -> {})
+        .random(new Random(1))
+        .participant(participant)
+        .build();
+  }
+
+  /** Starts a transfer on another thread and returns once its Try is under way. */
+  private CompletableFuture<Outcome> startTransfer(TccCoordinator coordinator) throws InterruptedException {
+    TccTransaction transfer = TccTransaction.builder().branch("b", participant, new byte[0]).build();
+    CompletableFuture<Outcome> running = CompletableFuture.supplyAsync(() -> coordinator.execute(transfer));
+    assertThat(inTry.await(10, TimeUnit.SECONDS)).isTrue();
+    return running;
+  }
+
+  private static Set<Decision> decisionsOf(InMemoryTransactionLog log, TransactionId tx) {
+    return log.records().stream()
+        .filter(r -> r instanceof LogRecord.Decided && r.transactionId().equals(tx))
+        .map(r -> ((LogRecord.Decided) r).decision())
+        .collect(Collectors.toSet());
+  }
+
   @Test
   void aTransactionThatEndsWhileRecoveryReadsTheLogIsNotDrivenAgain() throws Exception {
     StaleReplayLog log = new StaleReplayLog(InMemoryTransactionLog.keepingHistory());
-    CountDownLatch inTry = new CountDownLatch(1);
-    CountDownLatch mayAnswer = new CountDownLatch(1);
-    Set<TransactionId> cancelled = ConcurrentHashMap.newKeySet();
-    TccParticipant participant =
-        new TccParticipant() {
-          @Override
-          public String name() {
-            return "p";
-          }
-
-          @Override
-          public void tryReserve(TccContext context) {
-            inTry.countDown();
-            try {
-              mayAnswer.await();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          }
-
-          @Override
-          public void confirm(TccContext context) {}
-
-          @Override
-          public void cancel(TccContext context) {
-            cancelled.add(context.transactionId());
-          }
-        };
-    TccCoordinator coordinator =
-        TccCoordinator.builder()
-            .log(log)
-            .executor(Runnable::run)
-            .scheduler(d -> {})
-            .random(new Random(1))
-            .participant(participant)
-            .build();
-    TccTransaction transfer = TccTransaction.builder().branch("b", participant, new byte[0]).build();
-
-    CompletableFuture<Outcome> running = CompletableFuture.supplyAsync(() -> coordinator.execute(transfer));
-    assertThat(inTry.await(10, TimeUnit.SECONDS)).isTrue();
+    TccCoordinator coordinator = coordinator(log);
+    CompletableFuture<Outcome> running = startTransfer(coordinator);
     // The pass scans the log first (unfinished, undecided), then reads it again to adopt what it
     // found: that second read's snapshot is taken, the transaction finishes, then it is walked.
     log.arm(
@@ -84,13 +101,9 @@ class RecoveryReadingAStaleLogTest {
     Outcome outcome = running.get(10, TimeUnit.SECONDS);
     assertThat(outcome).isInstanceOf(Outcome.Committed.class);
     TransactionId tx = outcome.transactionId();
-    InMemoryTransactionLog underneath = (InMemoryTransactionLog) log.delegate();
-    Set<Decision> decisions =
-        underneath.records().stream()
-            .filter(r -> r instanceof LogRecord.Decided && r.transactionId().equals(tx))
-            .map(r -> ((LogRecord.Decided) r).decision())
-            .collect(Collectors.toSet());
-    assertThat(decisions).as("decisions logged for %s", tx).containsExactly(Decision.COMMIT);
+    assertThat(decisionsOf((InMemoryTransactionLog) log.delegate(), tx))
+        .as("decisions logged for %s", tx)
+        .containsExactly(Decision.COMMIT);
     assertThat(cancelled).as("a committed transaction's branch was cancelled").isEmpty();
     assertThat(recovered).extracting(Outcome::transactionId).doesNotContain(tx);
   }
@@ -124,46 +137,8 @@ class RecoveryReadingAStaleLogTest {
     InMemoryTransactionLog underneath = InMemoryTransactionLog.keepingHistory();
     LosesAnAnswer losing = new LosesAnAnswer(underneath);
     StaleReplayLog log = new StaleReplayLog(losing);
-    CountDownLatch inTry = new CountDownLatch(1);
-    CountDownLatch mayAnswer = new CountDownLatch(1);
-    Set<TransactionId> cancelled = ConcurrentHashMap.newKeySet();
-    TccParticipant participant =
-        new TccParticipant() {
-          @Override
-          public String name() {
-            return "p";
-          }
-
-          @Override
-          public void tryReserve(TccContext context) {
-            inTry.countDown();
-            try {
-              mayAnswer.await();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          }
-
-          @Override
-          public void confirm(TccContext context) {}
-
-          @Override
-          public void cancel(TccContext context) {
-            cancelled.add(context.transactionId());
-          }
-        };
-    TccCoordinator coordinator =
-        TccCoordinator.builder()
-            .log(log)
-            .executor(Runnable::run)
-            .scheduler(d -> {})
-            .random(new Random(1))
-            .participant(participant)
-            .build();
-    TccTransaction transfer = TccTransaction.builder().branch("b", participant, new byte[0]).build();
-
-    CompletableFuture<Outcome> running = CompletableFuture.supplyAsync(() -> coordinator.execute(transfer));
-    assertThat(inTry.await(10, TimeUnit.SECONDS)).isTrue();
+    TccCoordinator coordinator = coordinator(log);
+    CompletableFuture<Outcome> running = startTransfer(coordinator);
     log.arm(
         1,
         () -> {
@@ -179,12 +154,7 @@ class RecoveryReadingAStaleLogTest {
     coordinator.recover(); // reads the log again
 
     TransactionId tx = underneath.records().get(0).transactionId();
-    Set<Decision> decisions =
-        underneath.records().stream()
-            .filter(r -> r instanceof LogRecord.Decided && r.transactionId().equals(tx))
-            .map(r -> ((LogRecord.Decided) r).decision())
-            .collect(Collectors.toSet());
-    assertThat(decisions).as("decisions logged for %s", tx).containsExactly(Decision.COMMIT);
+    assertThat(decisionsOf(underneath, tx)).as("decisions logged for %s", tx).containsExactly(Decision.COMMIT);
     assertThat(cancelled).as("a committed transaction's branch was cancelled").isEmpty();
   }
 }

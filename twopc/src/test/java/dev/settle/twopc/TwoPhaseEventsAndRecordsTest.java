@@ -63,6 +63,18 @@ class TwoPhaseEventsAndRecordsTest {
         .listener(events::add);
   }
 
+  /** The only participant of a transaction, able to say what became of a commit: one phase. */
+  private static class Solo extends Node {
+    Solo() {
+      super("solo");
+    }
+
+    @Override
+    public boolean answersInquiry() {
+      return true;
+    }
+  }
+
   private TwoPhaseTransaction both() {
     return TwoPhaseTransaction.builder().enlist("a", a).enlist("b", b).build();
   }
@@ -168,12 +180,7 @@ class TwoPhaseEventsAndRecordsTest {
   void aOnePhaseCommitIsLoggedAsStartedBeforeItIsSentAndEndedAfter() {
     List<List<String>> seenAtCommit = new ArrayList<>();
     Node solo =
-        new Node("solo") {
-          @Override
-          public boolean answersInquiry() {
-            return true;
-          }
-
+        new Solo() {
           @Override
           public synchronized void commit(TwoPhaseContext ctx, boolean onePhase) {
             seenAtCommit.add(records());
@@ -194,12 +201,7 @@ class TwoPhaseEventsAndRecordsTest {
   @Test
   void aOnePhaseCommitWhoseOutcomeNobodyCanTellIsInDoubtAndLeftForRecovery() {
     Node solo =
-        new Node("solo") {
-          @Override
-          public boolean answersInquiry() {
-            return true;
-          }
-
+        new Solo() {
           @Override
           public synchronized void commit(TwoPhaseContext ctx, boolean onePhase) {
             throw new ParticipantTimeoutException(ctx.transactionId(), ctx.branchId(), "no answer");
@@ -222,12 +224,7 @@ class TwoPhaseEventsAndRecordsTest {
   @Test
   void aOnePhaseCommitWhoseOutcomeTheParticipantKnowsReportsWhatItSays() {
     Node solo =
-        new Node("solo") {
-          @Override
-          public boolean answersInquiry() {
-            return true;
-          }
-
+        new Solo() {
           @Override
           public synchronized void commit(TwoPhaseContext ctx, boolean onePhase) {
             throw new ParticipantTimeoutException(ctx.transactionId(), ctx.branchId(), "answer lost");
@@ -292,12 +289,7 @@ class TwoPhaseEventsAndRecordsTest {
     TransactionId tx = crashedDuringOnePhaseCommit("");
     List<String> asked = new ArrayList<>();
     Node solo =
-        new Node("solo") {
-          @Override
-          public boolean answersInquiry() {
-            return true;
-          }
-
+        new Solo() {
           @Override
           public BranchState inquire(TwoPhaseContext ctx) {
             asked.add(ctx.transactionId().value());
@@ -378,12 +370,7 @@ class TwoPhaseEventsAndRecordsTest {
   void aOnePhaseCommitAnsweredWithAHeuristicIsLoggedDurablyThenForgottenAndReportedSo() {
     List<String> seenAtForget = new ArrayList<>();
     Node solo =
-        new Node("solo") {
-          @Override
-          public boolean answersInquiry() {
-            return true;
-          }
-
+        new Solo() {
           @Override
           public synchronized void commit(TwoPhaseContext ctx, boolean onePhase) {
             throw new dev.settle.core.HeuristicBranchException(
@@ -410,12 +397,7 @@ class TwoPhaseEventsAndRecordsTest {
   void anInquiryThatFailsTooLeavesTheOnePhaseCommitInDoubtWithBothFailuresKept() {
     IllegalStateException inquiryFailure = new IllegalStateException("resource down");
     Node solo =
-        new Node("solo") {
-          @Override
-          public boolean answersInquiry() {
-            return true;
-          }
-
+        new Solo() {
           @Override
           public synchronized void commit(TwoPhaseContext ctx, boolean onePhase) {
             throw new ParticipantTimeoutException(ctx.transactionId(), ctx.branchId(), "no answer");

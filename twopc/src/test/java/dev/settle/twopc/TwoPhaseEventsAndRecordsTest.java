@@ -75,6 +75,24 @@ class TwoPhaseEventsAndRecordsTest {
     }
   }
 
+  /**
+   * A one-phase participant whose commit's answer is lost (a timeout: outcome unknown), and that
+   * answers the inquiry which follows with {@code inquiry} (which may throw).
+   */
+  private static Solo commitAnswerLost(java.util.function.Supplier<BranchState> inquiry) {
+    return new Solo() {
+      @Override
+      public synchronized void commit(TwoPhaseContext ctx, boolean onePhase) {
+        throw new ParticipantTimeoutException(ctx.transactionId(), ctx.branchId(), "answer lost");
+      }
+
+      @Override
+      public BranchState inquire(TwoPhaseContext ctx) {
+        return inquiry.get();
+      }
+    };
+  }
+
   private TwoPhaseTransaction both() {
     return TwoPhaseTransaction.builder().enlist("a", a).enlist("b", b).build();
   }
@@ -200,18 +218,7 @@ class TwoPhaseEventsAndRecordsTest {
 
   @Test
   void aOnePhaseCommitWhoseOutcomeNobodyCanTellIsInDoubtAndLeftForRecovery() {
-    Node solo =
-        new Solo() {
-          @Override
-          public synchronized void commit(TwoPhaseContext ctx, boolean onePhase) {
-            throw new ParticipantTimeoutException(ctx.transactionId(), ctx.branchId(), "no answer");
-          }
-
-          @Override
-          public BranchState inquire(TwoPhaseContext ctx) {
-            return BranchState.IN_DOUBT;
-          }
-        };
+    Node solo = commitAnswerLost(() -> BranchState.IN_DOUBT);
     TwoPhaseCoordinator coordinator = builder().participant(solo).build();
     Outcome outcome = coordinator.execute(TwoPhaseTransaction.builder().enlist("solo", solo).build());
 
@@ -223,18 +230,7 @@ class TwoPhaseEventsAndRecordsTest {
 
   @Test
   void aOnePhaseCommitWhoseOutcomeTheParticipantKnowsReportsWhatItSays() {
-    Node solo =
-        new Solo() {
-          @Override
-          public synchronized void commit(TwoPhaseContext ctx, boolean onePhase) {
-            throw new ParticipantTimeoutException(ctx.transactionId(), ctx.branchId(), "answer lost");
-          }
-
-          @Override
-          public BranchState inquire(TwoPhaseContext ctx) {
-            return BranchState.ROLLED_BACK;
-          }
-        };
+    Node solo = commitAnswerLost(() -> BranchState.ROLLED_BACK);
     TwoPhaseCoordinator coordinator = builder().participant(solo).build();
     Outcome outcome = coordinator.execute(TwoPhaseTransaction.builder().enlist("solo", solo).build());
 
@@ -396,18 +392,7 @@ class TwoPhaseEventsAndRecordsTest {
   @Test
   void anInquiryThatFailsTooLeavesTheOnePhaseCommitInDoubtWithBothFailuresKept() {
     IllegalStateException inquiryFailure = new IllegalStateException("resource down");
-    Node solo =
-        new Solo() {
-          @Override
-          public synchronized void commit(TwoPhaseContext ctx, boolean onePhase) {
-            throw new ParticipantTimeoutException(ctx.transactionId(), ctx.branchId(), "no answer");
-          }
-
-          @Override
-          public BranchState inquire(TwoPhaseContext ctx) {
-            throw inquiryFailure;
-          }
-        };
+    Node solo = commitAnswerLost(() -> { throw inquiryFailure; });
     Outcome outcome =
         builder().participant(solo).build().execute(TwoPhaseTransaction.builder().enlist("solo", solo).build());
 

@@ -406,24 +406,16 @@ public final class Journal {
     for (Map.Entry<TransactionId, List<LogRecord>> e : read.entrySet()) {
       TransactionId tx = e.getKey();
       List<LogRecord> history = e.getValue();
-      boolean[] adopted = {false};
-      live.computeIfAbsent(
-          tx,
-          id -> {
-            if (!adoptable(id, endedBefore, dropsBefore)) {
-              return null;
-            }
-            adopted[0] = true;
-            return history;
-          });
-      if (adopted[0]) {
+      List<LogRecord> held =
+          live.computeIfAbsent(tx, id -> adoptable(id, endedBefore, dropsBefore) ? history : null);
+      if (held == null) {
+        deferred++;
+      } else if (held == history) { // adopted now, not tracked here already
         ids.adopted(tx);
         Long mark = droppedAt.get(tx);
         if (mark != null && mark <= dropsBefore) {
           droppedAt.remove(tx, mark); // read after that drop: the history adopted is whole
         }
-      } else if (!live.containsKey(tx)) {
-        deferred++;
       }
     }
     if (deferred > 0) {

@@ -137,10 +137,7 @@ final class KnownIds {
    * remembered ends instead of the one it got when it was given up (which would forget it early).
    */
   void adopted(TransactionId tx) {
-    State before = known.putIfAbsent(tx, State.OPEN);
-    if (before == State.LEFT) {
-      known.replace(tx, State.LEFT, State.OPEN);
-    }
+    known.merge(tx, State.OPEN, (held, open) -> held == State.LEFT ? open : held);
   }
 
   /**
@@ -152,12 +149,15 @@ final class KnownIds {
   }
 
   private void end(TransactionId tx, State state) {
-    State before = known.get(tx);
-    if (before == State.ENDED) {
-      return; // ended stays ended: a late "left" must not make it adoptable again
-    }
-    before = known.put(tx, state);
-    if (before == null || before == State.OPEN) { // in the ring once per closing
+    @Nullable State[] before = {null};
+    // One atomic step: ended stays ended, so a late "left" can never make it adoptable again.
+    known.compute(
+        tx,
+        (id, held) -> {
+          before[0] = held;
+          return held == State.ENDED ? held : state;
+        });
+    if (before[0] == null || before[0] == State.OPEN) { // in the ring once per closing
       int slot = (int) (endedTotal.getAndIncrement() % ENDED_KEPT);
       TransactionId eldest = ringChunk(slot / RING_CHUNK).getAndSet(slot % RING_CHUNK, tx);
       if (eldest != null) {

@@ -62,19 +62,30 @@ public final class LogGenerators {
     Gen<LogRecord> updated =
         tx.zip(branch, Generate.enumValues(BranchState.class), bytes(300), LogRecord.BranchUpdated::new);
     Gen<LogRecord> decided = tx.zip(Generate.enumValues(Decision.class), LogRecord.Decided::new);
+    // Reasons up to the longest kept and past it (cut on the way in), in any script.
+    Gen<String> reason = Generate.oneOf(text(1, 300), text(990, 1010));
+    Gen<String> failed = Generate.oneOf(Generate.constant(""), ids());
     Gen<LogRecord> decidedWithReason =
-        tx.zip(Generate.enumValues(Decision.class), text(1, 300), Generate.oneOf(Generate.constant(""), ids()),
-            (t, d, reason, failed) -> new LogRecord.Decided(t, d, reason, failed.isEmpty() ? null : new BranchId(failed)));
+        tx.zip(Generate.enumValues(Decision.class), reason, failed,
+            (t, d, why, f) -> new LogRecord.Decided(t, d, why, f.isEmpty() ? null : new BranchId(f)));
     Gen<LogRecord> end = tx.map(t -> new LogRecord.End(t));
     // Timed records (what coordinators write now): a time, and for the End the finishing node.
-    Gen<Long> time = longs().between(0, Long.MAX_VALUE);
+    // The epoch itself (a clock at 0) is a time too, not "not recorded".
+    Gen<Long> time = Generate.oneOf(Generate.constant(0L), longs().between(0, Long.MAX_VALUE));
     Gen<LogRecord> updatedAt =
         tx.zip(branch, Generate.enumValues(BranchState.class), time, (t, b, st, at) -> new LogRecord.BranchUpdated(t, b, st, new byte[0], at));
     Gen<LogRecord> decidedAt =
-        tx.zip(Generate.enumValues(Decision.class), text(0, 300), time,
-            (t, d, reason, at) -> new LogRecord.Decided(t, d, reason, null, at));
+        tx.zip(Generate.enumValues(Decision.class).zip(failed, DecisionBy::new), reason, time,
+            (t, by, why, at) -> new LogRecord.Decided(t, by.decision(), why, by.failedBranch(), at));
     Gen<LogRecord> endBy = tx.zip(node, time, LogRecord.End::new);
     return Generate.oneOf(begin, beginOnNode, registered, updated, decided, decidedWithReason, end, updatedAt, decidedAt, endBy);
+  }
+
+  /** A decision and the branch that caused it (none when empty). */
+  private record DecisionBy(Decision decision, String failed) {
+    BranchId failedBranch() {
+      return failed.isEmpty() ? null : new BranchId(failed);
+    }
   }
 
   private static String idOf(List<Integer> picks) {

@@ -197,7 +197,11 @@ public sealed interface LogRecord
       Assert.notNull(decision, "decision");
       Assert.notNull(reason, "reason");
       if (reason.length() > MAX_REASON_LENGTH) {
-        reason = reason.substring(0, MAX_REASON_LENGTH - 1) + "\u2026";
+        int cut = MAX_REASON_LENGTH - 1;
+        if (Character.isHighSurrogate(reason.charAt(cut - 1))) {
+          cut--; // never half a character: the log stores UTF-8, which has no half characters
+        }
+        reason = reason.substring(0, cut) + "\u2026";
       }
       Assert.isTrue(atMillis >= -1, "atMillis must be -1 (not recorded) or a time, was ", atMillis);
     }

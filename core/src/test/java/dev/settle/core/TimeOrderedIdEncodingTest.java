@@ -65,4 +65,24 @@ class TimeOrderedIdEncodingTest {
     assertThat(b.shiftRight(64).intValue()).isEqualTo(8); // the carry went into the high bits
     assertThat(second).isGreaterThan(first);
   }
+  /**
+   * When all 80 bits are used up within one millisecond, the next id borrows the next
+   * millisecond: ids stay unique and ordered rather than wrapping around to a smaller one.
+   */
+  @Test
+  void whenAllEightyBitsOverflowTheNextIdMovesToTheNextMillisecond() {
+    ManualClock clock = new ManualClock(5);
+    TransactionIdGenerator ids = TransactionIdGenerator.timeOrdered(clock, fixed(0xFFFF, -1L));
+    String first = ids.next().value();
+    String second = ids.next().value();
+    assertThat(decode(first.substring(0, 10))).isEqualTo(BigInteger.valueOf(5));
+    assertThat(decode(second.substring(0, 10))).isEqualTo(BigInteger.valueOf(6));
+    assertThat(decode(second.substring(10))).isEqualTo(BigInteger.ZERO);
+    assertThat(second).isGreaterThan(first);
+    // The clock catching up to the borrowed millisecond does not go back below it either.
+    clock.advance(java.time.Duration.ofMillis(1));
+    String third = ids.next().value();
+    assertThat(third).isGreaterThan(second);
+    assertThat(decode(third.substring(0, 10))).isEqualTo(BigInteger.valueOf(6));
+  }
 }

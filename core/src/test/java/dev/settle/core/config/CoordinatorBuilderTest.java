@@ -58,4 +58,16 @@ class CoordinatorBuilderTest {
     assertThatThrownBy(() -> new Probe().phaseTwoRetry(null))
         .hasMessage("phaseTwoRetry must not be null");
   }
+  /** 2PC writes the node name into every XA branch id, whose size is bounded: so is the name. */
+  @Test
+  void aNodeNameIsCheckedAndBounded() {
+    String longest = "n".repeat(CoordinatorBuilder.MAX_NODE_NAME_LENGTH);
+    assertThat(new Probe().nodeName(longest).build().nodeName()).isEqualTo(longest);
+    assertThat(new Probe().nodeName("node-1.eu:a_b").build().nodeName()).isEqualTo("node-1.eu:a_b");
+    assertThat(new Probe().build().nodeName()).isEqualTo(CoordinatorBuilder.DEFAULT_NODE_NAME);
+    assertThatThrownBy(() -> new Probe().nodeName(longest + "n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nodeName must be at most " + CoordinatorBuilder.MAX_NODE_NAME_LENGTH + " characters");
+    assertThatThrownBy(() -> new Probe().nodeName("two words")).isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -133,6 +133,25 @@ class BoundedCallsTest {
     assertThat(answers.get(0).failure()).contains("answered after its timeout");
   }
 
+  /** The limit is inclusive: an answer at the very millisecond of the deadline is in time. */
+  @Test
+  void anAnswerExactlyAtTheDeadlineIsInTimeAndSaysWhatItReturned() {
+    ParallelRound round = new ParallelRound(Runnable::run, clock, new EventDispatcher(clock, List.of(events::add)));
+    List<ParallelRound.Answer<String>> answers =
+        round.run(
+            tx,
+            List.of(
+                new ParallelRound.Call<>(a, () -> { clock.advance(Duration.ofMillis(50)); return "vote yes"; }),
+                new ParallelRound.Call<>(b, () -> null)),
+            Duration.ofSeconds(10),
+            clock.millis() + 50,
+            "try");
+    assertThat(answers).allSatisfy(answer -> assertThat(answer.succeeded()).isTrue());
+    assertThat(events).filteredOn(e -> e.type() == EventType.BRANCH_PREPARED)
+        .extracting(TransactionEvent::detail)
+        .containsExactly("try vote yes", "try ok");
+  }
+
   @Test
   void anErrorInACallIsACrashAndIsRethrown() {
     ParallelRound round = new ParallelRound(Runnable::run, clock, new EventDispatcher(clock, List.of()));

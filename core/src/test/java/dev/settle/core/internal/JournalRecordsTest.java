@@ -53,6 +53,73 @@ class JournalRecordsTest {
     assertThat(end.node()).isEqualTo("node-3");
   }
 
+  /**
+   * A batch carries one time: the clock is read once for it, even when the reading is 0 (a clock
+   * at the epoch), and a clock set before the epoch stamps 0, never an invalid negative time. A
+   * time already set is kept, 0 included.
+   */
+  @Test
+  void aBatchIsStampedWithOneReadingOfTheClockAndNeverBeforeTheEpoch() {
+    long[] reading = {0};
+    java.time.Clock ticking =
+        new java.time.Clock() {
+          @Override
+          public long millis() {
+            return reading[0]++;
+          }
+
+          @Override
+          public java.time.Instant instant() {
+            return java.time.Instant.ofEpochMilli(millis());
+          }
+
+          @Override
+          public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+          }
+
+          @Override
+          public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+        };
+    InMemoryTransactionLog own = InMemoryTransactionLog.keepingHistory();
+    Journal stamping = new Journal(own, "2pc", new EventDispatcher(ticking, List.of()), "node-3");
+    stamping.append(List.of(new LogRecord.Begin(t1, "2pc", 5, 10, "node-3")), true);
+    reading[0] = 0;
+    stamping.append(
+        List.of(
+            new LogRecord.BranchUpdated(t1, b, BranchState.PREPARED),
+            new LogRecord.BranchUpdated(t1, BranchId.of("given"), BranchState.PREPARED, new byte[0], 0),
+            new LogRecord.Decided(t1, Decision.COMMIT),
+            new LogRecord.End(t1)),
+        false);
+    List<LogRecord> records = own.records();
+    assertThat(((LogRecord.BranchUpdated) records.get(1)).atMillis()).isZero();
+    assertThat(((LogRecord.BranchUpdated) records.get(2)).atMillis()).isZero();
+    assertThat(((LogRecord.Decided) records.get(3)).atMillis()).isZero();
+    assertThat(((LogRecord.End) records.get(4)).atMillis()).isZero();
+
+    stamping.append(List.of(new LogRecord.Begin(t2, "2pc", 5, 10, "node-3")), true);
+    reading[0] = 10;
+    stamping.append(
+        List.of(
+            new LogRecord.BranchUpdated(t2, BranchId.of("given"), BranchState.PREPARED, new byte[0], 0),
+            new LogRecord.Decided(t2, Decision.ROLLBACK),
+            new LogRecord.End(t2)),
+        false);
+    records = own.records();
+    assertThat(((LogRecord.BranchUpdated) records.get(6)).atMillis()).as("a time already set is kept").isZero();
+    assertThat(((LogRecord.Decided) records.get(7)).atMillis()).isEqualTo(10);
+    assertThat(((LogRecord.End) records.get(8)).atMillis()).isEqualTo(10);
+
+    reading[0] = -5;
+    TransactionId t3 = TransactionId.of("t3");
+    stamping.append(List.of(new LogRecord.Begin(t3, "2pc", 5, 10, "node-3")), true);
+    stamping.decide(t3, Decision.ROLLBACK);
+    assertThat(((LogRecord.Decided) own.records().get(10)).atMillis()).as("before the epoch").isZero();
+  }
+
   @Test
   void aBatchSpanningTransactionsIsCheckedRecordByRecordBeforeAnythingIsWritten() {
     begin(t1);

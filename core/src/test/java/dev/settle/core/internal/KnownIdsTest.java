@@ -56,6 +56,74 @@ class KnownIdsTest {
   }
 
   /**
+   * Where an id stands after each step of its life here. Recovery trusts these answers to decide
+   * whether a history it read may be adopted: an ended id must stay ended whatever comes after,
+   * and an id given up to another node is refused as new but may be taken on again.
+   */
+  @Test
+  void anIdMovesFromOpenToEndedOrLeftAndEndedStaysEnded() {
+    InMemoryTransactionLog log = new InMemoryTransactionLog();
+    KnownIds ids = KnownIds.of(log);
+    ids.reserve(log, a);
+    assertThat(ids.isKnownUnended(a)).isTrue();
+    assertThat(ids.isEnded(a)).isFalse();
+    assertThat(ids.isKnownUnended(b)).isFalse();
+
+    ids.left(a); // another node took it over, unfinished
+    assertThat(ids.isKnownUnended(a)).isTrue();
+    assertThat(ids.isEnded(a)).isFalse();
+    assertThat(ids.endedSoFar()).isEqualTo(1);
+
+    ids.adopted(a); // this node took it back
+    assertThat(ids.isKnownUnended(a)).isTrue();
+    ids.ended(a);
+    assertThat(ids.isEnded(a)).isTrue();
+    assertThat(ids.isKnownUnended(a)).isFalse();
+    assertThat(ids.endedSoFar()).isEqualTo(2);
+
+    // Late news never reopens an ended id.
+    ids.left(a);
+    ids.adopted(a);
+    ids.begun(a);
+    assertThat(ids.isEnded(a)).isTrue();
+    assertThat(ids.endedSoFar()).as("an id is counted once per closing").isEqualTo(2);
+  }
+
+  @Test
+  void anIdGivenUpAndEndedElsewhereIsCountedOnce() {
+    KnownIds ids = KnownIds.of(new InMemoryTransactionLog());
+    ids.begun(a);
+    ids.left(a);
+    ids.ended(a);
+    assertThat(ids.isEnded(a)).isTrue();
+    assertThat(ids.endedSoFar()).isEqualTo(1);
+    ids.begun(b);
+    ids.ended(b);
+    assertThat(ids.endedSoFar()).isEqualTo(2);
+  }
+
+  /** An open id is never forgotten, however many transactions end after it entered the ring. */
+  @Test
+  void anIdTakenBackStaysKnownWhileOthersEnd() {
+    KnownIds ids = KnownIds.of(new InMemoryTransactionLog());
+    ids.begun(a);
+    ids.left(a);
+    ids.adopted(a);
+    ids.begun(b);
+    ids.left(b); // b is not taken back: forgotten like an ended id once its ring slot is reused
+    for (int i = 0; i < KnownIds.ENDED_KEPT; i++) {
+      TransactionId tx = TransactionId.of("t" + i);
+      ids.begun(tx);
+      ids.ended(tx);
+    }
+    assertThat(ids.isKnownUnended(a)).isTrue();
+    assertThat(ids.isKnownUnended(b)).isFalse();
+    // The ends that overwrote a's and b's places were the last two; t0 took the place after b's.
+    assertThat(ids.isEnded(TransactionId.of("t0"))).isTrue();
+    assertThat(ids.endedSoFar()).isEqualTo(KnownIds.ENDED_KEPT + 2);
+  }
+
+  /**
    * The id set has no lock: adding an id is the check. Threads racing for the same ids never both
    * get one, and every id goes to exactly one of them.
    */

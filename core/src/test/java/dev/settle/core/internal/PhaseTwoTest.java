@@ -206,6 +206,7 @@ class PhaseTwoTest {
     assertThat(outcome.branches()).containsEntry(b, BranchState.ROLLED_BACK);
     assertThat(calls[0]).isEqualTo(1);
     assertThat(forgotten).containsExactly("b after [a:COMMITTED forced, b:ROLLED_BACK forced]");
+    assertThat(forced).as("each branch's state logged once").containsExactly("a:COMMITTED forced", "b:ROLLED_BACK forced");
     assertThat(types()).contains(EventType.BRANCH_HEURISTIC, EventType.TRANSACTION_HEURISTIC);
     assertThat(LogReplay.all(memory).get(tx).ended()).isTrue();
   }
@@ -230,7 +231,10 @@ class PhaseTwoTest {
           assertThat(r.branches()).containsEntry(a, BranchState.ROLLED_BACK).containsEntry(b, BranchState.READ_ONLY);
         });
     assertThat(events).filteredOn(e -> e.type() == EventType.TRANSACTION_ROLLED_BACK)
-        .singleElement().satisfies(e -> assertThat(e.detail()).isEqualTo("branch b voted abort"));
+        .singleElement().satisfies(e -> {
+          assertThat(e.detail()).isEqualTo("branch b voted abort");
+          assertThat(e.cause()).as("an abort vote is a refusal").isEqualTo(dev.settle.core.FailureKind.BUSINESS_REFUSAL);
+        });
   }
 
   @Test
@@ -251,6 +255,8 @@ class PhaseTwoTest {
 
     assertThat(outcome).isInstanceOf(Outcome.Committed.class);
     assertThat(threads).hasSize(2).allSatisfy(name -> assertThat(name).isNotEqualTo(Thread.currentThread().getName()));
+    assertThat(outcome.branches()).containsEntry(a, BranchState.COMMITTED).containsEntry(b, BranchState.COMMITTED);
+    assertThat(forced).containsExactlyInAnyOrder("a:COMMITTED", "b:COMMITTED");
   }
 
   @Test
@@ -285,6 +291,7 @@ class PhaseTwoTest {
       assertThat(outcome).isInstanceOf(Outcome.InDoubt.class);
       assertThat(Thread.currentThread().isInterrupted()).isTrue();
       assertThat(calls[0]).isLessThanOrEqualTo(1);
+      assertThat(types()).as("an interrupt is not a failure to retry").doesNotContain(EventType.BRANCH_RETRYING);
     } finally {
       Thread.interrupted();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.settle.core.Coordinator;
 import dev.settle.core.Decision;
 import dev.settle.core.Outcome;
+import dev.settle.core.Scheduler;
 import dev.settle.core.TransactionId;
 import dev.settle.core.config.CoordinatorBuilder;
 import dev.settle.core.config.CoordinatorSettings;
@@ -29,7 +30,7 @@ class RecoveryLoopTest {
   }
 
   /** Counts recovery passes; the first ones fail, as a pass on an unreachable log would. */
-  private static final class Counting implements Coordinator<Object> {
+  private static class Counting implements Coordinator<Object> {
     final AtomicInteger passes = new AtomicInteger();
     final CountDownLatch three = new CountDownLatch(3);
     volatile int failFirst;
@@ -87,10 +88,83 @@ class RecoveryLoopTest {
   }
 
   @Test
-  void stopWakesAWaitingLoopAtOnce() {
+  void everyPassWaitsOneIntervalFirst() throws Exception {
     Counting coordinator = new Counting();
+    List<Duration> pauses = new java.util.concurrent.CopyOnWriteArrayList<>();
     RecoveryLoop loop =
-        RecoveryLoop.startIfAsked(coordinator, new Settings().recoverEvery(Duration.ofHours(1)).build(), "test");
+        RecoveryLoop.startIfAsked(
+            coordinator,
+            new Settings()
+                .recoverEvery(Duration.ofMillis(30))
+                .scheduler(
+                    delay -> {
+                      pauses.add(delay);
+                      Scheduler.system().pause(Duration.ofMillis(1));
+                    })
+                .build(),
+            "test");
+    try {
+      assertThat(coordinator.three.await(10, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      loop.stop();
+    }
+    assertThat(pauses).hasSizeGreaterThanOrEqualTo(coordinator.passes.get()).containsOnly(Duration.ofMillis(30));
+  }
+
+  /** A pass under way when stop() is called runs to its end, uninterrupted, and stop waits for it. */
+  @Test
+  void stopLetsARunningPassFinishAndWaitsForIt() throws Exception {
+    CountDownLatch inPass = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+    Counting coordinator =
+        new Counting() {
+          @Override
+          public List<Outcome> recover() {
+            inPass.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              interrupted.set(true);
+            }
+            interrupted.compareAndSet(false, Thread.currentThread().isInterrupted());
+            finished.set(true);
+            return List.of();
+          }
+        };
+    RecoveryLoop loop =
+        RecoveryLoop.startIfAsked(coordinator, new Settings().recoverEvery(Duration.ofMillis(1)).build(), "test");
+    assertThat(inPass.await(10, TimeUnit.SECONDS)).isTrue();
+    Thread stopper = new Thread(loop::stop);
+    stopper.start();
+    Thread.sleep(50); // stop() has marked the loop stopped and is waiting for the pass
+    assertThat(finished).isFalse();
+    release.countDown();
+    stopper.join(10_000);
+    assertThat(stopper.isAlive()).isFalse();
+    assertThat(finished).as("stop returned only after the pass").isTrue();
+    assertThat(interrupted).as("the pass was never interrupted").isFalse();
+  }
+
+  @Test
+  void stopWakesAWaitingLoopAtOnce() throws Exception {
+    Counting coordinator = new Counting();
+    CountDownLatch waiting = new CountDownLatch(1);
+    RecoveryLoop loop =
+        RecoveryLoop.startIfAsked(
+            coordinator,
+            new Settings()
+                .recoverEvery(Duration.ofHours(1))
+                .scheduler(
+                    delay -> {
+                      waiting.countDown();
+                      Scheduler.system().pause(delay);
+                    })
+                .build(),
+            "test");
+    assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
+    Thread.sleep(20); // inside the hour-long wait
     long start = System.nanoTime();
     loop.stop();
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));

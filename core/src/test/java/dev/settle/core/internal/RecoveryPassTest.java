@@ -115,6 +115,40 @@ class RecoveryPassTest {
     assertThat(journal.decisionFor(tx)).isEqualTo(Decision.ROLLBACK);
     assertThat(events).filteredOn(e -> e.type() == EventType.TRANSACTION_RECOVERING)
         .singleElement().satisfies(e -> assertThat(e.detail()).startsWith(RecoveryPass.TAKEN_OVER + "node-7"));
+    assertThat(events).filteredOn(e -> e.type() == EventType.DECIDED_ROLLBACK)
+        .singleElement().satisfies(e -> assertThat(e.detail()).contains("presumed abort"));
+  }
+
+  /**
+   * A shared log replays only what this instance owns: a transaction it runs that another node
+   * took over is missing from the scan. The pass still drives the live image; its first write is
+   * how this instance learns of the loss.
+   */
+  @Test
+  void aTransactionLiveHereThatTheLogNoLongerShowsIsStillDriven() {
+    TransactionId hidden = TransactionId.of("hidden");
+    dev.settle.core.log.spi.TransactionLog ownOnly =
+        new dev.settle.core.log.spi.ForwardingTransactionLog(log) {
+          @Override
+          public void replay(java.util.function.Consumer<LogRecord> sink) {
+            super.replay(r -> {
+              if (!r.transactionId().equals(hidden)) {
+                sink.accept(r);
+              }
+            });
+          }
+        };
+    Journal journal = new Journal(ownOnly, "test", dispatcher, "me");
+    journal.reserve(hidden);
+    journal.append(new LogRecord.Begin(hidden, "test", 0, 10, "me"), true);
+
+    List<TransactionId> driven = new ArrayList<>();
+    RecoveryPass.run(journal, dispatcher, inFlight, image -> {
+      driven.add(image.transactionId());
+      return new Outcome.RolledBack(image.transactionId(), Map.of(), "test");
+    });
+
+    assertThat(driven).containsExactly(hidden);
   }
 
   @Test
@@ -150,6 +184,73 @@ class RecoveryPassTest {
     assertThat(sorted.toFinish().keySet().iterator().next().branchId()).isEqualTo(BranchId.of("b"));
     assertThat(events).filteredOn(e -> e.type() == EventType.BRANCH_IN_DOUBT)
         .singleElement().satisfies(e -> assertThat(e.detail()).contains("no participant named \"unknown\""));
+  }
+
+  /**
+   * After a restart operators look for one INFO line per pass that did something: how many
+   * transactions it drove to each kind of end, and how many it could not touch. A quarantined
+   * transaction is a WARN the first time, then quiet, and a pass that drove nothing says nothing.
+   */
+  @Test
+  void aPassThatDroveSomethingSummarisesItInOneLineForOperators() {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ProtocolLoggers.name("test"));
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captured =
+        new ch.qos.logback.core.read.ListAppender<>();
+    ch.qos.logback.classic.Level before = logger.getLevel();
+    logger.setLevel(ch.qos.logback.classic.Level.INFO);
+    captured.start();
+    logger.addAppender(captured);
+    try {
+      Map<TransactionId, Outcome> endings = new java.util.HashMap<>();
+      for (String id : List.of("c", "r", "m", "d")) {
+        TransactionId tx = unfinished(id, "");
+        endings.put(
+            tx,
+            switch (id) {
+              case "c" -> new Outcome.Committed(tx, Map.of());
+              case "r" -> new Outcome.RolledBack(tx, Map.of(), "test");
+              case "m" -> new Outcome.Mixed(tx, Map.of(), Decision.COMMIT);
+              default -> new Outcome.InDoubt(tx, Map.of(), Decision.COMMIT, null);
+            });
+      }
+      TransactionId broken = TransactionId.of("broken");
+      log.append(
+          List.of(
+              new LogRecord.Begin(broken, "test", 0, 10),
+              new LogRecord.Decided(broken, Decision.COMMIT),
+              new LogRecord.Decided(broken, Decision.ROLLBACK)),
+          true);
+      Journal journal = journal();
+
+      RecoveryPass.run(journal, dispatcher, inFlight, image -> endings.get(image.transactionId()));
+      RecoveryPass.run(journal, dispatcher, inFlight, image -> endings.get(image.transactionId()));
+
+      List<String> infos = captured.list.stream()
+          .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.INFO)
+          .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .toList();
+      assertThat(infos)
+          .hasSize(2)
+          .allSatisfy(line -> assertThat(line).isEqualTo(
+              "test recovery pass drove 4 unfinished transactions: 1 committed, 1 rolled back, 1 mixed,"
+                  + " 1 still in doubt; 1 quarantined"));
+      assertThat(captured.list)
+          .filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+          .singleElement()
+          .satisfies(e -> assertThat(e.getFormattedMessage()).startsWith("transaction broken is quarantined"));
+      assertThat(events).filteredOn(e -> e.type() == EventType.TRANSACTION_QUARANTINED).hasSize(2);
+
+      captured.list.clear();
+      InMemoryTransactionLog empty = new InMemoryTransactionLog();
+      RecoveryPass.run(new Journal(empty, "test", dispatcher, "me"), dispatcher, inFlight, image -> {
+        throw new AssertionError("nothing to drive");
+      });
+      assertThat(captured.list).isEmpty();
+    } finally {
+      logger.detachAppender(captured);
+      logger.setLevel(before);
+    }
   }
 
   private static TransactionId tx(String id) {

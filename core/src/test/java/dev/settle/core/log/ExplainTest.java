@@ -123,6 +123,54 @@ class ExplainTest {
     assertThat(Explain.all(log)).hasSize(1);
   }
 
+  /**
+   * Ended without a decision (all read-only, or a one-phase commit): the branches say how, and
+   * branches that went both ways, or a heuristic one, make it heuristic.
+   */
+  @Test
+  void anEndWithoutADecisionIsHeuristicWhenItsBranchesDisagree() {
+    InMemoryTransactionLog both = logWith(
+        new LogRecord.Begin(TX, "2pc", 0, 1),
+        new LogRecord.BranchRegistered(TX, DEBIT, "db", new byte[0]),
+        new LogRecord.BranchRegistered(TX, CREDIT, "db2", new byte[0]),
+        new LogRecord.BranchUpdated(TX, DEBIT, BranchState.COMMITTED),
+        new LogRecord.BranchUpdated(TX, CREDIT, BranchState.ROLLED_BACK),
+        new LogRecord.End(TX));
+    assertThat(Explain.of(both, TX).orElseThrow().outcome()).isEqualTo("heuristic");
+    InMemoryTransactionLog hazard = logWith(
+        new LogRecord.Begin(TX, "2pc", 0, 1),
+        new LogRecord.BranchRegistered(TX, DEBIT, "db", new byte[0]),
+        new LogRecord.BranchUpdated(TX, DEBIT, BranchState.HEURISTIC_HAZARD),
+        new LogRecord.End(TX));
+    assertThat(Explain.of(hazard, TX).orElseThrow().outcome()).isEqualTo("heuristic");
+    InMemoryTransactionLog committed = logWith(
+        new LogRecord.Begin(TX, "2pc", 0, 1),
+        new LogRecord.BranchRegistered(TX, DEBIT, "db", new byte[0]),
+        new LogRecord.BranchUpdated(TX, DEBIT, BranchState.COMMITTED),
+        new LogRecord.End(TX));
+    assertThat(Explain.of(committed, TX).orElseThrow().outcome()).isEqualTo("committed");
+  }
+
+  /**
+   * A decision logged twice (recovery repeating one whose write it could not confirm) is told
+   * once: the first, unless only the repeat says why.
+   */
+  @Test
+  void aRepeatedDecisionAddsItsReasonOnlyWhenTheFirstHadNone() {
+    InMemoryTransactionLog first = logWith(
+        new LogRecord.Begin(TX, "tcc", 0, 1),
+        new LogRecord.Decided(TX, Decision.ROLLBACK),
+        new LogRecord.Decided(TX, Decision.ROLLBACK, "presumed abort", null));
+    assertThat(Explain.of(first, TX).orElseThrow().reason()).isEqualTo("presumed abort");
+    InMemoryTransactionLog second = logWith(
+        new LogRecord.Begin(TX, "tcc", 0, 1),
+        new LogRecord.Decided(TX, Decision.ROLLBACK, "branch debit: refused", DEBIT),
+        new LogRecord.Decided(TX, Decision.ROLLBACK, "presumed abort", null));
+    Explanation e = Explain.of(second, TX).orElseThrow();
+    assertThat(e.reason()).isEqualTo("branch debit: refused");
+    assertThat(e.failedBranch()).isEqualTo(DEBIT);
+  }
+
   @Test
   void anUnknownTransactionIsEmptyAndNullsAreRefused() {
     assertThat(Explain.of(new InMemoryTransactionLog(), TX)).isEmpty();

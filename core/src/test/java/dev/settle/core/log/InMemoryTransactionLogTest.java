@@ -30,6 +30,45 @@ class InMemoryTransactionLogTest {
     assertThat(LogReplay.unfinished(log, "2pc")).containsOnlyKeys(open);
   }
 
+  /**
+   * Compaction starts by itself once 64 transactions have ended and they are at least half of
+   * those held; then it drops every ended one and keeps each unfinished one whole.
+   */
+  @Test
+  void compactionStartsAtItsThresholdAndKeepsUnfinishedTransactions() {
+    InMemoryTransactionLog log = new InMemoryTransactionLog();
+    for (int i = 0; i < 64; i++) {
+      log.append(history(TransactionId.of("open" + i), false), false);
+    }
+    for (int i = 0; i < 63; i++) {
+      log.append(history(TransactionId.of("done" + i), true), false);
+    }
+    assertThat(log.size()).as("63 ended: below the threshold").isEqualTo(64 * 2 + 63 * 3);
+    log.append(history(TransactionId.of("done63"), true), false);
+    assertThat(log.size()).as("64 ended, half of the 128 held").isEqualTo(64 * 2);
+    assertThat(LogReplay.unfinished(log, "2pc")).hasSize(64);
+    log.append(history(TransactionId.of("after"), false), false); // appends still run after a size()
+    assertThat(log.size()).isEqualTo(65 * 2);
+  }
+
+  /** A batch may hold records of several transactions; each is kept, and dropped, as its own. */
+  @Test
+  void aBatchSpanningTransactionsKeepsEachTransactionApart() {
+    InMemoryTransactionLog log = new InMemoryTransactionLog();
+    TransactionId first = TransactionId.of("first");
+    TransactionId second = TransactionId.of("second");
+    log.append(
+        List.of(
+            new LogRecord.Begin(first, "2pc", 0, 1),
+            new LogRecord.Begin(second, "2pc", 0, 1),
+            new LogRecord.Decided(second, Decision.ROLLBACK)),
+        true);
+    log.append(List.of(new LogRecord.Decided(first, Decision.COMMIT), new LogRecord.End(first)), true);
+    log.compact();
+    assertThat(log.records())
+        .containsExactly(new LogRecord.Begin(second, "2pc", 0, 1), new LogRecord.Decided(second, Decision.ROLLBACK));
+  }
+
   @Test
   void memoryStaysBoundedInALongRun() {
     InMemoryTransactionLog log = new InMemoryTransactionLog();

@@ -73,4 +73,35 @@ class LogScanTest {
     assertThat(scan.images().get(good).ended()).isTrue();
     assertThat(replays[0]).isEqualTo(1);
   }
+  /**
+   * Two Begins for one id (an id reused by a broken generator), or records with no Begin before
+   * them (a log cut at its start), are no story recovery can follow: the transaction is
+   * quarantined with all its records and the reason, and the others are read as usual.
+   */
+  @Test
+  void aTransactionThatBeginsTwiceOrHasNoBeginIsQuarantinedAndTheRestIsRead() {
+    TransactionId twice = TransactionId.of("twice");
+    TransactionId headless = TransactionId.of("headless");
+    List<LogRecord> records =
+        List.of(
+            new LogRecord.Begin(twice, "saga", 0, 1),
+            new LogRecord.Begin(good, "tcc", 0, 1),
+            new LogRecord.Decided(headless, Decision.COMMIT),
+            new LogRecord.Begin(twice, "saga", 0, 1),
+            new LogRecord.End(headless),
+            new LogRecord.Decided(twice, Decision.ROLLBACK));
+
+    LogScan scan = LogReplay.scan(records);
+
+    assertThat(scan.images()).containsOnlyKeys(good);
+    QuarantinedTransaction begunTwice = scan.quarantined().get(twice);
+    assertThat(begunTwice.reason()).isEqualTo("transaction twice begins twice in the log");
+    assertThat(begunTwice.protocol()).isEqualTo("saga");
+    assertThat(begunTwice.records()).hasSize(3);
+    QuarantinedTransaction noBegin = scan.quarantined().get(headless);
+    assertThat(noBegin.reason()).contains("has no Begin record before it");
+    assertThat(noBegin.protocol()).isNull();
+    assertThat(noBegin.records()).hasSize(2);
+    assertThat(scan.quarantined("saga")).containsOnlyKeys(twice, headless);
+  }
 }

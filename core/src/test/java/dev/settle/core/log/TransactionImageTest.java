@@ -35,6 +35,38 @@ class TransactionImageTest {
   }
 
   @Test
+  void anUpdateWithoutDataKeepsTheBranchsLastData() {
+    TransactionImage image =
+        TransactionImage.begin(begin)
+            .apply(new LogRecord.BranchRegistered(tx, a, "shard", new byte[] {7}))
+            .apply(new LogRecord.BranchUpdated(tx, a, BranchState.COMMITTED, new byte[] {1}))
+            .apply(new LogRecord.BranchUpdated(tx, a, BranchState.FAILED));
+    assertThat(image.branches().get(a).state()).isEqualTo(BranchState.FAILED);
+    assertThat(image.branches().get(a).data()).containsExactly(1);
+  }
+
+  @Test
+  void branchImagesAreValuesThatOwnTheirArrays() {
+    BranchImage image = new BranchImage(a, "shard", new byte[] {7}, BranchState.PREPARED, new byte[] {1});
+    BranchImage same = new BranchImage(a, "shard", new byte[] {7}, BranchState.PREPARED, new byte[] {1});
+    assertThat(image).isEqualTo(same).hasSameHashCodeAs(same);
+    assertThat(image)
+        .isNotEqualTo(new BranchImage(BranchId.of("b"), "shard", new byte[] {7}, BranchState.PREPARED, new byte[] {1}))
+        .isNotEqualTo(new BranchImage(a, "ledger", new byte[] {7}, BranchState.PREPARED, new byte[] {1}))
+        .isNotEqualTo(new BranchImage(a, "shard", new byte[] {8}, BranchState.PREPARED, new byte[] {1}))
+        .isNotEqualTo(new BranchImage(a, "shard", new byte[] {7}, BranchState.COMMITTED, new byte[] {1}))
+        .isNotEqualTo(new BranchImage(a, "shard", new byte[] {7}, BranchState.PREPARED, new byte[] {2}))
+        .isNotEqualTo("a@shard:PREPARED");
+    assertThat(image.hashCode())
+        .isNotEqualTo(new BranchImage(a, "shard", new byte[] {7}, BranchState.COMMITTED, new byte[] {1}).hashCode());
+    assertThat(image).hasToString("a@shard:PREPARED");
+    image.payload()[0] = 0;
+    image.data()[0] = 0;
+    assertThat(image.payload()).containsExactly(7);
+    assertThat(image.data()).containsExactly(1);
+  }
+
+  @Test
   void refusesAnUpdateOfAnUnknownBranch() {
     assertThatThrownBy(
             () ->

@@ -15,7 +15,6 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -392,7 +391,7 @@ public final class FileTransactionLog implements TransactionLog {
       size = out.size();
     }
     Path target = segment(number);
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    SegmentFile.move(tmp, target);
     SegmentFile.syncDirectory(directory);
     NewestMarker.write(directory, number); // only now: the segment it names is durable
     SegmentFile.syncDirectory(directory);
@@ -421,7 +420,7 @@ public final class FileTransactionLog implements TransactionLog {
                 && !historyRetention.isZero()
                 && Files.getLastModifiedTime(file).toInstant().isAfter(keepAfter);
         if ((older && !kept) || name.matches("segment-\\d+\\.tmp")) {
-          Files.deleteIfExists(file);
+          SegmentFile.deleteIfExists(file);
         }
       }
       SegmentFile.syncDirectory(directory);

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.OptionalLong;
 
 /**
@@ -59,6 +58,6 @@ final class NewestMarker {
       out.write((PREFIX + number + "\n").getBytes(StandardCharsets.US_ASCII));
       out.sync();
     }
-    Files.move(tmp, directory.resolve(NAME), StandardCopyOption.ATOMIC_MOVE);
+    SegmentFile.move(tmp, directory.resolve(NAME));
   }
 }

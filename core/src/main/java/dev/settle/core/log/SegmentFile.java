@@ -4,7 +4,9 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -21,6 +23,9 @@ import java.nio.file.StandardOpenOption;
  * its flag, and it sees the interrupt at its next blocking call.
  */
 final class SegmentFile implements Closeable {
+  /** Where disk operations are reported; see {@link DiskEvents}. Tests only. */
+  static volatile DiskEvents events = DiskEvents.NONE;
+
   private final Path path;
   private final RandomAccessFile file;
 
@@ -31,7 +36,12 @@ final class SegmentFile implements Closeable {
 
   /** Opens an existing or new file for reading and writing, positioned at {@code position}. */
   static SegmentFile open(Path path, long position) throws IOException {
+    DiskEvents observer = events;
+    boolean created = observer != DiskEvents.NONE && !Files.exists(path);
     RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw");
+    if (created) {
+      observer.created(path);
+    }
     try {
       file.seek(position);
     } catch (IOException e) {
@@ -66,6 +76,7 @@ final class SegmentFile implements Closeable {
     Thread syncer = new Thread(() -> {
       try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
         dir.force(true);
+        events.directorySynced(directory);
       } catch (IOException e) {
         failure[0] = e;
       }
@@ -94,17 +105,37 @@ final class SegmentFile implements Closeable {
   }
 
   void write(byte[] bytes) throws IOException {
+    DiskEvents observer = events;
+    long offset = observer == DiskEvents.NONE ? -1 : file.getFilePointer();
     file.write(bytes);
+    if (offset >= 0) {
+      observer.written(path, offset, bytes);
+    }
   }
 
   /** fsync: the data and the file's length reach the disk. */
   void sync() throws IOException {
     file.getFD().sync();
+    events.synced(path);
   }
 
   void truncate(long length) throws IOException {
     file.setLength(length);
     file.seek(length);
+    events.truncated(path, length);
+  }
+
+  /** Renames {@code from} to {@code to} atomically (durable once the directory is synced). */
+  static void move(Path from, Path to) throws IOException {
+    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    events.moved(from, to);
+  }
+
+  /** Deletes {@code file} if it is there (durable once the directory is synced). */
+  static void deleteIfExists(Path file) throws IOException {
+    if (Files.deleteIfExists(file)) {
+      events.deleted(file);
+    }
   }
 
   long size() throws IOException {

@@ -479,7 +479,7 @@ abstract class SharedLogContract {
       // What a version-1 node that died after its Begin left: the row and two record rows.
       fx.sql("INSERT INTO settle_tx (tx_id, protocol, owner_node, owner_epoch, ended, last_seq, began_at)"
           + " VALUES ('from-v1', 'tcc', 'old-node', 1, FALSE, 1, CURRENT_TIMESTAMP)");
-      try (Connection c = fx.dataSource.getConnection();
+      try (Connection c = fx.direct();
           var ps = c.prepareStatement("INSERT INTO settle_record (tx_id, seq, body) VALUES ('from-v1', ?, ?)")) {
         ps.setInt(1, 0);
         ps.setBytes(2, dev.settle.core.log.internal.LogCodec.encode(began));

@@ -122,7 +122,7 @@ final class SharedLogFixture {
 
   /** Replaces the records in {@code tx}'s row with one, framed right, that no codec version wrote. */
   void corrupt(String tx) {
-    try (Connection c = dataSource.getConnection();
+    try (Connection c = direct();
         var ps = c.prepareStatement("UPDATE settle_tx SET records = ? WHERE tx_id = ?")) {
       ps.setBytes(1, new byte[] {0, 0, 0, 2, 0x7F, 0});
       ps.setString(2, tx);
@@ -133,7 +133,7 @@ final class SharedLogFixture {
   }
 
   void sql(String... statements) {
-    try (Connection c = dataSource.getConnection();
+    try (Connection c = direct();
         Statement s = c.createStatement()) {
       for (String statement : statements) {
         s.execute(statement);
@@ -141,6 +141,16 @@ final class SharedLogFixture {
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * A connection for the test's own statements, each committed as it runs, whatever auto-commit
+   * setting the data source hands out (the logs under test get the data source as it is).
+   */
+  Connection direct() throws SQLException {
+    Connection c = dataSource.getConnection();
+    c.setAutoCommit(true);
+    return c;
   }
 
   static void sleep(Duration d) {

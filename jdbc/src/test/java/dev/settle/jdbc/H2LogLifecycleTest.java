@@ -1,0 +1,382 @@
+package dev.settle.jdbc;
+
+import static dev.settle.jdbc.SharedLogFixture.begin;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.settle.core.Decision;
+import dev.settle.core.TransactionId;
+import dev.settle.core.TransactionLogException;
+import dev.settle.core.log.spi.LogClaim;
+import dev.settle.core.log.spi.LogRecord;
+import dev.settle.testsupport.UrlDataSource;
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shared log's life on H2: what a heartbeat does, what closing gives back (every connection,
+ * its thread, its lease), that a closed log refuses work naming its node, the settings at their
+ * exact bounds, and what an operator reads when a node takes over a dead peer's transactions.
+ */
+class H2LogLifecycleTest {
+  private final CountingDataSource db =
+      new CountingDataSource(
+          new UrlDataSource("jdbc:h2:mem:life-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000", "sa", ""));
+  private final SharedLogFixture fx = new SharedLogFixture(db);
+
+  @AfterEach
+  void tearDown() {
+    fx.closeAll();
+  }
+
+  /** One beat renews the lease and then deletes up to 20 batches of expired history, no more. */
+  @Test
+  void aBeatPurgesAtMostTwentyBatchesOfExpiredHistory() {
+    ManualBeat beats = new ManualBeat();
+    JdbcTransactionLog log =
+        fx.keep(
+            JdbcTransactionLog.builder(db, "node-a")
+                .historyRetention(Duration.ZERO)
+                .historyBatchSize(2)
+                .heartbeatScheduler(beats)
+                .open());
+    for (int i = 0; i < 41; i++) {
+      TransactionId tx = new TransactionId("ended-" + i);
+      log.append(List.of(begin(tx.value(), "tcc"), new LogRecord.Decided(tx, Decision.COMMIT), new LogRecord.End(tx)), true);
+    }
+    SharedLogFixture.sleep(Duration.ofMillis(20));
+    assertThat(endedRows()).isEqualTo(41);
+
+    beats.beat();
+    assertThat(endedRows()).as("20 batches of 2").isEqualTo(1);
+    beats.beat();
+    assertThat(endedRows()).isZero();
+    beats.shutdownNow();
+  }
+
+  @Test
+  void closingGivesBackEveryConnectionTheHeartbeatThreadAndTheLease() throws Exception {
+    JdbcTransactionLog log = JdbcTransactionLog.builder(db, "node-a").writerConnections(4).open();
+    List<Thread> writers = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int me = t;
+      Thread writer = new Thread(() -> {
+        for (int i = 0; i < 20; i++) {
+          log.append(begin("w" + me + "-" + i, "tcc"), true);
+        }
+      });
+      writer.start();
+      writers.add(writer);
+    }
+    for (Thread writer : writers) {
+      writer.join();
+    }
+    log.claim("tcc", "test");
+    log.replay(r -> {});
+    log.purgeHistory();
+    assertThat(heartbeatThreads("node-a")).singleElement().satisfies(t -> assertThat(t.isDaemon()).isTrue());
+
+    log.close();
+    log.close(); // idempotent
+
+    assertThat(db.open.get()).as("connections still open after close").isZero();
+    waitUntil(() -> heartbeatThreads("node-a").isEmpty());
+    assertThat(heartbeatThreads("node-a")).isEmpty();
+    // The lease ended with the close: a peer takes the unfinished transactions over at once.
+    JdbcTransactionLog peer = fx.live("node-b");
+    peer.claim("tcc", "test");
+    List<LogRecord> taken = new ArrayList<>();
+    peer.replay(taken::add);
+    assertThat(taken).hasSize(80);
+  }
+
+  @Test
+  void aClosedLogRefusesWorkNamingItsNode() {
+    JdbcTransactionLog log = JdbcTransactionLog.builder(db, "node-a").open();
+    log.close();
+    String closed = "the shared log of node node-a is closed";
+    assertThatThrownBy(() -> log.append(begin("late", "tcc"), true))
+        .isInstanceOf(TransactionLogException.class).hasMessage(closed);
+    assertThatThrownBy(() -> log.replay(r -> {})).isInstanceOf(TransactionLogException.class).hasMessage(closed);
+    assertThatThrownBy(log::purgeHistory).isInstanceOf(TransactionLogException.class).hasMessage(closed);
+    assertThatThrownBy(log::renewLease).isInstanceOf(TransactionLogException.class).hasMessage(closed);
+  }
+
+  @Test
+  void aClaimSaysWhoHoldsWhichProtocolUntilReleased() {
+    JdbcTransactionLog log = fx.keep(JdbcTransactionLog.builder(db, "node-a").open());
+    LogClaim claim = log.claim("saga", "saga coordinator 1");
+    assertThat(claim.protocol()).isEqualTo("saga");
+    assertThat(claim.owner()).isEqualTo("saga coordinator 1");
+    claim.release();
+    assertThat(log.claim("saga", "saga coordinator 2").owner()).isEqualTo("saga coordinator 2");
+  }
+
+  @Test
+  void settingsAreAcceptedAtTheirExactBounds() {
+    JdbcTransactionLog.Builder builder = JdbcTransactionLog.builder(db, "n");
+    builder.writerConnections(1).writerConnections(JdbcTransactionLog.MAX_WRITER_CONNECTIONS);
+    builder.leaseDuration(Duration.ofMillis(100)).heartbeatInterval(Duration.ofMillis(10));
+    assertThatThrownBy(() -> builder.leaseDuration(Duration.ofMillis(99)))
+        .hasMessage("leaseDuration must be at least PT0.1S, was PT0.099S");
+    assertThatThrownBy(() -> builder.heartbeatInterval(Duration.ofMillis(9)))
+        .hasMessageContaining("heartbeatInterval must be at least");
+    assertThatThrownBy(() -> builder.databaseClock(";CURRENT_TIMESTAMP"))
+        .hasMessageContaining("databaseClock must be one SQL expression");
+    assertThatThrownBy(() -> builder.databaseClock("CURRENT_TIMESTAMP;"))
+        .hasMessageContaining("databaseClock must be one SQL expression");
+    try (JdbcTransactionLog smallest = builder.open()) {
+      assertThat(smallest.node()).isEqualTo("n");
+    }
+    assertThat(BackgroundRecovery.every(Duration.ofMillis(10), fx.tcc(fx.live("node-r"), new Account("x"))))
+        .satisfies(BackgroundRecovery::close);
+  }
+
+  /** For migration tools that run one statement at a time: each is whole, and only one. */
+  @Test
+  void theSchemaIsHandedOutOneStatementAtATime() {
+    for (String database : List.of("h2", "postgresql")) {
+      String script = JdbcTransactionLog.schema(database);
+      List<String> statements = JdbcTransactionLog.schemaStatements(database);
+      assertThat(statements).hasSizeGreaterThan(3).allSatisfy(statement -> {
+        assertThat(statement).doesNotContain(";").doesNotStartWith("--");
+        assertThat(script).contains(statement + ";");
+      });
+    }
+  }
+
+  /** The background recovery thread never keeps the JVM alive, and close ends it. */
+  @Test
+  void backgroundRecoveryRunsOnADaemonThreadThatCloseEnds() throws Exception {
+    BackgroundRecovery recovery =
+        BackgroundRecovery.every(Duration.ofMillis(20), fx.tcc(fx.live("node-r"), new Account("x")));
+    waitUntil(() -> !threadsNamed("settle-background-recovery").isEmpty());
+    assertThat(threadsNamed("settle-background-recovery")).allSatisfy(t -> assertThat(t.isDaemon()).isTrue());
+    recovery.close();
+    waitUntil(() -> threadsNamed("settle-background-recovery").isEmpty());
+    assertThat(threadsNamed("settle-background-recovery")).isEmpty();
+  }
+
+  /**
+   * A node that begins transactions is alive: its writes renew its lease while its heartbeat
+   * cannot run (a starved thread), so peers never take over what it is running, and they renew
+   * at most once per half heartbeat interval, not on every write (each renewal locks the node's
+   * row until its group commits).
+   */
+  @Test
+  void writesKeepTheLeaseWhileTheHeartbeatCannotRunRenewingOnlyNowAndThen() {
+    JdbcTransactionLog writer = fx.dying("node-w", Duration.ofSeconds(2)); // heartbeat every 1 s, never run
+    int before = db.renewals.get();
+    int appends = 0;
+    long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    while (System.nanoTime() < end) {
+      writer.append(begin("alive-" + appends++, "tcc"), true);
+      SharedLogFixture.sleep(Duration.ofMillis(20));
+    }
+    int renewed = db.renewals.get() - before;
+
+    JdbcTransactionLog peer = fx.live("node-p");
+    peer.claim("tcc", "test");
+    List<LogRecord> taken = new ArrayList<>();
+    peer.replay(taken::add);
+    assertThat(taken).as("the writer's lease outlived its 2 s by its writes").isEmpty();
+    assertThat(renewed).as("renewals in %s appends over 3 s", appends).isBetween(2, 12);
+    assertThat(appends).isGreaterThan(40);
+  }
+
+  /** After a takeover, one INFO line says how many transactions came from which node and epoch. */
+  @Test
+  void aTakeoverTellsOperatorsHowManyTransactionsCameFromWhom() {
+    Logger logger = (Logger) LoggerFactory.getLogger("dev.settle.jdbc.internal.Takeover");
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    Level before = logger.getLevel();
+    logger.setLevel(Level.INFO);
+    captured.start();
+    logger.addAppender(captured);
+    try {
+      JdbcTransactionLog dead = fx.dying("node-b", Duration.ofMillis(200));
+      dead.append(begin("orphan-1", "tcc"), true);
+      dead.append(begin("orphan-2", "tcc"), true);
+      SharedLogFixture.sleep(Duration.ofMillis(400));
+      JdbcTransactionLog heir = fx.live("node-a");
+      heir.claim("tcc", "test");
+      heir.replay(r -> {});
+      heir.replay(r -> {}); // nothing more to take: no second line
+
+      assertThat(captured.list)
+          .filteredOn(e -> e.getLevel() == Level.INFO && e.getFormattedMessage().contains("took over"))
+          .singleElement()
+          .satisfies(e -> assertThat(e.getFormattedMessage())
+              .isEqualTo("log node node-a epoch " + heir.epoch() + " took over 2 transactions from {node-b epoch "
+                  + dead.epoch() + "=2}"));
+    } finally {
+      logger.detachAppender(captured);
+      logger.setLevel(before);
+    }
+  }
+
+  private long endedRows() {
+    try (Connection c = fx.direct();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM settle_tx WHERE ended = TRUE")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<Thread> heartbeatThreads(String node) {
+    return threadsNamed("settle-jdbc-heartbeat-" + node);
+  }
+
+  private static List<Thread> threadsNamed(String name) {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name) && t.isAlive()).toList();
+  }
+
+  private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!condition.getAsBoolean() && System.nanoTime() < end) {
+      Thread.sleep(10);
+    }
+  }
+
+  /** A heartbeat scheduler whose beats the test runs by hand. */
+  private static final class ManualBeat extends ScheduledThreadPoolExecutor {
+    private volatile @Nullable Runnable beat;
+
+    ManualBeat() {
+      super(1);
+    }
+
+    @Override
+    public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
+      beat = command;
+      return schedule(() -> {}, 1, TimeUnit.DAYS);
+    }
+
+    void beat() {
+      Runnable b = beat;
+      assertThat(b).as("the log scheduled its heartbeat").isNotNull();
+      b.run();
+    }
+  }
+
+  /** Counts the connections handed out and not yet closed. */
+  private static final class CountingDataSource implements DataSource {
+    final AtomicInteger open = new AtomicInteger();
+    final AtomicInteger renewals = new AtomicInteger();
+    private final DataSource inner;
+
+    CountingDataSource(DataSource inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+      return counted(inner.getConnection());
+    }
+
+    @Override
+    public Connection getConnection(String user, String password) throws SQLException {
+      return counted(inner.getConnection(user, password));
+    }
+
+    private Connection counted(Connection c) {
+      open.incrementAndGet();
+      boolean[] closed = {false};
+      return (Connection) Proxy.newProxyInstance(
+          Connection.class.getClassLoader(),
+          new Class<?>[] {Connection.class},
+          (proxy, method, args) -> {
+            if (method.getName().equals("prepareStatement") && args != null && args[0] instanceof String sql
+                && sql.startsWith("UPDATE settle_node SET lease_until") && sql.chars().filter(ch -> ch == '?').count() == 3) {
+              return countingRenewals((java.sql.PreparedStatement) invoke(c, method, args));
+            }
+            if (method.getName().equals("close")) {
+              synchronized (closed) {
+                if (!closed[0]) {
+                  closed[0] = true;
+                  open.decrementAndGet();
+                }
+              }
+            }
+            return invoke(c, method, args);
+          });
+    }
+
+    /** A lease renewal statement that counts its executions. */
+    private java.sql.PreparedStatement countingRenewals(java.sql.PreparedStatement renew) {
+      return (java.sql.PreparedStatement) Proxy.newProxyInstance(
+          java.sql.PreparedStatement.class.getClassLoader(),
+          new Class<?>[] {java.sql.PreparedStatement.class},
+          (proxy, method, args) -> {
+            if (method.getName().startsWith("execute")) {
+              renewals.incrementAndGet();
+            }
+            return invoke(renew, method, args);
+          });
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+      try {
+        return method.invoke(target, args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+      return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {}
+
+    @Override
+    public void setLoginTimeout(int seconds) {}
+
+    @Override
+    public int getLoginTimeout() {
+      return 0;
+    }
+
+    @Override
+    public java.util.logging.Logger getParentLogger() {
+      return java.util.logging.Logger.getGlobal();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+      throw new SQLException("not a wrapper");
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+      return false;
+    }
+  }
+}

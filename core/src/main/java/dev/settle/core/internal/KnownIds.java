@@ -36,25 +36,32 @@ final class KnownIds {
   // thread, and a lock shared by all of them made two threads slower than one. One map rather
   // than an open set and an ended set: taking an id is then a single putIfAbsent, which is the
   // check and the claim at once, with no window between two sets to reason about.
-  /** Where an id known here stands. */
-  private enum State {
-    /** Reserved or begun, not ended. */
-    OPEN,
-    /** Its End was appended (or read from the log). */
-    ENDED,
-    /**
-     * Given up here, not ended: another node took it over. Refused as a new id and forgotten in
-     * turn like an ended one, but not ended: this instance may adopt it again if it gets it back.
-     */
-    LEFT
+  /** Where an id known here stands: {@link #OPEN}, or {@link Closed}. */
+  private sealed interface Standing permits Open, Closed {}
+
+  /** Reserved, begun or taken back, not ended. */
+  private enum Open implements Standing {
+    INSTANCE
   }
 
-  /** Every id known here, with where it stands. */
-  private final ConcurrentHashMap<TransactionId, State> known = new ConcurrentHashMap<>();
   /**
-   * The last {@link #ENDED_KEPT} ended ids in a ring: the id an End overwrites is the one to forget.
-   * A ring rather than a queue, so that ending a transaction allocates nothing; in chunks made on
-   * first use, so that a log that ends few transactions (a test's) does not pay for the whole ring.
+   * Ended ({@code ended}), or given up here unfinished because another node took it over (then
+   * refused as a new id and forgotten in turn like an ended one, but adoptable again). {@code
+   * place} is its closing's number in the ring of closings: only the ring slot of that closing may
+   * forget it. An id taken back and closed again has a newer place, and the slot of its first
+   * closing, overwritten later, must not forget it early (it did, when a place was not kept).
+   */
+  private record Closed(boolean ended, long place) implements Standing {}
+
+  private static final Standing OPEN = Open.INSTANCE;
+
+  /** Every id known here, with where it stands. */
+  private final ConcurrentHashMap<TransactionId, Standing> known = new ConcurrentHashMap<>();
+  /**
+   * The last {@link #ENDED_KEPT} closed ids in a ring: the id a closing overwrites is the one to
+   * forget, if that slot holds its latest closing. A ring rather than a queue, so that closing a
+   * transaction allocates no queue node; in chunks made on first use, so that a log that ends few
+   * transactions (a test's) does not pay for the whole ring.
    */
   private final AtomicReferenceArray<@Nullable AtomicReferenceArray<@Nullable TransactionId>> endedRing =
       new AtomicReferenceArray<>(ENDED_KEPT / RING_CHUNK);
@@ -77,10 +84,10 @@ final class KnownIds {
     load(log);
     // Kept even if the Begin never reaches the log (a crash): refusing an id that might be in the
     // log is safe, running it twice is not. Adding is the check, so two callers never both win.
-    State before = known.putIfAbsent(tx, State.OPEN);
+    Standing before = known.putIfAbsent(tx, OPEN);
     if (before != null) {
-      // LEFT: another node runs it now, unfinished; only an End makes it "ended".
-      throw new DuplicateTransactionIdException(tx, before == State.ENDED);
+      // Left: another node runs it now, unfinished; only an End makes it "ended".
+      throw new DuplicateTransactionIdException(tx, before instanceof Closed c && c.ended());
     }
   }
 
@@ -90,36 +97,36 @@ final class KnownIds {
       // While the log is loaded, wait for it: the load's own check-then-add for this id must not
       // interleave with an End appended meanwhile, which would leave an ended id open for good.
       synchronized (this) {
-        known.putIfAbsent(tx, State.OPEN);
+        known.putIfAbsent(tx, OPEN);
       }
       return;
     }
-    known.putIfAbsent(tx, State.OPEN); // an ended id stays ended
+    known.putIfAbsent(tx, OPEN); // an ended id stays ended
   }
 
   /** An End for {@code tx} was appended. */
   void ended(TransactionId tx) {
-    close(tx, State.ENDED);
+    close(tx, true);
   }
 
   /** This instance gave {@code tx} up unfinished (another node owns it now). */
   void left(TransactionId tx) {
-    close(tx, State.LEFT);
+    close(tx, false);
   }
 
-  private void close(TransactionId tx, State state) {
+  private void close(TransactionId tx, boolean ended) {
     if (!loaded) {
       synchronized (this) { // see begun
-        end(tx, state);
+        end(tx, ended);
       }
       return;
     }
-    end(tx, state);
+    end(tx, ended);
   }
 
   /** Whether {@code tx} ended, as far as this set remembers (the last {@value #ENDED_KEPT} ends). */
   boolean isEnded(TransactionId tx) {
-    return known.get(tx) == State.ENDED;
+    return known.get(tx) instanceof Closed c && c.ended();
   }
 
   /**
@@ -128,8 +135,8 @@ final class KnownIds {
    * transactions ended since.
    */
   boolean isKnownUnended(TransactionId tx) {
-    State state = known.get(tx);
-    return state == State.OPEN || state == State.LEFT;
+    Standing standing = known.get(tx);
+    return standing == OPEN || (standing instanceof Closed c && !c.ended());
   }
 
   /**
@@ -137,7 +144,7 @@ final class KnownIds {
    * remembered ends instead of the one it got when it was given up (which would forget it early).
    */
   void adopted(TransactionId tx) {
-    known.merge(tx, State.OPEN, (held, open) -> held == State.LEFT ? open : held);
+    known.merge(tx, OPEN, (held, open) -> held instanceof Closed c && !c.ended() ? open : held);
   }
 
   /**
@@ -148,20 +155,28 @@ final class KnownIds {
     return endedTotal.get();
   }
 
-  private void end(TransactionId tx, State state) {
-    @Nullable State[] before = {null};
-    // One atomic step: ended stays ended, so a late "left" can never make it adoptable again.
+  private void end(TransactionId tx, boolean ended) {
+    long[] placed = {-1};
+    // One atomic step: ended stays ended, so a late "left" can never make it adoptable again, and
+    // an End after leaving keeps the place the leaving took.
     known.compute(
         tx,
         (id, held) -> {
-          before[0] = held;
-          return held == State.ENDED ? held : state;
+          if (held instanceof Closed c) {
+            return c.ended() || !ended ? c : new Closed(true, c.place());
+          }
+          placed[0] = endedTotal.getAndIncrement(); // in the ring once per closing
+          return new Closed(ended, placed[0]);
         });
-    if (before[0] == null || before[0] == State.OPEN) { // in the ring once per closing
-      int slot = (int) (endedTotal.getAndIncrement() % ENDED_KEPT);
+    long place = placed[0];
+    if (place >= 0) {
+      int slot = (int) (place % ENDED_KEPT);
       TransactionId eldest = ringChunk(slot / RING_CHUNK).getAndSet(slot % RING_CHUNK, tx);
       if (eldest != null) {
-        known.computeIfPresent(eldest, (id, held) -> held == State.OPEN ? held : null);
+        long evicted = place - ENDED_KEPT;
+        // Forget it only if this slot holds its latest closing: one taken back and closed again
+        // since has a newer place, and an open one is never forgotten.
+        known.computeIfPresent(eldest, (id, held) -> held instanceof Closed c && c.place() <= evicted ? null : held);
       }
     }
   }
@@ -189,9 +204,9 @@ final class KnownIds {
           record -> {
             TransactionId tx = record.transactionId();
             if (record instanceof LogRecord.End) {
-              end(tx, State.ENDED);
+              end(tx, true);
             } else {
-              known.putIfAbsent(tx, State.OPEN);
+              known.putIfAbsent(tx, OPEN);
             }
           });
       loaded = true;

@@ -92,6 +92,32 @@ class JournalAdoptionTest {
     assertThat(journal.live(tx)).as("its end was forgotten, not its ending").isNull();
   }
 
+  /**
+   * A transaction lost to another node and taken back holds two places among the remembered
+   * closings: its leaving's and its End's. Its End during a read, at the very moment the ring
+   * comes round to its leaving's slot, must not make the id set forget that it ended, or the read's
+   * stale history (no decision) is adopted and recovered by presumed abort after the commit.
+   */
+  @Test
+  void aTransactionTakenBackAndEndedWhileTheLogIsReadIsNotAdoptedEvenWhenTheRingComesRound() {
+    journal.reserve(tx);
+    journal.append(new LogRecord.Begin(tx, "tcc", 0, Long.MAX_VALUE), true);
+    log.refuseNextAs = new OwnershipLostException(tx, "node-a", 1, "node-b took it over");
+    assertThatThrownBy(() -> journal.decide(tx, Decision.COMMIT)).isInstanceOf(OwnershipLostException.class);
+    journal.recoverFromLog(); // node-b gave it back: taken on again
+    assertThat(journal.live(tx)).isNotNull();
+    endMany(KnownIds.ENDED_KEPT - 1); // the next closing reuses the slot of tx's leaving
+    log.duringNextAdoptionRead(
+        () -> {
+          journal.decide(tx, Decision.COMMIT);
+          journal.end(tx);
+        });
+
+    journal.recoverFromLog();
+
+    assertThat(journal.live(tx)).as("adopting the stale history would presume abort after the commit").isNull();
+  }
+
   /** Many ends before the read began do not count against a history read afterwards. */
   @Test
   void endsBeforeTheReadDoNotStopAnAdoption() {

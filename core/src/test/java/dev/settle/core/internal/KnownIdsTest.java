@@ -124,6 +124,47 @@ class KnownIdsTest {
   }
 
   /**
+   * An id given up (its closing takes a ring slot), taken back and then ended takes a second slot.
+   * When the first slot is reused, the id must stay remembered as ended: it is one of the last
+   * {@value KnownIds#ENDED_KEPT} ends. (Before closings kept their place, the reuse of the first
+   * slot forgot it, 100,000 ends too early, which recovery's adoption rule relies on not
+   * happening.)
+   */
+  @Test
+  void anIdTakenBackAndEndedIsForgottenOnlyWithItsLatestClosing() {
+    KnownIds ids = KnownIds.of(new InMemoryTransactionLog());
+    ids.begun(a);
+    ids.left(a); // place 0
+    ids.adopted(a);
+    ids.ended(a); // place 1
+    for (int i = 0; i < KnownIds.ENDED_KEPT - 1; i++) { // places 2 .. ENDED_KEPT; the last reuses slot 0
+      TransactionId tx = TransactionId.of("t" + i);
+      ids.begun(tx);
+      ids.ended(tx);
+    }
+    assertThat(ids.isEnded(a)).as("still among the last %d ends", KnownIds.ENDED_KEPT).isTrue();
+    ids.begun(b);
+    ids.ended(b); // reuses slot 1, a's latest
+    assertThat(ids.isEnded(a)).isFalse();
+    assertThat(ids.isKnownUnended(a)).isFalse();
+  }
+
+  /** A transaction taken back and still running is never forgotten when its old slot is reused. */
+  @Test
+  void anIdTakenBackAndStillRunningOutlivesItsOldSlot() {
+    KnownIds ids = KnownIds.of(new InMemoryTransactionLog());
+    ids.begun(a);
+    ids.left(a);
+    ids.adopted(a);
+    for (int i = 0; i < KnownIds.ENDED_KEPT; i++) {
+      TransactionId tx = TransactionId.of("t" + i);
+      ids.begun(tx);
+      ids.ended(tx);
+    }
+    assertThat(ids.isKnownUnended(a)).isTrue();
+  }
+
+  /**
    * The id set has no lock: adding an id is the check. Threads racing for the same ids never both
    * get one, and every id goes to exactly one of them.
    */

@@ -406,12 +406,10 @@ public final class Journal {
     for (Map.Entry<TransactionId, List<LogRecord>> e : read.entrySet()) {
       TransactionId tx = e.getKey();
       List<LogRecord> history = e.getValue();
-      List<LogRecord> held =
-          live.computeIfAbsent(tx, id -> adoptable(id, endedBefore, dropsBefore) ? history : null);
+      List<LogRecord> held = live.computeIfAbsent(tx, id -> adopt(id, history, endedBefore, dropsBefore));
       if (held == null) {
         deferred++;
       } else if (held == history) { // adopted now, not tracked here already
-        ids.adopted(tx);
         Long mark = droppedAt.get(tx);
         if (mark != null && mark <= dropsBefore) {
           droppedAt.remove(tx, mark); // read after that drop: the history adopted is whole
@@ -422,6 +420,20 @@ public final class Journal {
       events.log().debug("{} unfinished transactions changed while the log was read; left to the next pass", deferred);
     }
     return scan;
+  }
+
+  /**
+   * {@code history} if it may be adopted, with its id open again in the id set, else null. The id
+   * is reopened before the history is published in the live set: from then on another pass may
+   * drive and end it, and that End must find the id open, not still given up.
+   */
+  private @Nullable List<LogRecord> adopt(
+      TransactionId tx, List<LogRecord> history, long endedBefore, long dropsBefore) {
+    if (!adoptable(tx, endedBefore, dropsBefore)) {
+      return null;
+    }
+    ids.adopted(tx);
+    return history;
   }
 
   /**

@@ -148,8 +148,9 @@ final class KnownIds {
   }
 
   /**
-   * How many transactions ended so far; a reader that sees this move by {@value #ENDED_KEPT} or
-   * more while it worked cannot trust {@link #isEnded} for the ones that ended at its start.
+   * How many closings (Ends, and transactions given up to another node) so far: each takes a ring
+   * slot, so a reader that sees this move by {@value #ENDED_KEPT} or more while it worked cannot
+   * trust {@link #isEnded} for the ones that ended at its start; by fewer, it can.
    */
   long endedSoFar() {
     return endedTotal.get();
@@ -157,13 +158,15 @@ final class KnownIds {
 
   private void end(TransactionId tx, boolean ended) {
     long[] placed = {-1};
-    // One atomic step: ended stays ended, so a late "left" can never make it adoptable again, and
-    // an End after leaving keeps the place the leaving took.
+    // One atomic step: ended stays ended, so a late "left" can never make it adoptable again. An
+    // End after leaving is a closing of its own, with a fresh place: keeping the leaving's older
+    // place would let the ring forget the End before ENDED_KEPT closings followed it, which
+    // recovery's adoption rule relies on never happening.
     known.compute(
         tx,
         (id, held) -> {
-          if (held instanceof Closed c) {
-            return c.ended() || !ended ? c : new Closed(true, c.place());
+          if (held instanceof Closed c && (c.ended() || !ended)) {
+            return c;
           }
           placed[0] = endedTotal.getAndIncrement(); // in the ring once per closing
           return new Closed(ended, placed[0]);
@@ -175,7 +178,9 @@ final class KnownIds {
       if (eldest != null) {
         long evicted = place - ENDED_KEPT;
         // Forget it only if this slot holds its latest closing: one taken back and closed again
-        // since has a newer place, and an open one is never forgotten.
+        // since has a newer place, and an open one is never forgotten. (Two closings placed out of
+        // order, one thread stalled across ENDED_KEPT others, leave one id in no slot: kept for
+        // good, a leak of one entry, never an early forgetting.)
         known.computeIfPresent(eldest, (id, held) -> held instanceof Closed c && c.place() <= evicted ? null : held);
       }
     }

@@ -41,10 +41,14 @@ public final class LocalPostgres {
   public static LocalPostgres start(String prefix, String serverOptions) {
     Path bin = findBin();
     boolean root = "root".equals(System.getProperty("user.name"));
+    reapOrphans(bin, prefix, root);
     Path dir;
     int port;
     try {
       dir = Files.createTempDirectory(prefix);
+      // Who owns the server: a JVM killed without its shutdown hook (kill -9, or a PIT minion
+      // stopped for taking too long) leaves the server running; the next start stops it.
+      Files.writeString(dir.resolve(OWNER), Long.toString(ProcessHandle.current().pid()));
       try (ServerSocket socket = new ServerSocket(0)) {
         port = socket.getLocalPort();
       }
@@ -60,6 +64,31 @@ public final class LocalPostgres {
         "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c max_connections=200 " + serverOptions;
     server.pg("pg_ctl", "-D", server.data(), "-o", options, "-l", dir.resolve("server.log").toString(), "-w", "-t", "60", "start");
     return server;
+  }
+
+  private static final String OWNER = "owner.pid";
+
+  /**
+   * Stops and deletes the servers of earlier {@code prefix} clusters whose JVM is gone without
+   * having stopped them. A server whose owner still runs (another test JVM) is left alone.
+   */
+  private static void reapOrphans(Path bin, String prefix, boolean root) {
+    File[] dirs = new File(System.getProperty("java.io.tmpdir")).listFiles((d, name) -> name.startsWith(prefix));
+    if (dirs == null) {
+      return;
+    }
+    for (File candidate : dirs) {
+      Path dir = candidate.toPath();
+      try {
+        long owner = Long.parseLong(Files.readString(dir.resolve(OWNER), StandardCharsets.US_ASCII).strip());
+        if (ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
+          continue;
+        }
+      } catch (IOException | RuntimeException unreadable) {
+        continue; // not one of ours with an owner, or being written right now: leave it
+      }
+      new LocalPostgres(bin, dir, -1, root).stop("immediate");
+    }
   }
 
   /** The port it listens on, at 127.0.0.1. */

@@ -1,14 +1,11 @@
 package dev.settle.jdbc;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.Locale;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -18,11 +15,9 @@ import javax.sql.DataSource;
  * autocommit mode commits as it runs, so for the test it is a commit too: the hooks run around it,
  * before it is sent. Reads and session settings are not.
  */
-abstract class CommitInterceptingDataSource implements DataSource {
-  private final DataSource real;
-
+abstract class CommitInterceptingDataSource extends ForwardingDataSource {
   CommitInterceptingDataSource(DataSource real) {
-    this.real = real;
+    super(real);
   }
 
   /** Runs on the committing thread before the commit is sent. */
@@ -33,7 +28,7 @@ abstract class CommitInterceptingDataSource implements DataSource {
 
   @Override
   public Connection getConnection() throws SQLException {
-    Connection c = real.getConnection();
+    Connection c = super.getConnection();
     return (Connection) Proxy.newProxyInstance(
         Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
           boolean commit = method.getName().equals("commit");
@@ -79,45 +74,5 @@ abstract class CommitInterceptingDataSource implements DataSource {
             }
           }
         });
-  }
-
-  @Override
-  public Connection getConnection(String user, String password) throws SQLException {
-    throw new SQLFeatureNotSupportedException("user and password come from the wrapped data source");
-  }
-
-  @Override
-  public PrintWriter getLogWriter() throws SQLException {
-    return real.getLogWriter();
-  }
-
-  @Override
-  public void setLogWriter(PrintWriter out) throws SQLException {
-    real.setLogWriter(out);
-  }
-
-  @Override
-  public void setLoginTimeout(int seconds) throws SQLException {
-    real.setLoginTimeout(seconds);
-  }
-
-  @Override
-  public int getLoginTimeout() throws SQLException {
-    return real.getLoginTimeout();
-  }
-
-  @Override
-  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-    return real.getParentLogger();
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> iface) throws SQLException {
-    return real.unwrap(iface);
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> iface) throws SQLException {
-    return real.isWrapperFor(iface);
   }
 }

@@ -13,7 +13,6 @@ import dev.settle.core.TransactionId;
 import dev.settle.core.TransactionLogException;
 import dev.settle.core.log.spi.LogRecord;
 import dev.settle.testsupport.UrlDataSource;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -166,13 +165,12 @@ class H2LogFailuresTest {
    * under its user, as by a server restart or a network cut while it sat in a pool: it and its
    * statements then fail) and which can be down (no new connection).
    */
-  private static final class BreakableDataSource implements DataSource {
+  private static final class BreakableDataSource extends ForwardingDataSource {
     volatile boolean down;
     private final List<Connection> handedOut = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final DataSource inner;
 
     BreakableDataSource(DataSource inner) {
-      this.inner = inner;
+      super(inner);
     }
 
     void breakAll() {
@@ -191,45 +189,9 @@ class H2LogFailuresTest {
       if (down) {
         throw new SQLException("database down", "08001");
       }
-      Connection c = inner.getConnection();
+      Connection c = super.getConnection();
       handedOut.add(c);
       return c;
-    }
-
-    @Override
-    public Connection getConnection(String user, String password) throws SQLException {
-      return getConnection();
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-      return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {}
-
-    @Override
-    public void setLoginTimeout(int seconds) {}
-
-    @Override
-    public int getLoginTimeout() {
-      return 0;
-    }
-
-    @Override
-    public java.util.logging.Logger getParentLogger() {
-      return java.util.logging.Logger.getGlobal();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-      throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-      return false;
     }
   }
 }

@@ -14,7 +14,6 @@ import dev.settle.core.TransactionLogException;
 import dev.settle.core.log.spi.LogClaim;
 import dev.settle.core.log.spi.LogRecord;
 import dev.settle.testsupport.UrlDataSource;
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
@@ -285,23 +284,17 @@ class H2LogLifecycleTest {
   }
 
   /** Counts the connections handed out and not yet closed. */
-  private static final class CountingDataSource implements DataSource {
+  private static final class CountingDataSource extends ForwardingDataSource {
     final AtomicInteger open = new AtomicInteger();
     final AtomicInteger renewals = new AtomicInteger();
-    private final DataSource inner;
 
     CountingDataSource(DataSource inner) {
-      this.inner = inner;
+      super(inner);
     }
 
     @Override
     public Connection getConnection() throws SQLException {
-      return counted(inner.getConnection());
-    }
-
-    @Override
-    public Connection getConnection(String user, String password) throws SQLException {
-      return counted(inner.getConnection(user, password));
+      return counted(super.getConnection());
     }
 
     private Connection counted(Connection c) {
@@ -346,37 +339,6 @@ class H2LogLifecycleTest {
       } catch (InvocationTargetException e) {
         throw e.getCause();
       }
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-      return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {}
-
-    @Override
-    public void setLoginTimeout(int seconds) {}
-
-    @Override
-    public int getLoginTimeout() {
-      return 0;
-    }
-
-    @Override
-    public java.util.logging.Logger getParentLogger() {
-      return java.util.logging.Logger.getGlobal();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-      throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-      return false;
     }
   }
 }

@@ -1,11 +1,9 @@
 package dev.settle.jdbc;
 
 import dev.settle.testsupport.UrlDataSource;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.UUID;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -23,60 +21,16 @@ class H2ManualCommitSharedLogTest extends SharedLogContract {
   }
 
   /** Hands out its connections with auto-commit off. */
-  private static final class AutoCommitOff implements DataSource {
-    private final DataSource inner;
-
+  private static final class AutoCommitOff extends ForwardingDataSource {
     AutoCommitOff(DataSource inner) {
-      this.inner = inner;
+      super(inner);
     }
 
     @Override
     public Connection getConnection() throws SQLException {
-      Connection c = inner.getConnection();
+      Connection c = super.getConnection();
       c.setAutoCommit(false);
       return c;
-    }
-
-    @Override
-    public Connection getConnection(String user, String password) throws SQLException {
-      Connection c = inner.getConnection(user, password);
-      c.setAutoCommit(false);
-      return c;
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-      return inner.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-      inner.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-      inner.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-      return inner.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws java.sql.SQLFeatureNotSupportedException {
-      return inner.getParentLogger();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-      return inner.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-      return inner.isWrapperFor(iface);
     }
   }
 }

@@ -57,8 +57,7 @@ class JournalAdoptionTest {
 
   @Test
   void aTransactionThatEndsHereWhileTheLogIsReadIsNotAdopted() {
-    journal.reserve(tx);
-    journal.append(new LogRecord.Begin(tx, "tcc", 0, Long.MAX_VALUE), true);
+    beginHere();
     log.duringNextAdoptionRead(
         () -> {
           journal.decide(tx, Decision.COMMIT);
@@ -78,8 +77,7 @@ class JournalAdoptionTest {
    */
   @Test
   void aReadDuringWhichTheIdSetForgetsAnEndAdoptsNothingItCannotVouchFor() {
-    journal.reserve(tx);
-    journal.append(new LogRecord.Begin(tx, "tcc", 0, Long.MAX_VALUE), true);
+    beginHere();
     log.duringNextAdoptionRead(
         () -> {
           journal.decide(tx, Decision.COMMIT);
@@ -100,8 +98,7 @@ class JournalAdoptionTest {
    */
   @Test
   void aTransactionTakenBackAndEndedWhileTheLogIsReadIsNotAdoptedEvenWhenTheRingComesRound() {
-    journal.reserve(tx);
-    journal.append(new LogRecord.Begin(tx, "tcc", 0, Long.MAX_VALUE), true);
+    beginHere();
     log.refuseNextAs = new OwnershipLostException(tx, "node-a", 1, "node-b took it over");
     assertThatThrownBy(() -> journal.decide(tx, Decision.COMMIT)).isInstanceOf(OwnershipLostException.class);
     journal.recoverFromLog(); // node-b gave it back: taken on again
@@ -137,8 +134,7 @@ class JournalAdoptionTest {
    */
   @Test
   void aTransactionWhoseAppendFailsWhileTheLogIsReadIsLeftToTheNextPass() {
-    journal.reserve(tx);
-    journal.append(new LogRecord.Begin(tx, "tcc", 0, Long.MAX_VALUE), true);
+    beginHere();
     log.duringNextAdoptionRead(
         () -> {
           log.loseNextAnswer = true;
@@ -159,8 +155,7 @@ class JournalAdoptionTest {
    */
   @Test
   void aTransactionLostToAnotherNodeIsForgottenAndAnnounced() {
-    journal.reserve(tx);
-    journal.append(new LogRecord.Begin(tx, "tcc", 0, Long.MAX_VALUE), true);
+    beginHere();
     log.refuseNextAs = new OwnershipLostException(tx, "node-a", 1, "node-b took it over");
 
     assertThatThrownBy(() -> journal.decide(tx, Decision.COMMIT)).isInstanceOf(OwnershipLostException.class);
@@ -175,6 +170,12 @@ class JournalAdoptionTest {
     // drive (here an in-memory log, which knows no owners) takes it on again.
     journal.recoverFromLog();
     assertThat(journal.live(tx)).isNotNull();
+  }
+
+  /** Begins {@code tx} on this journal, as a coordinator does. */
+  private void beginHere() {
+    journal.reserve(tx);
+    journal.append(new LogRecord.Begin(tx, "tcc", 0, Long.MAX_VALUE), true);
   }
 
   private void beginElsewhere(TransactionId id) {

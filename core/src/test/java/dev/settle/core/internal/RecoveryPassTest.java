@@ -40,6 +40,18 @@ class RecoveryPassTest {
     return tx;
   }
 
+  /** A transaction the log holds decided both ways: recovery quarantines it. */
+  private TransactionId decidedBothWays(String id) {
+    TransactionId tx = TransactionId.of(id);
+    log.append(
+        List.of(
+            new LogRecord.Begin(tx, "test", 0, 10),
+            new LogRecord.Decided(tx, Decision.COMMIT),
+            new LogRecord.Decided(tx, Decision.ROLLBACK)),
+        true);
+    return tx;
+  }
+
   private Journal journal() {
     return new Journal(log, "test", dispatcher, "me");
   }
@@ -50,13 +62,7 @@ class RecoveryPassTest {
     TransactionId running = unfinished("running", "");
     TransactionId ended = TransactionId.of("ended");
     log.append(List.of(new LogRecord.Begin(ended, "test", 0, 10), new LogRecord.End(ended)), true);
-    TransactionId broken = TransactionId.of("broken");
-    log.append(
-        List.of(
-            new LogRecord.Begin(broken, "test", 0, 10),
-            new LogRecord.Decided(broken, Decision.COMMIT),
-            new LogRecord.Decided(broken, Decision.ROLLBACK)),
-        true);
+    TransactionId broken = decidedBothWays("broken");
     inFlight.add(running);
     Journal journal = journal();
     List<TransactionId> driven = new ArrayList<>();
@@ -214,13 +220,7 @@ class RecoveryPassTest {
               default -> new Outcome.InDoubt(tx, Map.of(), Decision.COMMIT, null);
             });
       }
-      TransactionId broken = TransactionId.of("broken");
-      log.append(
-          List.of(
-              new LogRecord.Begin(broken, "test", 0, 10),
-              new LogRecord.Decided(broken, Decision.COMMIT),
-              new LogRecord.Decided(broken, Decision.ROLLBACK)),
-          true);
+      TransactionId broken = decidedBothWays("broken");
       Journal journal = journal();
 
       RecoveryPass.run(journal, dispatcher, inFlight, image -> endings.get(image.transactionId()));

@@ -377,6 +377,60 @@ abstract class SharedLogContract {
     assertThat(replay(a)).extracting(LogRecord::transactionId).containsExactly(new TransactionId("open-1"));
   }
 
+  /**
+   * The log shares the application's pool, so every connection it takes goes back as it came:
+   * auto-commit as it was handed out, the session's settings untouched, no statement left open,
+   * and none kept once the log is closed. Several pools do not reset what they are given back by
+   * default; a connection left with auto-commit off would make the next borrower's writes vanish
+   * uncommitted when it is given back in turn.
+   */
+  @Test
+  void everyConnectionGoesBackToThePoolAsItCameAndNoneIsKeptAfterClose() throws Exception {
+    LoanRecordingDataSource pool = new LoanRecordingDataSource(fx.dataSource);
+    JdbcTransactionLog.createSchema(pool);
+    JdbcTransactionLog.upgradeSchema(pool);
+    Account x = new Account("x");
+    Account y = new Account("y");
+    JdbcTransactionLog dead = fx.dying("node-dead", Duration.ofMillis(300), pool);
+    y.failConfirms.set(true);
+    Outcome stuck = fx.tcc(dead, x, y).execute(transfer(x, y));
+    assertThat(stuck).isInstanceOf(Outcome.InDoubt.class);
+    y.failConfirms.set(false);
+
+    JdbcTransactionLog a =
+        JdbcTransactionLog.builder(pool, "node-a")
+            .historyRetention(Duration.ZERO)
+            .heartbeatInterval(Duration.ofMillis(50))
+            .writerConnections(2)
+            .open();
+    TccCoordinator onA = fx.tcc(a, x, y);
+    for (int i = 0; i < 3; i++) {
+      assertThat(onA.execute(transfer(x, y))).isInstanceOf(Outcome.Committed.class);
+    }
+    runAtOnce(4, t -> {
+      // Two transactions in one append take the transactional way; one alone, the single statement.
+      TransactionId first = new TransactionId("pair-" + t + "-1");
+      TransactionId second = new TransactionId("pair-" + t + "-2");
+      a.append(List.of(begin(first.value(), "tcc"), begin(second.value(), "tcc")), true);
+      a.append(List.of(new LogRecord.Decided(first, Decision.COMMIT), new LogRecord.Decided(second, Decision.ROLLBACK)), true);
+      a.append(List.of(new LogRecord.End(first), new LogRecord.End(second)), true);
+    });
+    assertThatThrownBy(() -> a.append(new LogRecord.Decided(new TransactionId("pair-0-1"), Decision.ROLLBACK), true))
+        .isInstanceOf(TransactionLogException.class);
+    sleep(Duration.ofMillis(400)); // past the dead node's lease
+    assertThat(onA.recover()).singleElement().isInstanceOf(Outcome.Committed.class);
+    a.purgeHistory();
+    a.renewLease();
+    assertThat(a.unfinished(10)).isEmpty();
+    assertThat(a.records(new TransactionId("pair-1-2"))).extracting(r -> r.getClass().getSimpleName())
+        .isIn(List.of(), List.of("Begin", "Decided", "End")); // purged once its End is old enough
+    a.close();
+    dead.close();
+
+    assertThat(pool.loans).hasSizeGreaterThan(10);
+    assertThat(pool.badLoans()).isEmpty();
+  }
+
   @Test
   void appendsFromManyThreadsShareDatabaseTransactions() throws Exception {
     // Each commit takes a few milliseconds, as on a real server's disk, so that appends arrive

@@ -48,7 +48,9 @@ class KillRecoverTest {
       assertThat(recover.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(recover.exitValue()).as("recover failed:%n%s%n%s", out, err).isZero();
       String json = out.strip().substring(out.strip().lastIndexOf('\n') + 1);
-      assertThat(json).contains("\"inDoubt\":0", "\"negativeBalances\":0", "\"hangingReservations\":0");
+      assertThat(json)
+          .as("recovery's summary; its log:%n%s", err)
+          .contains("\"inDoubt\":0", "\"negativeBalances\":0", "\"hangingReservations\":0");
       assertThat(number(json, "totalAfter")).isEqualTo(number(json, "totalBefore"));
       recovered += number(json, "recovered");
     }

@@ -196,7 +196,8 @@ final class GroupWrite {
    * still owned here keep their "may or may not be stored" failure.
    */
   void explainFailedCommit(List<Writer.Pending> group) {
-    try (Connection c = config.dataSource().getConnection()) {
+    try (Borrowed borrowed = Borrowed.from(config.dataSource())) {
+      Connection c = borrowed.connection();
       for (Writer.Pending p : group) {
         if (!p.commitUnknown) {
           continue;

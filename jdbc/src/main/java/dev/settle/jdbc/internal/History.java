@@ -48,7 +48,8 @@ public final class History {
    * @return how many were deleted; call again while it equals the batch size
    */
   public int purgeOnce() {
-    try (Connection c = config.dataSource().getConnection()) {
+    try (Borrowed borrowed = Borrowed.from(config.dataSource())) {
+      Connection c = borrowed.connection();
       c.setAutoCommit(false);
       try {
         List<String> expired = new ArrayList<>();

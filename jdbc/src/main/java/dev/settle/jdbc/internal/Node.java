@@ -193,7 +193,8 @@ public final class Node {
 
   /** Renews the lease in a transaction of its own; see {@link #renew(Connection)}. */
   public void renewNow() {
-    try (Connection c = config.dataSource().getConnection()) {
+    try (Borrowed borrowed = Borrowed.from(config.dataSource())) {
+      Connection c = borrowed.connection();
       c.setAutoCommit(true);
       renew(c);
     } catch (SQLException e) {
@@ -204,9 +205,9 @@ public final class Node {
 
   /** Ends the lease now, so that peers may take over this node's transactions at once. */
   public void release() {
-    try (Connection c = config.dataSource().getConnection();
-        PreparedStatement release = c.prepareStatement(sql.releaseLease)) {
-      c.setAutoCommit(true);
+    try (Borrowed borrowed = Borrowed.from(config.dataSource());
+        PreparedStatement release = borrowed.connection().prepareStatement(sql.releaseLease)) {
+      borrowed.connection().setAutoCommit(true);
       release.setString(1, config.node());
       release.setLong(2, epoch);
       release.executeUpdate();

@@ -66,7 +66,8 @@ public final class Schema {
    * this version are left alone; newer ones are refused.
    */
   public static int upgrade(DataSource dataSource) {
-    try (Connection c = dataSource.getConnection()) {
+    try (Borrowed borrowed = Borrowed.from(dataSource)) {
+      Connection c = borrowed.connection();
       c.setAutoCommit(true);
       Dialect dialect = Dialect.ofProduct(c.getMetaData().getDatabaseProductName());
       int found = version(c, dialect);
@@ -123,7 +124,8 @@ public final class Schema {
 
   /** Creates the tables in {@code dataSource}'s database, detecting its dialect. */
   public static void create(DataSource dataSource) {
-    try (Connection c = dataSource.getConnection()) {
+    try (Borrowed borrowed = Borrowed.from(dataSource)) {
+      Connection c = borrowed.connection();
       c.setAutoCommit(true);
       Dialect dialect = Dialect.ofProduct(c.getMetaData().getDatabaseProductName());
       try (Statement s = c.createStatement()) {
@@ -143,7 +145,8 @@ public final class Schema {
    *     at another version
    */
   public static Opened open(LogConfig config) {
-    try (Connection c = config.dataSource().getConnection()) {
+    try (Borrowed borrowed = Borrowed.from(config.dataSource())) {
+      Connection c = borrowed.connection();
       Dialect configured = config.dialect();
       Dialect dialect =
           configured != null
@@ -202,8 +205,8 @@ public final class Schema {
   /** Every stored record of {@code tx}, in order, ended or not, owned by any node. */
   /** Up to {@code limit} unfinished transactions of every node, oldest first; claims nothing. */
   public List<TransactionId> unfinished(LogConfig config, int limit) {
-    try (Connection c = config.dataSource().getConnection();
-        PreparedStatement read = c.prepareStatement(sql.unfinished)) {
+    try (Borrowed borrowed = Borrowed.from(config.dataSource());
+        PreparedStatement read = borrowed.connection().prepareStatement(sql.unfinished)) {
       read.setInt(1, limit);
       List<TransactionId> ids = new ArrayList<>();
       try (ResultSet rs = read.executeQuery()) {
@@ -218,9 +221,9 @@ public final class Schema {
   }
 
   public List<LogRecord> records(LogConfig config, TransactionId tx) {
-    try (Connection c = config.dataSource().getConnection();
-        PreparedStatement older = c.prepareStatement(sql.olderRecords);
-        PreparedStatement row = c.prepareStatement(sql.rowRecords)) {
+    try (Borrowed borrowed = Borrowed.from(config.dataSource());
+        PreparedStatement older = borrowed.connection().prepareStatement(sql.olderRecords);
+        PreparedStatement row = borrowed.connection().prepareStatement(sql.rowRecords)) {
       // The older rows first: they never change, while an append between the two reads only adds
       // to the row's records, so the result is a state the log was in or a later one.
       List<LogRecord> records = new ArrayList<>();
@@ -242,8 +245,8 @@ public final class Schema {
 
   /** The decision column of {@code tx}, read in a transaction of its own. */
   public Optional<Decision> decision(LogConfig config, TransactionId tx) {
-    try (Connection c = config.dataSource().getConnection();
-        PreparedStatement read = c.prepareStatement(sql.decision)) {
+    try (Borrowed borrowed = Borrowed.from(config.dataSource());
+        PreparedStatement read = borrowed.connection().prepareStatement(sql.decision)) {
       read.setString(1, tx.value());
       try (ResultSet rs = read.executeQuery()) {
         if (!rs.next()) {

@@ -157,8 +157,9 @@ public final class Sql {
    * the transactions it locked from every peer for as long as it stays frozen; past its lease it
    * has lost them anyway. Autocommit is off on the connection returned.
    */
-  Connection openForLockingWrites(DataSource dataSource, Duration lease) throws SQLException {
-    Connection c = dataSource.getConnection();
+  Borrowed openForLockingWrites(DataSource dataSource, Duration lease) throws SQLException {
+    Borrowed borrowed = Borrowed.from(dataSource);
+    Connection c = borrowed.connection();
     try {
       if (limitIdleInTransaction != null) {
         c.setAutoCommit(true); // a session setting, not one a rollback undoes
@@ -168,10 +169,10 @@ public final class Sql {
         }
       }
       c.setAutoCommit(false);
-      return c;
+      return borrowed;
     } catch (SQLException | RuntimeException e) {
       try {
-        c.close();
+        borrowed.close();
       } catch (SQLException suppressed) {
         e.addSuppressed(suppressed);
       }
@@ -180,10 +181,11 @@ public final class Sql {
   }
 
   /**
-   * Closes a connection from {@link #openForLockingWrites}, first undoing its session bound so a
-   * pool hands it to others as it came. Whatever fails here, the connection is closed.
+   * Gives back a connection from {@link #openForLockingWrites}, first undoing its session bound,
+   * so that a pool hands it to others as it came. Whatever fails here, the connection is closed.
    */
-  void closeLockingWrites(Connection c) {
+  void closeLockingWrites(Borrowed borrowed) {
+    Connection c = borrowed.connection();
     try {
       if (clearIdleInTransactionLimit != null && !c.isClosed()) {
         c.rollback(); // nothing is pending when this is called; this only leaves the transaction
@@ -196,7 +198,7 @@ public final class Sql {
       // a broken connection carries no session into the pool: the pool discards it
     } finally {
       try {
-        c.close();
+        borrowed.close();
       } catch (SQLException ignored) {
         // it is being dropped either way
       }

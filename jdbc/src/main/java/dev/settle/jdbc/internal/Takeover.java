@@ -57,13 +57,14 @@ public final class Takeover {
     if (protocols.isEmpty()) {
       return 0; // no coordinator here could drive what it took
     }
-    Connection c;
+    Borrowed borrowed;
     try {
-      c = sql.openForLockingWrites(config.dataSource(), config.lease());
+      borrowed = sql.openForLockingWrites(config.dataSource(), config.lease());
     } catch (SQLException e) {
       throw new TransactionLogException(
           "cannot claim transactions in the shared log: " + e.getMessage(), e);
     }
+    Connection c = borrowed.connection();
     try {
       try {
         node.renew(c);
@@ -110,7 +111,7 @@ public final class Takeover {
       throw new TransactionLogException(
           "cannot claim transactions in the shared log: " + e.getMessage(), e);
     } finally {
-      sql.closeLockingWrites(c);
+      sql.closeLockingWrites(borrowed);
     }
   }
 
@@ -122,7 +123,8 @@ public final class Takeover {
    */
   public void replayOwned(Consumer<LogRecord> sink) {
     node.checkNotSuperseded();
-    try (Connection c = config.dataSource().getConnection()) {
+    try (Borrowed borrowed = Borrowed.from(config.dataSource())) {
+      Connection c = borrowed.connection();
       // A cursor rather than the whole result at once, on drivers that need a transaction for it.
       c.setAutoCommit(false);
       try (PreparedStatement read = c.prepareStatement(sql.ownedRecords)) {

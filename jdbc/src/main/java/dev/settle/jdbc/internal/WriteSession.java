@@ -22,7 +22,7 @@ final class WriteSession {
 
   private final LogConfig config;
   private final Sql sql;
-  private @Nullable Connection connection;
+  private @Nullable Borrowed connection;
   private final Map<String, PreparedStatement> prepared = new HashMap<>();
   /** When the connection was last handed out, by {@link System#nanoTime}. */
   private long lastUsed;
@@ -34,13 +34,13 @@ final class WriteSession {
 
   /** The connection, opened on first use (autocommit off). */
   Connection connection() throws SQLException {
-    Connection c = connection;
+    Borrowed c = connection;
     if (c == null) {
       c = sql.openForLockingWrites(config.dataSource(), config.lease());
       connection = c;
     }
     lastUsed = System.nanoTime();
-    return c;
+    return c.connection();
   }
 
   /**
@@ -50,13 +50,13 @@ final class WriteSession {
    * would cost every group a round trip.
    */
   void dropIfStale() {
-    Connection c = connection;
+    Borrowed c = connection;
     if (c == null || System.nanoTime() - lastUsed < STALE_AFTER.toNanos()) {
       return;
     }
     boolean valid;
     try {
-      valid = c.isValid(VALIDATION_SECONDS);
+      valid = c.connection().isValid(VALIDATION_SECONDS);
     } catch (SQLException e) {
       valid = false;
     }
@@ -88,7 +88,7 @@ final class WriteSession {
       }
     }
     prepared.clear();
-    Connection c = connection;
+    Borrowed c = connection;
     connection = null;
     if (c != null) {
       sql.closeLockingWrites(c);

@@ -48,6 +48,9 @@ final class JdbcFencedParticipant implements TccParticipant {
 
   private void inTransaction(TccContext ctx, String phase, FencedCall call) {
     try (Connection c = dataSource.getConnection()) {
+      // Given back as it came: several pools do not reset auto-commit, and the next borrower's
+      // plain writes would then never be committed.
+      boolean autoCommit = c.getAutoCommit();
       c.setAutoCommit(false);
       try {
         call.run(c);
@@ -57,8 +60,14 @@ final class JdbcFencedParticipant implements TccParticipant {
         // with whatever it holds, and the next borrower's commit would commit this half-done
         // change and its fence row with it.
         rollbackQuietly(c, e);
+        try {
+          c.setAutoCommit(autoCommit);
+        } catch (SQLException broken) {
+          e.addSuppressed(broken); // the failure that brought us here is the one to report
+        }
         throw e;
       }
+      c.setAutoCommit(autoCommit);
     } catch (SQLException e) {
       throw new ParticipantException(
           ctx.transactionId(),

@@ -91,6 +91,27 @@ class JdbcFencedErrorTest {
     }
   }
 
+  /**
+   * The fenced call runs its local transaction with auto-commit off, and gives the connection back
+   * as it came: a pool that does not reset connections would otherwise hand the next borrower one
+   * whose plain writes are never committed.
+   */
+  @Test
+  void theConnectionGoesBackWithAutoCommitAsItCameSoTheNextBorrowersWritesAreCommitted() throws SQLException {
+    TccParticipant fenced = fence.protect(pool, accounts);
+    fenced.tryReserve(ctx("t1", 100));
+    fenced.confirm(ctx("t1", 100));
+
+    try (Connection next = pool.getConnection();
+        var update = next.createStatement()) {
+      assertThat(next.getAutoCommit()).isTrue();
+      update.executeUpdate("UPDATE accounts SET balance = balance + 1 WHERE id = 'A'");
+    }
+    try (Connection other = DriverManager.getConnection("jdbc:h2:mem:fence-error", "sa", "")) {
+      assertThat(JdbcAccounts.read(other, "A")).containsExactly(901, 0);
+    }
+  }
+
   /** A pool of one connection whose {@code close()} hands it back without touching it. */
   private static DataSource poolOfOne(Connection physical) {
     Connection borrowed =

@@ -236,6 +236,38 @@ class H2LogLifecycleTest {
     }
   }
 
+  /** A restarted node takes its earlier epochs' unfinished transactions back, and says so once. */
+  @Test
+  void aRestartTellsOperatorsHowManyUnfinishedTransactionsItTookBackFromEarlierEpochs() {
+    Logger logger = (Logger) LoggerFactory.getLogger("dev.settle.jdbc.internal.Node");
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    Level before = logger.getLevel();
+    logger.setLevel(Level.INFO);
+    captured.start();
+    logger.addAppender(captured);
+    try {
+      JdbcTransactionLog first = fx.live("node-a");
+      first.append(begin("left-open", "tcc"), true);
+      first.close();
+      JdbcTransactionLog second = fx.live("node-a");
+      assertThat(fx.owner("left-open")).isEqualTo("node-a@" + second.epoch());
+      second.append(List.of(new LogRecord.Decided(new TransactionId("left-open"), Decision.ROLLBACK),
+          new LogRecord.End(new TransactionId("left-open"))), true);
+      second.close();
+      fx.live("node-a"); // nothing left to take back: no line
+
+      assertThat(captured.list)
+          .filteredOn(e -> e.getLevel() == Level.INFO && e.getFormattedMessage().contains("adopted"))
+          .singleElement()
+          .satisfies(e -> assertThat(e.getFormattedMessage())
+              .isEqualTo("log node node-a opened at epoch " + second.epoch()
+                  + "; adopted 1 unfinished transactions of its earlier epochs"));
+    } finally {
+      logger.detachAppender(captured);
+      logger.setLevel(before);
+    }
+  }
+
   private long endedRows() {
     try (Connection c = fx.direct();
         Statement s = c.createStatement();

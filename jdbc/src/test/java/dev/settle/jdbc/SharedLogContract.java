@@ -557,6 +557,19 @@ abstract class SharedLogContract {
       a.append(List.of(new LogRecord.End(tx)), true);
       assertThat(a.records(tx)).containsExactly(began, branch, decided, new LogRecord.End(tx));
       assertThat(fx.lastSeq("from-v1")).as("numbering goes on from the old rows").isEqualTo(3);
+
+      // Once ended and past the retention, its old record rows go with it.
+      JdbcTransactionLog purging =
+          fx.keep(JdbcTransactionLog.builder(fx.dataSource, "node-p").historyRetention(Duration.ZERO).open());
+      sleep(Duration.ofMillis(20));
+      assertThat(purging.purgeHistory()).isEqualTo(1);
+      assertThat(a.records(tx)).isEmpty();
+      try (Connection c = fx.direct();
+          var count = c.prepareStatement("SELECT COUNT(*) FROM settle_record WHERE tx_id = 'from-v1'");
+          var rs = count.executeQuery()) {
+        rs.next();
+        assertThat(rs.getInt(1)).as("record rows left behind").isZero();
+      }
     } finally {
       // Whatever happened, the next test finds the current schema.
       fx.closeAll();

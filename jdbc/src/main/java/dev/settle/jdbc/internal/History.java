@@ -26,19 +26,13 @@ public final class History {
   /**
    * Deletes batches until one comes back short or {@code maxBatches} ran, so that cleanup keeps
    * up with a busy log while each batch stays small.
-   *
-   * @return how many were deleted
    */
-  public int purge(int maxBatches) {
-    int deleted = 0;
+  public void purge(int maxBatches) {
     for (int i = 0; i < maxBatches; i++) {
-      int batch = purgeOnce();
-      deleted += batch;
-      if (batch < config.historyBatch()) {
+      if (purgeOnce() < config.historyBatch()) {
         break;
       }
     }
-    return deleted;
   }
 
   /**

@@ -128,14 +128,15 @@ public final class Node {
 
   /**
    * Renews the lease with {@code renew} (the {@link Sql#renewLease} statement, in the caller's
-   * transaction) and says whether this instance still holds its epoch; for writes that prove the
-   * node alive, which then keep its lease even while the heartbeat cannot run.
+   * transaction); for writes that prove the node alive, which then keep its lease even while the
+   * heartbeat cannot run. A superseded instance renews nothing here, and its writes are refused by
+   * their own fence.
    */
-  boolean renewWith(PreparedStatement renew) throws SQLException {
+  void renewWith(PreparedStatement renew) throws SQLException {
     renew.setLong(1, config.lease().toMillis());
     renew.setString(2, config.node());
     renew.setLong(3, epoch);
-    return renew.executeUpdate() == 1;
+    renew.executeUpdate();
   }
 
   /**

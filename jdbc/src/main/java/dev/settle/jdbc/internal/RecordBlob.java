@@ -54,9 +54,18 @@ public final class RecordBlob {
             "record " + index + " of the transaction's row claims " + length + " bytes, " + in.remaining() + " are left",
             in.position() - 4);
       }
+      int start = in.position() - 4;
       byte[] body = new byte[length];
       in.get(body);
-      into.add(LogCodec.decode(body));
+      try {
+        into.add(LogCodec.decode(body));
+      } catch (CorruptLogException e) {
+        // The codec's offset is within the record; the row's is in the message.
+        throw new CorruptLogException(
+            "record " + index + " of the transaction's row, starting at byte " + start + ", does not decode: "
+                + e.getMessage(),
+            -1);
+      }
       index++;
     }
   }

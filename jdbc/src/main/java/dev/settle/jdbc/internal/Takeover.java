@@ -48,14 +48,13 @@ public final class Takeover {
   }
 
   /**
-   * Claims up to one batch of dead nodes' unfinished transactions of {@code protocols}.
-   *
-   * @return how many were claimed
+   * Claims up to one batch of dead nodes' unfinished transactions of {@code protocols}; an INFO
+   * line says how many, from whom.
    */
-  public int claim(Set<String> protocols) {
+  public void claim(Set<String> protocols) {
     node.checkNotSuperseded();
     if (protocols.isEmpty()) {
-      return 0; // no coordinator here could drive what it took
+      return; // no coordinator here could drive what it took
     }
     Borrowed borrowed;
     try {
@@ -102,7 +101,6 @@ public final class Takeover {
         if (claimed > 0) {
           LOG.info("log node {} epoch {} took over {} transactions from {}", node.name(), node.epoch(), claimed, from);
         }
-        return claimed;
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;

@@ -77,8 +77,29 @@ class RecordBlobTest {
   }
 
   @Test
-  void aBodyThatDoesNotDecodeIsRefused() {
+  void aBodyThatDoesNotDecodeIsRefusedNamingTheRecordAndWhereItStarts() {
     assertThatThrownBy(() -> RecordBlob.split(new byte[] {0, 0, 0, 2, 0x7F, 0}))
-        .isInstanceOf(CorruptLogException.class);
+        .isInstanceOf(CorruptLogException.class)
+        .hasMessage("record 0 of the transaction's row, starting at byte 0, does not decode:"
+            + " unknown log format version 127 (at byte offset 0)");
+    byte[] first = join(RECORDS.subList(0, 1));
+    byte[] emptySecond = Arrays.copyOf(first, first.length + 4); // a length of 0, then nothing
+    assertThatThrownBy(() -> RecordBlob.split(emptySecond))
+        .as("an empty record is whole, and not a record")
+        .isInstanceOf(CorruptLogException.class)
+        .hasMessageStartingWith("record 1 of the transaction's row, starting at byte " + first.length + ", does not decode: ");
+  }
+
+  @Test
+  void aHistoryThatDoesNotAddUpToTheRowsCountOrHoldsAnotherTransactionIsRefused() {
+    byte[] blob = join(RECORDS.subList(1, 3));
+    List<LogRecord> older = List.of(RECORDS.get(0));
+    assertThat(RecordBlob.history(TX, older, blob, 2)).containsExactlyElementsOf(RECORDS.subList(0, 3));
+    assertThatThrownBy(() -> RecordBlob.history(TX, older, blob, 3))
+        .isInstanceOf(CorruptLogException.class)
+        .hasMessage("the row counts 4 records and holds 3");
+    assertThatThrownBy(() -> RecordBlob.history(TransactionId.of("tx-2"), List.of(), blob, 1))
+        .isInstanceOf(CorruptLogException.class)
+        .hasMessage("it holds a record of transaction tx-1");
   }
 }

@@ -24,9 +24,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -266,6 +268,44 @@ class H2LogLifecycleTest {
       logger.detachAppender(captured);
       logger.setLevel(before);
     }
+  }
+
+  /**
+   * Closing while a group is being written waits for that group, whose append then returns
+   * stored; an append queued behind it is failed as closed rather than left waiting; and a
+   * caller of close interrupted meanwhile still waits, and keeps its interrupt.
+   */
+  @Test
+  void closeWaitsForTheGroupBeingWrittenAndFailsTheAppendsQueuedBehindIt() throws Exception {
+    FreezingDataSource freezing = new FreezingDataSource(db);
+    JdbcTransactionLog log = fx.keep(JdbcTransactionLog.builder(freezing, "node-a").writerConnections(1).open());
+    log.append(begin("opens-the-session", "tcc"), true);
+    freezing.freezeNextCommit();
+    CompletableFuture<Void> frozen = CompletableFuture.runAsync(() -> log.append(begin("in-the-frozen-group", "tcc"), true));
+    assertThat(freezing.awaitFrozen(10)).isTrue();
+    CompletableFuture<Void> queued = CompletableFuture.runAsync(() -> log.append(begin("queued-behind", "tcc"), true));
+    SharedLogFixture.sleep(Duration.ofMillis(100));
+    AtomicBoolean interruptKept = new AtomicBoolean();
+    Thread closing = new Thread(() -> {
+      log.close();
+      interruptKept.set(Thread.currentThread().isInterrupted());
+    });
+    closing.start();
+    SharedLogFixture.sleep(Duration.ofMillis(100));
+    closing.interrupt();
+    SharedLogFixture.sleep(Duration.ofMillis(100));
+    assertThat(closing.isAlive()).as("close waits for the group being written").isTrue();
+
+    freezing.thaw();
+    closing.join(10_000);
+    assertThat(closing.isAlive()).isFalse();
+    assertThat(interruptKept).isTrue();
+    frozen.get(10, TimeUnit.SECONDS);
+    assertThat(fx.owner("in-the-frozen-group")).isEqualTo("node-a@" + log.epoch());
+    assertThatThrownBy(() -> queued.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(TransactionLogException.class)
+        .hasMessageContaining("the shared log of node node-a is closed");
+    assertThat(fx.owner("queued-behind")).isEqualTo("none");
   }
 
   private long endedRows() {

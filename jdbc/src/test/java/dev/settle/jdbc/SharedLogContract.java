@@ -431,6 +431,31 @@ abstract class SharedLogContract {
     assertThat(pool.badLoans()).isEmpty();
   }
 
+  /**
+   * An append is all or nothing: one that spans two transactions, the second owned by another
+   * node, is refused whole, and the record it would have added to the first is not stored.
+   */
+  @Test
+  void anAppendRefusedForOneOfItsTransactionsStoresNothingOfTheOthers() {
+    JdbcTransactionLog a = fx.live("node-a");
+    JdbcTransactionLog b = fx.live("node-b");
+    TransactionId mine = new TransactionId("mine");
+    TransactionId theirs = new TransactionId("theirs");
+    a.append(begin(mine.value(), "tcc"), true);
+    b.append(begin(theirs.value(), "tcc"), true);
+
+    assertThatThrownBy(
+            () -> a.append(List.of(new LogRecord.Decided(mine, Decision.COMMIT), new LogRecord.Decided(theirs, Decision.COMMIT)), true))
+        .isInstanceOf(TransactionLogException.class)
+        .hasMessageContaining("theirs");
+    assertThat(a.decision(mine)).isEmpty();
+    assertThat(a.records(mine)).extracting(r -> r.getClass().getSimpleName()).containsExactly("Begin");
+
+    a.append(new LogRecord.Decided(mine, Decision.ROLLBACK), true);
+    assertThat(a.decision(mine)).contains(Decision.ROLLBACK);
+    assertThat(b.decision(theirs)).isEmpty();
+  }
+
   @Test
   void appendsFromManyThreadsShareDatabaseTransactions() throws Exception {
     // Each commit takes a few milliseconds, as on a real server's disk, so that appends arrive

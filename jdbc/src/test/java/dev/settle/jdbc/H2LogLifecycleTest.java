@@ -308,6 +308,39 @@ class H2LogLifecycleTest {
     assertThat(fx.owner("queued-behind")).isEqualTo("none");
   }
 
+  /** Background recovery says once per pass what it finished, and nothing for passes with nothing to do. */
+  @Test
+  void backgroundRecoveryTellsOperatorsWhatAPassFinishedAndIsQuietOtherwise() throws Exception {
+    Logger logger = (Logger) LoggerFactory.getLogger(BackgroundRecovery.class);
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    Level before = logger.getLevel();
+    logger.setLevel(Level.INFO);
+    captured.start();
+    logger.addAppender(captured);
+    try {
+      JdbcTransactionLog dead = fx.dying("node-d", Duration.ofMillis(200));
+      Account x = new Account("x");
+      Account y = new Account("y");
+      y.failConfirms.set(true);
+      TransactionId stuck = fx.tcc(dead, x, y).execute(SharedLogFixture.transfer(x, y)).transactionId();
+      SharedLogFixture.sleep(Duration.ofMillis(300));
+
+      Account y2 = new Account("y");
+      try (BackgroundRecovery recovery =
+          BackgroundRecovery.every(Duration.ofMillis(20), fx.tcc(fx.live("node-r"), new Account("x"), y2))) {
+        waitUntil(() -> y2.confirmed.contains(stuck.value()));
+        SharedLogFixture.sleep(Duration.ofMillis(200)); // several passes with nothing to do
+      }
+      assertThat(captured.list)
+          .filteredOn(e -> e.getLevel() == Level.INFO)
+          .singleElement()
+          .satisfies(e -> assertThat(e.getFormattedMessage()).startsWith("background recovery finished 1 transactions of "));
+    } finally {
+      logger.detachAppender(captured);
+      logger.setLevel(before);
+    }
+  }
+
   private long endedRows() {
     try (Connection c = fx.direct();
         Statement s = c.createStatement();

@@ -567,6 +567,16 @@ abstract class SharedLogContract {
         ps.setBytes(2, dev.settle.core.log.internal.LogCodec.encode(branch));
         ps.executeUpdate();
       }
+      // A second one, so that each history is read on its own: none takes the other's records.
+      TransactionId other = new TransactionId("from-v1-other");
+      LogRecord.Begin otherBegan = new LogRecord.Begin(other, "tcc", 0, Long.MAX_VALUE);
+      fx.sql("INSERT INTO settle_tx (tx_id, protocol, owner_node, owner_epoch, ended, last_seq, began_at)"
+          + " VALUES ('from-v1-other', 'tcc', 'old-node', 1, FALSE, 0, CURRENT_TIMESTAMP)");
+      try (Connection c = fx.direct();
+          var ps = c.prepareStatement("INSERT INTO settle_record (tx_id, seq, body) VALUES ('from-v1-other', 0, ?)")) {
+        ps.setBytes(1, dev.settle.core.log.internal.LogCodec.encode(otherBegan));
+        ps.executeUpdate();
+      }
       assertThatThrownBy(() -> JdbcTransactionLog.builder(fx.dataSource, "node-a").open())
           .hasMessageContaining("schema version 1")
           .hasMessageContaining("JdbcTransactionLog.upgradeSchema(dataSource)");
@@ -576,7 +586,8 @@ abstract class SharedLogContract {
 
       JdbcTransactionLog a = fx.live("node-a");
       a.claim("tcc", "test");
-      assertThat(replay(a)).containsExactly(began, branch);
+      assertThat(replay(a)).containsExactlyInAnyOrder(began, branch, otherBegan);
+      assertThat(a.records(other)).containsExactly(otherBegan);
       LogRecord.Decided decided = new LogRecord.Decided(tx, Decision.ROLLBACK);
       a.append(List.of(decided), true);
       a.append(List.of(new LogRecord.End(tx)), true);
@@ -587,7 +598,7 @@ abstract class SharedLogContract {
       JdbcTransactionLog purging =
           fx.keep(JdbcTransactionLog.builder(fx.dataSource, "node-p").historyRetention(Duration.ZERO).open());
       sleep(Duration.ofMillis(20));
-      assertThat(purging.purgeHistory()).isEqualTo(1);
+      assertThat(purging.purgeHistory()).as("the ended one; the other is unfinished").isEqualTo(1);
       assertThat(a.records(tx)).isEmpty();
       try (Connection c = fx.direct();
           var count = c.prepareStatement("SELECT COUNT(*) FROM settle_record WHERE tx_id = 'from-v1'");

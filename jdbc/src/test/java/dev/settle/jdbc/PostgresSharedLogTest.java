@@ -154,6 +154,40 @@ class PostgresSharedLogTest extends SharedLogContract {
   }
 
   /**
+   * A group statement whose fate is unknown, while a peer took its transaction over (this node's
+   * lease ran out): that the peer owns it now is certain, whatever the statement did, so the
+   * append learns it lost the transaction instead of "may or may not be stored".
+   */
+  @Test
+  void aGroupStatementOfUnknownFateWhoseTransactionAPeerTookIsReportedAsLost() throws Exception {
+    AtomicBoolean takeOverAndBreak = new AtomicBoolean();
+    JdbcTransactionLog[] peer = new JdbcTransactionLog[1];
+    DataSource breaking =
+        new CommitInterceptingDataSource(fx.dataSource) {
+          @Override
+          void beforeCommit() {
+            if (takeOverAndBreak.getAndSet(false)) {
+              assertThat(replay(peer[0])).hasSize(1);
+              terminateOtherSessions();
+            }
+          }
+        };
+    JdbcTransactionLog a = fx.dying("node-a", Duration.ofMillis(300), breaking);
+    TransactionId tx = new TransactionId("taken-while-unknown");
+    a.append(begin(tx.value(), "tcc"), true);
+    sleep(Duration.ofMillis(400));
+    peer[0] = fx.live("node-b");
+    peer[0].claim("tcc", "test");
+    takeOverAndBreak.set(true);
+
+    assertThatThrownBy(() -> a.append(new LogRecord.Decided(tx, Decision.COMMIT), true))
+        .isInstanceOf(OwnershipLostException.class)
+        .hasMessageContaining("node node-b (epoch " + peer[0].epoch() + ") owns it now");
+    assertThat(fx.owner(tx.value())).isEqualTo("node-b@" + peer[0].epoch());
+    assertThat(peer[0].decision(tx)).isEmpty();
+  }
+
+  /**
    * A writer connection the server closed while it sat unused is found before the next group is
    * sent on it, so that group is written on a new connection instead of failing as "may or may
    * not be stored".

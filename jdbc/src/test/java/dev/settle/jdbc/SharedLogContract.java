@@ -529,6 +529,26 @@ abstract class SharedLogContract {
   }
 
   /**
+   * An instance superseded under its node name takes over nothing from a dead peer, even before
+   * any write of its own told it that it was superseded: its claim learns it first, and the dead
+   * peer's transactions stay for the current instance.
+   */
+  @Test
+  void aSupersededInstanceTakesOverNothingFromADeadPeer() {
+    JdbcTransactionLog dead = fx.dying("node-d", Duration.ofMillis(200));
+    dead.append(begin("orphan", "tcc"), true);
+    JdbcTransactionLog first = fx.dying("node-a", Duration.ofSeconds(30)); // no heartbeat to tell it
+    first.claim("tcc", "test");
+    JdbcTransactionLog second = fx.dying("node-a", Duration.ofSeconds(30));
+    sleep(Duration.ofMillis(300)); // past the dead peer's lease
+
+    assertThatThrownBy(() -> first.replay(r -> {})).isInstanceOf(OwnershipLostException.class);
+    assertThat(fx.owner("orphan")).isEqualTo("node-d@" + dead.epoch());
+    second.claim("tcc", "test");
+    assertThat(replay(second)).extracting(LogRecord::transactionId).containsExactly(new TransactionId("orphan"));
+  }
+
+  /**
    * Schema version 1 kept each record in a row of its own; version 2 keeps them in the
    * transaction's row. A transaction a dead node left unfinished under version 1 is taken over
    * after the upgrade with its old records first, goes on in its row, and its history is still

@@ -120,6 +120,8 @@ class H2LogLifecycleTest {
     String closed = "the shared log of node node-a is closed";
     assertThatThrownBy(() -> log.append(begin("late", "tcc"), true))
         .isInstanceOf(TransactionLogException.class).hasMessage(closed);
+    assertThatThrownBy(() -> log.append(List.of(), true))
+        .as("even an append with nothing in it").isInstanceOf(TransactionLogException.class).hasMessage(closed);
     assertThatThrownBy(() -> log.replay(r -> {})).isInstanceOf(TransactionLogException.class).hasMessage(closed);
     assertThatThrownBy(log::purgeHistory).isInstanceOf(TransactionLogException.class).hasMessage(closed);
     assertThatThrownBy(log::renewLease).isInstanceOf(TransactionLogException.class).hasMessage(closed);

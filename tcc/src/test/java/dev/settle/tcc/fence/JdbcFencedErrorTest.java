@@ -81,6 +81,7 @@ class JdbcFencedErrorTest {
     assertThatThrownBy(() -> brokenFenced.tryReserve(ctx("t1", 100)))
         .isInstanceOf(AssertionError.class)
         .hasMessage("bug after the update");
+    assertThat(physical.getAutoCommit()).as("given back as it came, failure or not").isTrue();
     // The next borrower of the same connection commits its own Try.
     fenced.tryReserve(ctx("t2", 50));
 

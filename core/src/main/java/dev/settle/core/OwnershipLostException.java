@@ -6,7 +6,9 @@ import org.jspecify.annotations.Nullable;
  * A write to a shared log (one several coordinator instances use, such as {@code settle-jdbc}'s)
  * was refused because this log instance no longer owns the transaction: another node took it
  * over after this node's lease expired, or another instance opened the log under the same node
- * name and superseded this one. Nothing of the refused append was stored.
+ * name and superseded this one. Nothing of the refused append was stored, unless {@link
+ * #mayHaveBeenStored()}: the write's commit failed and whether it reached the database is not
+ * known, but the transaction is certainly another's now.
  *
  * <p>A coordinator that sees this stops driving the transaction at once, forgets it, publishes
  * {@link dev.settle.core.event.EventType#OWNERSHIP_LOST} and never reports an outcome for it: the
@@ -21,9 +23,10 @@ public final class OwnershipLostException extends TransactionLogException {
   private final @Nullable TransactionId lostTransaction;
   private final String node;
   private final long epoch;
+  private final boolean mayHaveBeenStored;
 
   /**
-   * A refusal.
+   * A refusal: nothing of the write was stored.
    *
    * @param transaction the transaction whose write was refused, or null when the whole node was
    *     superseded (a newer instance opened the log under the same node name)
@@ -33,6 +36,23 @@ public final class OwnershipLostException extends TransactionLogException {
    */
   public OwnershipLostException(
       @Nullable TransactionId transaction, String node, long epoch, String detail) {
+    this(transaction, node, epoch, detail, false);
+  }
+
+  /**
+   * A loss, found after a write whose fate is known ({@code mayHaveBeenStored} false: refused,
+   * nothing stored) or not ({@code mayHaveBeenStored} true: its commit failed, so it may have been
+   * stored before the new owner took the transaction, and the new owner then drives it from a log
+   * that holds it).
+   *
+   * @param transaction the transaction that was lost, or null when the whole node was superseded
+   * @param node this instance's node name
+   * @param epoch this instance's epoch
+   * @param detail who owns it now, or why the node lost it
+   * @param mayHaveBeenStored whether the write's own fate is unknown
+   */
+  public OwnershipLostException(
+      @Nullable TransactionId transaction, String node, long epoch, String detail, boolean mayHaveBeenStored) {
     super(
         (transaction == null ? "" : "[" + transaction + "] ")
             + "log node "
@@ -43,12 +63,25 @@ public final class OwnershipLostException extends TransactionLogException {
             + (transaction == null ? "its transactions" : "this transaction")
             + ": "
             + detail
-            + ". Nothing was written; the current owner finishes it, so no outcome may be reported"
-            + " here.",
+            + (mayHaveBeenStored
+                ? ". Whether this write was stored is not known (its commit failed); the current"
+                    + " owner finishes the transaction from what the log holds, so no outcome may be"
+                    + " reported here."
+                : ". Nothing was written; the current owner finishes it, so no outcome may be"
+                    + " reported here."),
         null);
     this.lostTransaction = transaction;
     this.node = node;
     this.epoch = epoch;
+    this.mayHaveBeenStored = mayHaveBeenStored;
+  }
+
+  /**
+   * Whether the write that found the loss may have been stored: its commit failed, so its fate is
+   * unknown. False for a refusal, which stored nothing.
+   */
+  public boolean mayHaveBeenStored() {
+    return mayHaveBeenStored;
   }
 
   /** The transaction whose write was refused, or null if the whole node was superseded. */

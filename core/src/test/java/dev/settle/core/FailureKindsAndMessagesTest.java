@@ -96,6 +96,15 @@ class FailureKindsAndMessagesTest {
     assertThat(all.lostTransaction()).isNull();
     assertThat(all.getMessage())
         .startsWith("log node node-a (epoch 8) no longer owns its transactions: a newer instance opened the log.");
+    assertThat(one.mayHaveBeenStored()).isFalse();
+    assertThat(one.getMessage()).contains("Nothing was written");
+
+    OwnershipLostException unknown = new OwnershipLostException(TX, "node-a", 7, "node-b owns it now", true);
+    assertThat(unknown.mayHaveBeenStored()).isTrue();
+    assertThat(unknown.getMessage())
+        .startsWith("[tx-1] log node node-a (epoch 7) no longer owns this transaction: node-b owns it now.")
+        .contains("Whether this write was stored is not known (its commit failed)")
+        .doesNotContain("Nothing was written");
   }
 
   @Test

@@ -106,8 +106,8 @@ class H2LogDriverFaultsTest {
 
   /**
    * A commit whose fate is unknown, while a peer took the transactions over (this node's lease
-   * ran out): that the peer owns them now is certain, so each append learns it lost them, and the
-   * node's listener hears of it.
+   * ran out): that the peer owns them now is certain, so each append learns it lost them (and
+   * that its own write may or may not have been stored), and the node's listener hears of it.
    */
   @Test
   void aFailedCommitWhoseTransactionsAPeerTookMeanwhileIsReportedAsLost() {
@@ -133,7 +133,9 @@ class H2LogDriverFaultsTest {
             () -> a.append(List.of(new LogRecord.Decided(new TransactionId("t1"), Decision.COMMIT),
                 new LogRecord.Decided(new TransactionId("t2"), Decision.COMMIT)), true))
         .isInstanceOf(OwnershipLostException.class)
-        .hasMessageContaining("node node-b (epoch " + b.epoch() + ") owns it now");
+        .hasMessageContaining("node node-b (epoch " + b.epoch() + ") owns it now")
+        .hasMessageContaining("Whether this write was stored is not known")
+        .isInstanceOfSatisfying(OwnershipLostException.class, lost -> assertThat(lost.mayHaveBeenStored()).isTrue());
     assertThat(heard).singleElement().satisfies(lost -> assertThat(lost.lostTransaction()).isNotNull());
     assertThat(fx.owner("t1")).isEqualTo("node-b@" + b.epoch());
     assertThat(a.decision(new TransactionId("t1"))).isEmpty();

@@ -156,7 +156,7 @@ class PostgresSharedLogTest extends SharedLogContract {
   /**
    * A group statement whose fate is unknown, while a peer took its transaction over (this node's
    * lease ran out): that the peer owns it now is certain, whatever the statement did, so the
-   * append learns it lost the transaction instead of "may or may not be stored".
+   * append learns it lost the transaction, and that its own write may or may not have been stored.
    */
   @Test
   void aGroupStatementOfUnknownFateWhoseTransactionAPeerTookIsReportedAsLost() throws Exception {
@@ -182,7 +182,9 @@ class PostgresSharedLogTest extends SharedLogContract {
 
     assertThatThrownBy(() -> a.append(new LogRecord.Decided(tx, Decision.COMMIT), true))
         .isInstanceOf(OwnershipLostException.class)
-        .hasMessageContaining("node node-b (epoch " + peer[0].epoch() + ") owns it now");
+        .hasMessageContaining("node node-b (epoch " + peer[0].epoch() + ") owns it now")
+        .hasMessageContaining("Whether this write was stored is not known")
+        .isInstanceOfSatisfying(OwnershipLostException.class, lost -> assertThat(lost.mayHaveBeenStored()).isTrue());
     assertThat(fx.owner(tx.value())).isEqualTo("node-b@" + peer[0].epoch());
     assertThat(peer[0].decision(tx)).isEmpty();
   }

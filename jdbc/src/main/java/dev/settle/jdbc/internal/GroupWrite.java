@@ -217,7 +217,10 @@ final class GroupWrite {
     }
   }
 
-  /** The loss of {@code tx} if another node (or a newer epoch) owns it now, else null. */
+  /**
+   * The loss of {@code tx} if another node (or a newer epoch) owns it now, else null; asked after
+   * a failed commit, so the loss says the write itself may have been stored.
+   */
   private @Nullable OwnershipLostException lostTo(Connection c, TransactionId tx) throws SQLException {
     try (PreparedStatement read = c.prepareStatement(sql.txRow)) {
       read.setString(1, tx.value());
@@ -231,7 +234,7 @@ final class GroupWrite {
           return null;
         }
         return new OwnershipLostException(
-            tx, node.name(), node.epoch(), "node " + owner + " (epoch " + ownerEpoch + ") owns it now");
+            tx, node.name(), node.epoch(), "node " + owner + " (epoch " + ownerEpoch + ") owns it now", true);
       }
     }
   }

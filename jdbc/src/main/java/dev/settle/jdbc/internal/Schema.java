@@ -202,7 +202,6 @@ public final class Schema {
         : "; a newer release wrote them: upgrade settle-jdbc on every instance";
   }
 
-  /** Every stored record of {@code tx}, in order, ended or not, owned by any node. */
   /** Up to {@code limit} unfinished transactions of every node, oldest first; claims nothing. */
   public List<TransactionId> unfinished(LogConfig config, int limit) {
     try (Borrowed borrowed = Borrowed.from(config.dataSource());
@@ -220,6 +219,7 @@ public final class Schema {
     }
   }
 
+  /** Every stored record of {@code tx}, in order, ended or not, owned by any node. */
   public List<LogRecord> records(LogConfig config, TransactionId tx) {
     try (Borrowed borrowed = Borrowed.from(config.dataSource());
         PreparedStatement older = borrowed.connection().prepareStatement(sql.olderRecords);

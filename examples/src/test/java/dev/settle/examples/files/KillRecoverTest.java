@@ -42,19 +42,39 @@ class KillRecoverTest {
       wallet.destroyForcibly(); // SIGKILL: no shutdown hook, no flush, nothing
       assertThat(wallet.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
-      Process recover = child("wallet", "recover", "--data-dir", data.toString(), "--json");
-      String out = new String(recover.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      String err = new String(recover.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(recover.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(recover.exitValue()).as("recover failed:%n%s%n%s", out, err).isZero();
-      String json = out.strip().substring(out.strip().lastIndexOf('\n') + 1);
+      String[] run = recover(data);
+      String json = run[0];
+      if (!json.contains("\"inDoubt\":0") && run[1].contains(H2_LOCK_TIMEOUT)) {
+        // H2 may keep a killed process's uncommitted row change on disk without its undo record
+        // (its store is not atomic across tables: h2database#2080); a recovery step that meets it
+        // can wait out its lock timeouts on every retry, and recovery then truthfully leaves that
+        // transaction unfinished. A second recovery, in a new process, finishes it.
+        System.err.printf("%s: the first recovery met an H2 lock it could not get; recovering again%n%s%n",
+            protocol.flag(), run[1]);
+        recovered += number(json, "recovered");
+        run = recover(data);
+        json = run[0];
+      }
       assertThat(json)
-          .as("recovery's summary; its log:%n%s", err)
+          .as("recovery's summary; its log:%n%s", run[1])
           .contains("\"inDoubt\":0", "\"negativeBalances\":0", "\"hangingReservations\":0");
       assertThat(number(json, "totalAfter")).isEqualTo(number(json, "totalBefore"));
       recovered += number(json, "recovered");
     }
     System.err.printf("%s: killed twice (1 and 8 threads), recovery finished %d transactions%n", protocol.flag(), recovered);
+  }
+
+  /** H2's message for a statement that waited out its lock timeout (error 50200). */
+  private static final String H2_LOCK_TIMEOUT = "Timeout trying to lock table";
+
+  /** Runs {@code wallet recover} in a new process: its JSON summary line and its log (WARN and up). */
+  private static String[] recover(Path data) throws IOException, InterruptedException {
+    Process recover = child(List.of("-Dsettle.log.level=WARN"), "wallet", "recover", "--data-dir", data.toString(), "--json");
+    String out = new String(recover.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(recover.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(recover.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(recover.exitValue()).as("recover failed:%n%s%n%s", out, err).isZero();
+    return new String[] {out.strip().substring(out.strip().lastIndexOf('\n') + 1), err};
   }
 
   private static long number(String json, String key) {
@@ -84,8 +104,13 @@ class KillRecoverTest {
   }
 
   private static Process child(String... args) throws IOException {
+    return child(List.of(), args);
+  }
+
+  private static Process child(List<String> jvmOptions, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("dev.settle.examples.cli.SettleCli");

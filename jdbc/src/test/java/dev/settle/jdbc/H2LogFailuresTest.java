@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.settle.core.TransactionId;
 import dev.settle.core.TransactionLogException;
 import dev.settle.core.log.spi.LogRecord;
@@ -26,7 +23,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * The shared log when its database misbehaves, on H2: a pooled connection that broke while idle
@@ -89,11 +85,7 @@ class H2LogFailuresTest {
   /** A damaged transaction is left out of every replay, with one WARN, not one per pass. */
   @Test
   void aDamagedTransactionIsReportedOnceAndLeftOutOfEveryReplay() {
-    Logger logger = (Logger) LoggerFactory.getLogger("dev.settle.jdbc.internal.Takeover");
-    ListAppender<ILoggingEvent> captured = new ListAppender<>();
-    captured.start();
-    logger.addAppender(captured);
-    try {
+    try (CapturedLog captured = CapturedLog.of("dev.settle.jdbc.internal.Takeover")) {
       JdbcTransactionLog log = open("node-a");
       log.claim("tcc", "test");
       log.append(begin("healthy", "tcc"), true);
@@ -103,12 +95,8 @@ class H2LogFailuresTest {
       for (int pass = 0; pass < 3; pass++) {
         assertThat(replay(log)).extracting(LogRecord::transactionId).containsExactly(new TransactionId("healthy"));
       }
-      assertThat(captured.list)
-          .filteredOn(e -> e.getLevel() == Level.WARN)
-          .singleElement()
-          .satisfies(e -> assertThat(e.getFormattedMessage()).contains("damaged"));
-    } finally {
-      logger.detachAppender(captured);
+      assertThat(captured.lines(Level.WARN, "")).singleElement()
+          .satisfies(line -> assertThat(line).contains("damaged"));
     }
   }
 

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.settle.core.Decision;
 import dev.settle.core.TransactionId;
 import dev.settle.core.TransactionLogException;
@@ -34,7 +31,6 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * The shared log's life on H2: what a heartbeat does, what closing gives back (every connection,
@@ -212,13 +208,7 @@ class H2LogLifecycleTest {
   /** After a takeover, one INFO line says how many transactions came from which node and epoch. */
   @Test
   void aTakeoverTellsOperatorsHowManyTransactionsCameFromWhom() {
-    Logger logger = (Logger) LoggerFactory.getLogger("dev.settle.jdbc.internal.Takeover");
-    ListAppender<ILoggingEvent> captured = new ListAppender<>();
-    Level before = logger.getLevel();
-    logger.setLevel(Level.INFO);
-    captured.start();
-    logger.addAppender(captured);
-    try {
+    try (CapturedLog captured = CapturedLog.of("dev.settle.jdbc.internal.Takeover")) {
       JdbcTransactionLog dead = fx.dying("node-b", Duration.ofMillis(200));
       dead.append(begin("orphan-1", "tcc"), true);
       dead.append(begin("orphan-2", "tcc"), true);
@@ -228,28 +218,15 @@ class H2LogLifecycleTest {
       heir.replay(r -> {});
       heir.replay(r -> {}); // nothing more to take: no second line
 
-      assertThat(captured.list)
-          .filteredOn(e -> e.getLevel() == Level.INFO && e.getFormattedMessage().contains("took over"))
-          .singleElement()
-          .satisfies(e -> assertThat(e.getFormattedMessage())
-              .isEqualTo("log node node-a epoch " + heir.epoch() + " took over 2 transactions from {node-b epoch "
-                  + dead.epoch() + "=2}"));
-    } finally {
-      logger.detachAppender(captured);
-      logger.setLevel(before);
+      assertThat(captured.lines(Level.INFO, "took over")).containsExactly(
+          "log node node-a epoch " + heir.epoch() + " took over 2 transactions from {node-b epoch " + dead.epoch() + "=2}");
     }
   }
 
   /** A restarted node takes its earlier epochs' unfinished transactions back, and says so once. */
   @Test
   void aRestartTellsOperatorsHowManyUnfinishedTransactionsItTookBackFromEarlierEpochs() {
-    Logger logger = (Logger) LoggerFactory.getLogger("dev.settle.jdbc.internal.Node");
-    ListAppender<ILoggingEvent> captured = new ListAppender<>();
-    Level before = logger.getLevel();
-    logger.setLevel(Level.INFO);
-    captured.start();
-    logger.addAppender(captured);
-    try {
+    try (CapturedLog captured = CapturedLog.of("dev.settle.jdbc.internal.Node")) {
       JdbcTransactionLog first = fx.live("node-a");
       first.append(begin("left-open", "tcc"), true);
       first.close();
@@ -260,15 +237,8 @@ class H2LogLifecycleTest {
       second.close();
       fx.live("node-a"); // nothing left to take back: no line
 
-      assertThat(captured.list)
-          .filteredOn(e -> e.getLevel() == Level.INFO && e.getFormattedMessage().contains("adopted"))
-          .singleElement()
-          .satisfies(e -> assertThat(e.getFormattedMessage())
-              .isEqualTo("log node node-a opened at epoch " + second.epoch()
-                  + "; adopted 1 unfinished transactions of its earlier epochs"));
-    } finally {
-      logger.detachAppender(captured);
-      logger.setLevel(before);
+      assertThat(captured.lines(Level.INFO, "adopted")).containsExactly(
+          "log node node-a opened at epoch " + second.epoch() + "; adopted 1 unfinished transactions of its earlier epochs");
     }
   }
 
@@ -313,13 +283,7 @@ class H2LogLifecycleTest {
   /** Background recovery says once per pass what it finished, and nothing for passes with nothing to do. */
   @Test
   void backgroundRecoveryTellsOperatorsWhatAPassFinishedAndIsQuietOtherwise() throws Exception {
-    Logger logger = (Logger) LoggerFactory.getLogger(BackgroundRecovery.class);
-    ListAppender<ILoggingEvent> captured = new ListAppender<>();
-    Level before = logger.getLevel();
-    logger.setLevel(Level.INFO);
-    captured.start();
-    logger.addAppender(captured);
-    try {
+    try (CapturedLog captured = CapturedLog.of(BackgroundRecovery.class)) {
       JdbcTransactionLog dead = fx.dying("node-d", Duration.ofMillis(200));
       Account x = new Account("x");
       Account y = new Account("y");
@@ -333,13 +297,8 @@ class H2LogLifecycleTest {
         waitUntil(() -> y2.confirmed.contains(stuck.value()));
         SharedLogFixture.sleep(Duration.ofMillis(200)); // several passes with nothing to do
       }
-      assertThat(captured.list)
-          .filteredOn(e -> e.getLevel() == Level.INFO)
-          .singleElement()
-          .satisfies(e -> assertThat(e.getFormattedMessage()).startsWith("background recovery finished 1 transactions of "));
-    } finally {
-      logger.detachAppender(captured);
-      logger.setLevel(before);
+      assertThat(captured.lines(Level.INFO, "")).singleElement()
+          .satisfies(line -> assertThat(line).startsWith("background recovery finished 1 transactions of "));
     }
   }
 

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -299,6 +300,52 @@ class H2LogLifecycleTest {
       }
       assertThat(captured.lines(Level.INFO, "")).singleElement()
           .satisfies(line -> assertThat(line).startsWith("background recovery finished 1 transactions of "));
+    }
+  }
+
+  /**
+   * Close waits for a beat under way: its renewal must not land after close released the lease
+   * (peers would then wait a whole lease for a node that is gone), nor keep a connection.
+   */
+  @Test
+  void closeWaitsForABeatUnderWaySoTheReleasedLeaseStaysReleased() throws Exception {
+    CountDownLatch inBeat = new CountDownLatch(1);
+    DataSource slowBeats =
+        new CommitInterceptingDataSource(db) {
+          @Override
+          void beforeCommit() throws InterruptedException {
+            if (Thread.currentThread().getName().startsWith("settle-jdbc-heartbeat")) {
+              inBeat.countDown();
+              // A slow renewal that an interrupt does not stop, as a driver blocked in a socket read.
+              long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+              while (System.nanoTime() < until) {
+                java.util.concurrent.locks.LockSupport.parkNanos(until - System.nanoTime());
+              }
+            }
+          }
+        };
+    LoanRecordingDataSource loans = new LoanRecordingDataSource(slowBeats);
+    JdbcTransactionLog log =
+        JdbcTransactionLog.builder(loans, "node-a")
+            .leaseDuration(Duration.ofSeconds(30))
+            .heartbeatInterval(Duration.ofMillis(20))
+            .open();
+    assertThat(inBeat.await(10, TimeUnit.SECONDS)).isTrue();
+
+    log.close();
+    assertThat(loans.badLoans()).as("connections kept after close").isEmpty();
+    SharedLogFixture.sleep(Duration.ofMillis(500));
+    assertThat(leaseRunsOut("node-a")).as("the lease stays released").isTrue();
+  }
+
+  /** Whether {@code node}'s lease has run out by the database clock. */
+  private boolean leaseRunsOut(String node) throws SQLException {
+    try (Connection c = fx.direct();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(
+            "SELECT lease_until <= CURRENT_TIMESTAMP FROM settle_node WHERE node = '" + node + "'")) {
+      assertThat(rs.next()).isTrue();
+      return rs.getBoolean(1);
     }
   }
 

@@ -2,10 +2,12 @@ package dev.settle.jdbc.internal;
 
 import dev.settle.core.TransactionLogException;
 import dev.settle.core.OwnershipLostException;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +26,14 @@ public final class Heartbeat {
 
   private final Node node;
   private final History history;
+  /** How long {@link #stop} waits for a beat under way before it gives up waiting. */
+  static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
   private final @Nullable ScheduledExecutorService own;
   private final ScheduledFuture<?> beat;
+  /** Held by a beat under way, so that {@link #stop} can wait for it. */
+  private final ReentrantLock beating = new ReentrantLock();
+  private volatile boolean stopped;
 
   /** Starts beating on the configured scheduler, or on a daemon thread of its own. */
   public Heartbeat(LogConfig config, Node node, History history) {
@@ -51,6 +59,17 @@ public final class Heartbeat {
   }
 
   private void beat() {
+    beating.lock();
+    try {
+      if (!stopped) {
+        beatOnce();
+      }
+    } finally {
+      beating.unlock();
+    }
+  }
+
+  private void beatOnce() {
     try {
       node.renewNow();
     } catch (OwnershipLostException e) {
@@ -73,11 +92,30 @@ public final class Heartbeat {
     }
   }
 
-  /** Stops beating; shuts down the log's own thread, never an injected scheduler. */
+  /**
+   * Stops beating, waiting (up to {@link #STOP_WAIT}) for a beat under way: a renewal that landed
+   * after the log released its lease would make peers wait a whole lease for a node that is gone.
+   * Shuts down the log's own thread, never an injected scheduler.
+   */
   public void stop() {
+    stopped = true;
     beat.cancel(false);
+    boolean interrupted = false;
+    try {
+      if (beating.tryLock(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        beating.unlock();
+      } else {
+        LOG.warn("log node {}: a heartbeat still under way after {}; closing without waiting for it",
+            node.name(), STOP_WAIT);
+      }
+    } catch (InterruptedException e) {
+      interrupted = true; // close goes on; the caller keeps its interrupt
+    }
     if (own != null) {
       own.shutdownNow();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -141,10 +141,29 @@ class H2LogDriverFaultsTest {
     assertThat(a.decision(new TransactionId("t1"))).isEmpty();
   }
 
+  /**
+   * A driver whose commit fails with an unchecked exception may have committed: the append is
+   * "may or may not be stored", never reported as not written. Here the commit did land.
+   */
+  @Test
+  void aCommitThatThrowsAnUncheckedExceptionLeavesItsAppendMayOrMayNotBeStored() {
+    JdbcTransactionLog log = open("node-a");
+    db.next = Fault.COMMIT_LANDS_THEN_THROWS_UNCHECKED;
+    TransactionId tx = new TransactionId("landed");
+
+    assertThatThrownBy(() -> log.append(List.of(begin(tx.value(), "tcc"), begin("landed-too", "tcc")), true))
+        .isInstanceOf(TransactionLogException.class)
+        .hasMessageContaining("may or may not be stored")
+        .hasMessageContaining("driver bug after commit");
+    assertThat(log.records(tx)).as("what the commit stored").hasSize(1);
+    log.append(new LogRecord.Decided(tx, Decision.ROLLBACK), true);
+  }
+
   /** What the next connection handed out does wrong. */
   private enum Fault {
     PREPARE_THROWS_UNCHECKED,
-    PREPARE_THROWS_ERROR
+    PREPARE_THROWS_ERROR,
+    COMMIT_LANDS_THEN_THROWS_UNCHECKED
   }
 
   /**
@@ -175,7 +194,12 @@ class H2LogDriverFaultsTest {
       return (Connection) Proxy.newProxyInstance(
           Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
             String name = method.getName();
-            if (fault != null && name.equals("prepareStatement")) {
+            if (fault == Fault.COMMIT_LANDS_THEN_THROWS_UNCHECKED && name.equals("commit")) {
+              c.commit();
+              throw new IllegalStateException("driver bug after commit");
+            }
+            if ((fault == Fault.PREPARE_THROWS_UNCHECKED || fault == Fault.PREPARE_THROWS_ERROR)
+                && name.equals("prepareStatement")) {
               throw fault == Fault.PREPARE_THROWS_ERROR
                   ? new LinkageError("driver class missing")
                   : new IllegalStateException("driver bug");

@@ -122,6 +122,13 @@ final class GroupWrite {
       }
       commitUnknown(group, e);
       return false;
+    } catch (RuntimeException e) {
+      // A driver that fails in its commit may have sent it: the fate is unknown, as above.
+      commitUnknown(group, e);
+      return false;
+    } catch (Error e) {
+      commitUnknown(group, e);
+      throw e;
     }
     reportLosses(group);
     return true;
@@ -161,7 +168,7 @@ final class GroupWrite {
       } finally {
         c.rollback(); // ends the reads' transaction: the session must not sit in one
       }
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) {
       // The group has committed, so this must not fail it: the unexplained refusals say so.
       for (Writer.Pending p : group) {
         if (p.failure == null && !stored.contains(p.steps.get(0).tx().value())) {

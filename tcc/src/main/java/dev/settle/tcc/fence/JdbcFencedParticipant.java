@@ -6,9 +6,12 @@ import dev.settle.tcc.spi.TccParticipant;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A JDBC participant behind the fence: one connection and one local transaction per call. */
 final class JdbcFencedParticipant implements TccParticipant {
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcFencedParticipant.class);
   @FunctionalInterface
   private interface FencedCall {
     // Whether the business method ran (the fence's answer) does not matter here: a repeat is
@@ -59,15 +62,25 @@ final class JdbcFencedParticipant implements TccParticipant {
         // Every Throwable, Errors included: behind a pool, close() hands the connection back
         // with whatever it holds, and the next borrower's commit would commit this half-done
         // change and its fence row with it.
-        rollbackQuietly(c, e);
-        try {
-          c.setAutoCommit(autoCommit);
-        } catch (SQLException broken) {
-          e.addSuppressed(broken); // the failure that brought us here is the one to report
+        // Auto-commit is restored only once the rollback succeeded: switching it on commits
+        // whatever is still pending.
+        if (rollbackQuietly(c, e)) {
+          try {
+            c.setAutoCommit(autoCommit);
+          } catch (SQLException broken) {
+            e.addSuppressed(broken); // the failure that brought us here is the one to report
+          }
         }
         throw e;
       }
-      c.setAutoCommit(autoCommit);
+      try {
+        c.setAutoCommit(autoCommit);
+      } catch (SQLException broken) {
+        // The call committed, so it succeeded; a connection that cannot switch back is broken,
+        // and a pool does not hand a broken connection out again.
+        LOG.warn("{} {}: committed, but the connection could not be given back as it came: {}",
+            phase, ctx.transactionId(), broken.getMessage());
+      }
     } catch (SQLException e) {
       throw new ParticipantException(
           ctx.transactionId(),
@@ -77,11 +90,14 @@ final class JdbcFencedParticipant implements TccParticipant {
     }
   }
 
-  private static void rollbackQuietly(Connection c, Throwable cause) {
+  /** Rolls back; false (the failure added to {@code cause}) if even that failed. */
+  private static boolean rollbackQuietly(Connection c, Throwable cause) {
     try {
       c.rollback();
+      return true;
     } catch (SQLException e) {
       cause.addSuppressed(e);
+      return false;
     }
   }
 

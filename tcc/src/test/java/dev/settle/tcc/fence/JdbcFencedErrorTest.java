@@ -113,8 +113,78 @@ class JdbcFencedErrorTest {
     }
   }
 
-  /** A pool of one connection whose {@code close()} hands it back without touching it. */
+  /**
+   * A rollback that fails leaves auto-commit off: switching it back on would commit the half-done
+   * change (and its fence row) the rollback was meant to undo.
+   */
+  @Test
+  void aRollbackThatFailsIsNotFollowedBySwitchingAutoCommitOnWhichWouldCommitTheHalfDoneChange()
+      throws SQLException {
+    java.util.concurrent.atomic.AtomicBoolean failRollback = new java.util.concurrent.atomic.AtomicBoolean(true);
+    DataSource stubbornPool = poolOfOne(physical, (method, args) -> {
+      if (method.equals("rollback") && failRollback.getAndSet(false)) {
+        throw new SQLException("rollback lost", "08006");
+      }
+    });
+    JdbcTccParticipant broken = failingAfterTheUpdate();
+    assertThatThrownBy(() -> fence.protect(stubbornPool, broken).tryReserve(ctx("t1", 100)))
+        .isInstanceOf(AssertionError.class)
+        .hasMessage("bug after the update")
+        .satisfies(e -> assertThat(e.getSuppressed()).extracting(Throwable::getMessage).contains("rollback lost"));
+    try (Connection other = DriverManager.getConnection("jdbc:h2:mem:fence-error", "sa", "")) {
+      assertThat(JdbcAccounts.read(other, "A")).as("nothing of the failed Try committed").containsExactly(1_000, 0);
+    }
+    physical.rollback();
+    physical.setAutoCommit(true);
+  }
+
+  /** A Try that committed succeeded, even if its connection then cannot switch auto-commit back. */
+  @Test
+  void aCommittedCallSucceedsEvenIfItsConnectionCannotSwitchAutoCommitBack() throws SQLException {
+    java.util.concurrent.atomic.AtomicInteger switches = new java.util.concurrent.atomic.AtomicInteger();
+    DataSource pool = poolOfOne(physical, (method, args) -> {
+      if (method.equals("setAutoCommit") && switches.incrementAndGet() == 2) {
+        throw new SQLException("connection reset", "08006");
+      }
+    });
+    fence.protect(pool, accounts).tryReserve(ctx("t1", 100));
+    try (Connection other = DriverManager.getConnection("jdbc:h2:mem:fence-error", "sa", "")) {
+      assertThat(JdbcAccounts.read(other, "A")).containsExactly(900, 100);
+    }
+  }
+
+  private JdbcTccParticipant failingAfterTheUpdate() {
+    return new JdbcTccParticipant() {
+      @Override
+      public void tryReserve(Connection c, TccContext ctx) throws SQLException {
+        accounts.tryReserve(c, ctx);
+        throw new AssertionError("bug after the update");
+      }
+
+      @Override
+      public void confirm(Connection c, TccContext ctx) throws SQLException {
+        accounts.confirm(c, ctx);
+      }
+
+      @Override
+      public void cancel(Connection c, TccContext ctx) throws SQLException {
+        accounts.cancel(c, ctx);
+      }
+    };
+  }
+
+  /** Runs before each call on the pooled connection; may throw to fail it. */
+  @FunctionalInterface
+  private interface Interference {
+    void before(String method, Object[] args) throws SQLException;
+  }
+
   private static DataSource poolOfOne(Connection physical) {
+    return poolOfOne(physical, (method, args) -> {});
+  }
+
+  /** A pool of one connection whose {@code close()} hands it back without touching it. */
+  private static DataSource poolOfOne(Connection physical, Interference interference) {
     Connection borrowed =
         (Connection)
             Proxy.newProxyInstance(
@@ -124,6 +194,7 @@ class JdbcFencedErrorTest {
                   if (method.getName().equals("close")) {
                     return null;
                   }
+                  interference.before(method.getName(), args);
                   try {
                     return method.invoke(physical, args);
                   } catch (InvocationTargetException e) {

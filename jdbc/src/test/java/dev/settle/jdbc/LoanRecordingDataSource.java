@@ -27,6 +27,7 @@ final class LoanRecordingDataSource extends ForwardingDataSource {
     volatile boolean autoCommitBack;
     volatile @Nullable String sessionBoundBack;
     volatile int statementsLeftOpen;
+    volatile boolean transactionOpenBack;
 
     Loan(boolean autoCommitOut, @Nullable String sessionBoundOut) {
       this.autoCommitOut = autoCommitOut;
@@ -37,7 +38,7 @@ final class LoanRecordingDataSource extends ForwardingDataSource {
     public String toString() {
       return "loan[auto-commit " + autoCommitOut + " -> " + autoCommitBack + ", bound " + sessionBoundOut
           + " -> " + sessionBoundBack + ", statements left open " + statementsLeftOpen
-          + (givenBack ? "" : ", NOT GIVEN BACK") + "]";
+          + (transactionOpenBack ? ", TRANSACTION OPEN" : "") + (givenBack ? "" : ", NOT GIVEN BACK") + "]";
     }
   }
 
@@ -56,6 +57,7 @@ final class LoanRecordingDataSource extends ForwardingDataSource {
         Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
           if (method.getName().equals("close") && !loan.givenBack && !c.isClosed()) {
             loan.autoCommitBack = c.getAutoCommit();
+            loan.transactionOpenBack = transactionOpen(c); // first: the reads below may begin one
             loan.statementsLeftOpen = (int) loan.statements.stream().filter(LoanRecordingDataSource::open).count();
             loan.sessionBoundBack = sessionBound(c);
             loan.givenBack = true;
@@ -76,12 +78,28 @@ final class LoanRecordingDataSource extends ForwardingDataSource {
   List<Loan> badLoans() {
     List<Loan> bad = new ArrayList<>();
     for (Loan l : loans) {
-      if (!l.givenBack || l.autoCommitBack != l.autoCommitOut || l.statementsLeftOpen > 0
+      if (!l.givenBack || l.autoCommitBack != l.autoCommitOut || l.statementsLeftOpen > 0 || l.transactionOpenBack
           || !java.util.Objects.equals(l.sessionBoundOut, l.sessionBoundBack)) {
         bad.add(l);
       }
     }
     return bad;
+  }
+
+  /**
+   * Whether {@code c} is in a transaction the next borrower would join: on PostgreSQL any open or
+   * failed one (the driver knows without a round trip), on H2 one holding uncommitted changes.
+   */
+  private static boolean transactionOpen(Connection c) throws SQLException {
+    if (c.isWrapperFor(org.postgresql.core.BaseConnection.class)) {
+      return c.unwrap(org.postgresql.core.BaseConnection.class).getTransactionState()
+          != org.postgresql.core.TransactionState.IDLE;
+    }
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(
+            "SELECT CONTAINS_UNCOMMITTED FROM INFORMATION_SCHEMA.SESSIONS WHERE SESSION_ID = SESSION_ID()")) {
+      return rs.next() && rs.getBoolean(1);
+    }
   }
 
   private static boolean open(Statement s) {

@@ -190,6 +190,37 @@ class PostgresSharedLogTest extends SharedLogContract {
   }
 
   /**
+   * A pool may hand out sessions with a bound of its own on idle open transactions; the log's
+   * writers set theirs (the lease), and give each session back with the pool's bound again, not
+   * the server's default.
+   */
+  @Test
+  void theSessionBoundAPoolSetIsWhatItGetsBack() throws Exception {
+    DataSource poolWithItsOwnBound =
+        new ForwardingDataSource(fx.dataSource) {
+          @Override
+          public Connection getConnection() throws SQLException {
+            Connection c = super.getConnection();
+            try (var set = c.createStatement()) {
+              set.execute("SET idle_in_transaction_session_timeout = '7min'");
+            }
+            return c;
+          }
+        };
+    LoanRecordingDataSource loans = new LoanRecordingDataSource(poolWithItsOwnBound);
+    JdbcTransactionLog a = JdbcTransactionLog.builder(loans, "node-a").writerConnections(2).open();
+    a.claim("tcc", "test");
+    TransactionId tx = new TransactionId("bounded");
+    a.append(begin(tx.value(), "tcc"), true);
+    a.append(List.of(new LogRecord.Decided(tx, Decision.COMMIT), new LogRecord.End(tx)), true);
+    replay(a);
+    a.close();
+
+    assertThat(loans.loans).allSatisfy(l -> assertThat(l.sessionBoundOut).isEqualTo("7min"));
+    assertThat(loans.badLoans()).isEmpty();
+  }
+
+  /**
    * A writer connection the server closed while it sat unused is found before the next group is
    * sent on it, so that group is written on a new connection instead of failing as "may or may
    * not be stored".

@@ -3,17 +3,21 @@ package dev.settle.jdbc.internal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A connection taken from the application's data source, given back as it was handed out. The
  * log shares the application's pool, and several pools do not reset what they are given back: a
  * connection left with auto-commit off, or in an open transaction, would reach the next borrower
  * that way, whose writes would then vanish uncommitted. Every connection the log takes goes
- * through here.
+ * through here. One that cannot be put back as it came is aborted, so that no pool hands it out.
  */
 final class Borrowed implements AutoCloseable {
   private final Connection connection;
   private final boolean autoCommit;
+  /** The session's idle-in-transaction bound as handed out, where the log changes it; else null. */
+  private @Nullable String idleLimitAsHandedOut;
+  private boolean discard;
 
   private Borrowed(Connection connection, boolean autoCommit) {
     this.connection = connection;
@@ -39,15 +43,28 @@ final class Borrowed implements AutoCloseable {
     return connection;
   }
 
+  @Nullable String idleLimitAsHandedOut() {
+    return idleLimitAsHandedOut;
+  }
+
+  void idleLimitAsHandedOut(String value) {
+    idleLimitAsHandedOut = value;
+  }
+
+  /** The connection cannot be put back as it came: {@link #close} aborts it instead. */
+  void discard() {
+    discard = true;
+  }
+
   /**
    * Ends any transaction left open (rolled back: the log commits what it keeps before it gives a
-   * connection back), restores auto-commit, and closes. A connection that fails here is broken,
-   * and a pool discards it; it is closed whatever happens.
+   * connection back), restores auto-commit, and closes; a connection that cannot be put back so
+   * is aborted (a pool then drops it). It is closed whatever happens.
    */
   @Override
   public void close() throws SQLException {
     try {
-      if (!connection.isClosed()) {
+      if (!discard && !connection.isClosed()) {
         if (!connection.getAutoCommit()) {
           connection.rollback();
         }
@@ -56,9 +73,20 @@ final class Borrowed implements AutoCloseable {
         }
       }
     } catch (SQLException broken) {
-      // nothing of it is kept by the log, and a pool does not hand a broken connection out again
+      discard = true;
     } finally {
+      if (discard) {
+        abortQuietly();
+      }
       connection.close();
+    }
+  }
+
+  private void abortQuietly() {
+    try {
+      connection.abort(Runnable::run);
+    } catch (SQLException | RuntimeException e) {
+      // already gone, or a driver without abort: closing is all that is left
     }
   }
 }

@@ -27,8 +27,8 @@ public enum Dialect {
     }
 
     @Override
-    @Nullable String clearIdleInTransactionLimit() {
-      return "RESET idle_in_transaction_session_timeout";
+    @Nullable String readIdleInTransactionLimit() {
+      return "SELECT current_setting('idle_in_transaction_session_timeout')";
     }
 
     @Override
@@ -59,7 +59,7 @@ public enum Dialect {
     }
 
     @Override
-    @Nullable String clearIdleInTransactionLimit() {
+    @Nullable String readIdleInTransactionLimit() {
       return null;
     }
 
@@ -96,8 +96,11 @@ public enum Dialect {
    */
   abstract @Nullable String limitIdleInTransaction();
 
-  /** Undoes {@link #limitIdleInTransaction()} for the session, or null. */
-  abstract @Nullable String clearIdleInTransactionLimit();
+  /**
+   * A query of the session's current bound, in the form {@link #limitIdleInTransaction()} takes, so
+   * that it can be put back; or null.
+   */
+  abstract @Nullable String readIdleInTransactionLimit();
 
   /**
    * The type of the records column, to cast a bytes parameter to: H2 takes an untyped parameter

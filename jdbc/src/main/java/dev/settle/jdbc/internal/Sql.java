@@ -1,7 +1,10 @@
 package dev.settle.jdbc.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -94,7 +97,7 @@ public final class Sql {
   final @Nullable String groupStatement;
 
   private final @Nullable String limitIdleInTransaction;
-  private final @Nullable String clearIdleInTransactionLimit;
+  private final @Nullable String readIdleInTransactionLimit;
 
   /**
    * The statements of {@code dialect}, every time in them read from {@code now}, the database's
@@ -102,7 +105,7 @@ public final class Sql {
    */
   Sql(Dialect dialect, String now) {
     this.limitIdleInTransaction = dialect.limitIdleInTransaction();
-    this.clearIdleInTransactionLimit = dialect.clearIdleInTransactionLimit();
+    this.readIdleInTransactionLimit = dialect.readIdleInTransactionLimit();
     String leaseEnd = dialect.nowPlusMillis(now);
     this.releaseLease = "UPDATE settle_node SET lease_until = " + now + " WHERE node = ? AND epoch = ?";
     this.begin =
@@ -161,41 +164,48 @@ public final class Sql {
     Borrowed borrowed = Borrowed.from(dataSource);
     Connection c = borrowed.connection();
     try {
-      if (limitIdleInTransaction != null) {
+      if (limitIdleInTransaction != null && readIdleInTransactionLimit != null) {
         c.setAutoCommit(true); // a session setting, not one a rollback undoes
-        try (PreparedStatement limit = c.prepareStatement(limitIdleInTransaction)) {
-          limit.setString(1, Long.toString(Math.max(1, lease.toMillis())));
-          limit.execute();
+        try (Statement read = c.createStatement();
+            ResultSet rs = read.executeQuery(readIdleInTransactionLimit)) {
+          rs.next();
+          borrowed.idleLimitAsHandedOut(rs.getString(1)); // put back as it was on give-back
         }
+        setIdleInTransactionLimit(c, Long.toString(Math.max(1, lease.toMillis())));
       }
       c.setAutoCommit(false);
       return borrowed;
     } catch (SQLException | RuntimeException e) {
-      try {
-        borrowed.close();
-      } catch (SQLException suppressed) {
-        e.addSuppressed(suppressed);
-      }
+      closeLockingWrites(borrowed);
       throw e;
     }
   }
 
+  private void setIdleInTransactionLimit(Connection c, String value) throws SQLException {
+    try (PreparedStatement limit = c.prepareStatement(requireNonNull(limitIdleInTransaction))) {
+      limit.setString(1, value);
+      limit.execute();
+    }
+  }
+
   /**
-   * Gives back a connection from {@link #openForLockingWrites}, first undoing its session bound,
-   * so that a pool hands it to others as it came. Whatever fails here, the connection is closed.
+   * Gives back a connection from {@link #openForLockingWrites}, its session bound first put back
+   * as it was handed out, so that a pool hands it to others as it came; one whose bound cannot be
+   * put back is aborted. Whatever fails here, the connection is closed.
    */
   void closeLockingWrites(Borrowed borrowed) {
     Connection c = borrowed.connection();
+    String asHandedOut = borrowed.idleLimitAsHandedOut();
     try {
-      if (clearIdleInTransactionLimit != null && !c.isClosed()) {
-        c.rollback(); // nothing is pending when this is called; this only leaves the transaction
-        c.setAutoCommit(true);
-        try (Statement clear = c.createStatement()) {
-          clear.execute(clearIdleInTransactionLimit);
+      if (asHandedOut != null && !c.isClosed()) {
+        if (!c.getAutoCommit()) {
+          c.rollback(); // nothing is pending when this is called; this only leaves the transaction
+          c.setAutoCommit(true);
         }
+        setIdleInTransactionLimit(c, asHandedOut);
       }
-    } catch (SQLException broken) {
-      // a broken connection carries no session into the pool: the pool discards it
+    } catch (SQLException | RuntimeException broken) {
+      borrowed.discard(); // it would carry this log's bound into the pool
     } finally {
       try {
         borrowed.close();

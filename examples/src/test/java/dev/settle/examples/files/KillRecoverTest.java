@@ -19,9 +19,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The real crash: the wallet runs in a child JVM on files (one thread, then eight), is killed with
- * SIGKILL at a random moment, and a new process recovers from what is on disk. No money may be created or lost and no
- * transaction may stay unfinished.
+ * The real crash: the wallet runs in a child JVM on files, is killed with SIGKILL at a random
+ * moment, twice, and each time a new process recovers from what is on disk. No money may be
+ * created or lost and no transaction may stay unfinished.
+ *
+ * <p>One transfer at a time: the shards are H2 file databases, and H2 (2.5.252) does not survive a
+ * kill under concurrent writers. Its store saves one table's changes at a time while other threads
+ * write, so a kill can leave a row's uncommitted change on disk without its undo record; a
+ * recovering process then waits out its lock timeout on that row in every run, for good (seen with
+ * eight threads: the saga barrier's insert waited 10 s in three processes in a row, H2's trace
+ * file saying "Timeout trying to lock table", the thread spinning in {@code
+ * MVSecondaryIndex.add}; h2database#2080 explains the non-atomic save). Recovery then truthfully
+ * left that transaction in doubt. Many transactions in flight at the kill are tested on
+ * PostgreSQL instead ({@link PgSeveralNodesKillTest}), whose commits survive one.
  */
 class KillRecoverTest {
   @TempDir Path dir;
@@ -33,10 +43,9 @@ class KillRecoverTest {
     Random random = new Random(protocol.ordinal() * 31L + 7);
     long recovered = 0;
     for (int round = 0; round < 2; round++) {
-      // The second life runs 8 threads: many transactions in flight when the kill comes.
       Process wallet =
           child("wallet", "--protocol", protocol.flag(), "--data-dir", data.toString(),
-              "--transfers", "1000000", "--seed", Long.toString(round + 1), "--threads", round == 0 ? "1" : "8");
+              "--transfers", "1000000", "--seed", Long.toString(round + 1), "--threads", "1");
       waitForTransfers(data, wallet);
       Thread.sleep(300 + random.nextInt(1_200));
       wallet.destroyForcibly(); // SIGKILL: no shutdown hook, no flush, nothing
@@ -44,28 +53,14 @@ class KillRecoverTest {
 
       String[] run = recover(data);
       String json = run[0];
-      if (!json.contains("\"inDoubt\":0") && run[1].contains(H2_LOCK_TIMEOUT)) {
-        // H2 may keep a killed process's uncommitted row change on disk without its undo record
-        // (its store is not atomic across tables: h2database#2080); a recovery step that meets it
-        // can wait out its lock timeouts on every retry, and recovery then truthfully leaves that
-        // transaction unfinished. A second recovery, in a new process, finishes it.
-        System.err.printf("%s: the first recovery met an H2 lock it could not get; recovering again%n%s%n",
-            protocol.flag(), run[1]);
-        recovered += number(json, "recovered");
-        run = recover(data);
-        json = run[0];
-      }
       assertThat(json)
           .as("recovery's summary; its log:%n%s", run[1])
           .contains("\"inDoubt\":0", "\"negativeBalances\":0", "\"hangingReservations\":0");
       assertThat(number(json, "totalAfter")).isEqualTo(number(json, "totalBefore"));
       recovered += number(json, "recovered");
     }
-    System.err.printf("%s: killed twice (1 and 8 threads), recovery finished %d transactions%n", protocol.flag(), recovered);
+    System.err.printf("%s: killed twice, recovery finished %d transactions%n", protocol.flag(), recovered);
   }
-
-  /** H2's message for a statement that waited out its lock timeout (error 50200). */
-  private static final String H2_LOCK_TIMEOUT = "Timeout trying to lock table";
 
   /** Runs {@code wallet recover} in a new process: its JSON summary line and its log (WARN and up). */
   private static String[] recover(Path data) throws IOException, InterruptedException {

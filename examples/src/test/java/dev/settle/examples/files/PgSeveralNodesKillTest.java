@@ -55,7 +55,10 @@ class PgSeveralNodesKillTest {
       for (String node : List.of("n1", "n2", "n3")) {
         nodes.put(node, child(node, url, pg, "wallet", "--protocol", protocol.flag(), "--store", "postgres",
             "--node", node, "--lease-seconds", Integer.toString(LEASE_SECONDS), "--accounts", "20",
-            "--transfers", "150", "--threads", "2", "--seed", node.substring(1), "--json"));
+            // n1 is killed and n2 frozen only once all three are under way: they get more work, so
+            // that they are still running then (with 150 each, n2 once finished before it could be
+            // frozen, and n1 once before a transfer of its was seen in flight).
+            "--transfers", node.equals("n3") ? "150" : "600", "--threads", "2", "--seed", node.substring(1), "--json"));
       }
       for (String node : List.of("n1", "n2", "n3")) {
         awaitTransactions(db, node, nodes.get(node), 10);
@@ -69,6 +72,7 @@ class PgSeveralNodesKillTest {
       long deadInFlight = unfinishedOf(db, "n1");
       long frozenInFlight = 0;
       for (int attempt = 0; attempt < 30 && frozenInFlight == 0; attempt++) {
+        assertThat(nodes.get("n2").isAlive()).as("n2 finished its transfers before it could be frozen").isTrue();
         signal("STOP", nodes.get("n2"));
         Thread.sleep(300); // what n2 sent just before the stop has reached the database
         frozenInFlight = unfinishedOf(db, "n2");
@@ -207,10 +211,13 @@ class PgSeveralNodesKillTest {
     }
   }
 
-  private static void awaitInFlight(DataSource db, String node, Process p) throws Exception {
+  private void awaitInFlight(DataSource db, String node, Process p) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (unfinishedOf(db, node) == 0) {
-      assertThat(p.isAlive()).as("%s exited early", node).isTrue();
+      if (!p.isAlive()) {
+        throw new AssertionError(node + " exited before a transfer was seen in flight: " + stderr(node, p)
+            + "; its stderr ends:\n" + tail(errFile(node)));
+      }
       assertThat(System.nanoTime()).as("%s never had a transfer in flight", node).isLessThan(deadline);
       Thread.sleep(20);
     }

@@ -57,25 +57,7 @@ class JdbcFencedErrorTest {
 
   @Test
   void anErrorAfterTheBusinessChangeRollsItBackAndLeavesNothingForTheNextBorrower() throws SQLException {
-    JdbcTccParticipant broken =
-        new JdbcTccParticipant() {
-          @Override
-          public void tryReserve(Connection c, TccContext ctx) throws SQLException {
-            accounts.tryReserve(c, ctx);
-            throw new AssertionError("bug after the update");
-          }
-
-          @Override
-          public void confirm(Connection c, TccContext ctx) throws SQLException {
-            accounts.confirm(c, ctx);
-          }
-
-          @Override
-          public void cancel(Connection c, TccContext ctx) throws SQLException {
-            accounts.cancel(c, ctx);
-          }
-        };
-    TccParticipant brokenFenced = fence.protect(pool, broken);
+    TccParticipant brokenFenced = fence.protect(pool, failingAfterTheUpdate());
     TccParticipant fenced = fence.protect(pool, accounts);
 
     assertThatThrownBy(() -> brokenFenced.tryReserve(ctx("t1", 100)))

@@ -19,8 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -48,10 +46,7 @@ class H2LogDriverFaultsTest {
 
   /** A node whose heartbeat never runs: no commit but the test's own. */
   private JdbcTransactionLog open(String node) {
-    ScheduledExecutorService stopped = Executors.newSingleThreadScheduledExecutor();
-    JdbcTransactionLog log =
-        fx.keep(JdbcTransactionLog.builder(db, node).heartbeatScheduler(stopped).writerConnections(1).open());
-    stopped.shutdownNow();
+    JdbcTransactionLog log = fx.dying(node, Duration.ofSeconds(30), db, b -> b.writerConnections(1));
     log.claim("tcc", "test");
     return log;
   }
@@ -112,16 +107,8 @@ class H2LogDriverFaultsTest {
   @Test
   void aFailedCommitWhoseTransactionsAPeerTookMeanwhileIsReportedAsLost() {
     List<OwnershipLostException> heard = new CopyOnWriteArrayList<>();
-    ScheduledExecutorService stopped = Executors.newSingleThreadScheduledExecutor();
     JdbcTransactionLog a =
-        fx.keep(JdbcTransactionLog.builder(db, "node-a")
-            .leaseDuration(Duration.ofMillis(300))
-            .heartbeatInterval(Duration.ofMillis(150))
-            .heartbeatScheduler(stopped)
-            .writerConnections(1)
-            .onOwnershipLost(heard::add)
-            .open());
-    stopped.shutdownNow();
+        fx.dying("node-a", Duration.ofMillis(300), db, b -> b.writerConnections(1).onOwnershipLost(heard::add));
     a.claim("tcc", "test");
     a.append(List.of(begin("t1", "tcc"), begin("t2", "tcc")), true);
     SharedLogFixture.sleep(Duration.ofMillis(400)); // node-a looks dead now

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 
 /** Opening logs, building coordinators and reading rows, shared by the shared-log tests. */
@@ -46,12 +47,19 @@ final class SharedLogFixture {
 
   /** {@link #dying(String, Duration)} on {@code through}, a wrapper around this fixture's database. */
   JdbcTransactionLog dying(String node, Duration lease, DataSource through) {
+    return dying(node, lease, through, b -> b);
+  }
+
+  /** {@link #dying(String, Duration, DataSource)}, with further settings made by {@code settings}. */
+  JdbcTransactionLog dying(
+      String node, Duration lease, DataSource through, UnaryOperator<JdbcTransactionLog.Builder> settings) {
     ScheduledExecutorService stopped = Executors.newSingleThreadScheduledExecutor();
     JdbcTransactionLog log =
-        JdbcTransactionLog.builder(through, node)
-            .leaseDuration(lease)
-            .heartbeatInterval(lease.dividedBy(2))
-            .heartbeatScheduler(stopped)
+        settings.apply(
+                JdbcTransactionLog.builder(through, node)
+                    .leaseDuration(lease)
+                    .heartbeatInterval(lease.dividedBy(2))
+                    .heartbeatScheduler(stopped))
             .open();
     stopped.shutdownNow();
     return keep(log);

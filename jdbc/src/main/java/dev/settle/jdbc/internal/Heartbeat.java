@@ -24,11 +24,11 @@ public final class Heartbeat {
   /** Enough for a busy log (500 per batch, every 10 s: 1,000 ended transactions a second). */
   private static final int PURGE_BATCHES_PER_BEAT = 20;
 
-  private final Node node;
-  private final History history;
   /** How long {@link #stop} waits for a beat under way before it gives up waiting. */
   static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
+  private final Node node;
+  private final History history;
   private final @Nullable ScheduledExecutorService own;
   private final ScheduledFuture<?> beat;
   /** Held by a beat under way, so that {@link #stop} can wait for it. */
